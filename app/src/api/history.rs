@@ -1,0 +1,52 @@
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{domain::version::Channel, error::AppError};
+
+/// One version in a repository's release history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub tag: String,
+    pub version: String,
+    pub channel: Channel,
+    pub line: String,
+    /// The release's publication, else the tag's date.
+    pub released_at: Option<DateTime<Utc>>,
+    /// The GitHub release's title; empty for tag-only versions.
+    pub title: String,
+    pub has_release: bool,
+}
+
+/// A repository's release history, newest first by SemVer precedence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct History {
+    pub owner: String,
+    pub name: String,
+    pub description: String,
+    /// The server's clock when this was read, so relative dates render the same everywhere.
+    pub generated_at: DateTime<Utc>,
+    pub versions: Vec<HistoryEntry>,
+    pub other_tags: Vec<String>,
+}
+
+/// `None` when the repository is not tracked.
+#[server(prefix = "/sfn")]
+pub async fn get_history(owner: String, repo: String) -> Result<Option<History>, AppError> {
+    use crate::{state::app_state, store};
+
+    let state = app_state()?;
+    let Some(repository) = store::repositories::find(&state.pool, &owner, &repo).await? else {
+        return Ok(None);
+    };
+    let versions = store::versions::list_public(&state.pool, repository.id).await?;
+    let other_tags = store::versions::list_other_tags(&state.pool, repository.id).await?;
+    Ok(Some(History {
+        owner: repository.owner,
+        name: repository.name,
+        description: repository.description,
+        generated_at: Utc::now(),
+        versions,
+        other_tags,
+    }))
+}

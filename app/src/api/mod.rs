@@ -1,0 +1,5 @@
+//! Server functions (under `/sfn`) and the data they return. Bodies stay thin: check access,
+//! call the store, map errors.
+
+pub mod history;
+pub mod repositories;

@@ -1,0 +1,11 @@
+//! Reusable view pieces. They render what they are given and never fetch data.
+
+mod channel_chip;
+mod layout;
+mod not_found;
+mod relative_time;
+
+pub use channel_chip::ChannelChip;
+pub use layout::{SiteFooter, SiteHeader};
+pub use not_found::NotFound;
+pub use relative_time::RelativeTime;

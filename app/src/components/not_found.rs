@@ -1,0 +1,19 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The "not found" page body. Rendered on the server, it also sets the HTTP status to 404.
+#[component]
+pub fn NotFound(#[prop(into)] what: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Not found · Release Desk"/>
+        <section class="empty-state" aria-labelledby="not-found-title">
+            <h1 id="not-found-title">"Not found"</h1>
+            <p>{what}</p>
+            <p><a href="/">"See all repositories"</a></p>
+        </section>
+    }
+}

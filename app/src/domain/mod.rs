@@ -1,0 +1,4 @@
+//! Pure release-management logic, compiled for the server and the browser alike: no I/O here.
+
+pub mod dates;
+pub mod version;

@@ -1,0 +1,198 @@
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::{
+    api::history::{get_history, History, HistoryEntry},
+    components::{ChannelChip, NotFound, RelativeTime},
+    domain::version::{Channel, UnknownChannel},
+};
+
+/// `/{owner}/{repo}`: the release history, newest first by SemVer precedence.
+#[component]
+pub fn HistoryPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let owner = move || params.read().get("owner").unwrap_or_default();
+    let repo = move || params.read().get("repo").unwrap_or_default();
+    // Only the path decides what is fetched: changing the channel filters what is loaded.
+    let history = Resource::new(
+        move || (owner(), repo()),
+        |(owner, repo)| get_history(owner, repo),
+    );
+    let channel = Memo::new(move |_| {
+        query
+            .read()
+            .get("channel")
+            .filter(|c| !c.is_empty())
+            .map(|c| c.parse::<Channel>())
+            .transpose()
+    });
+
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading history…"</p> }>
+            {move || Suspend::new(async move {
+                match history.await {
+                    Ok(Some(history)) => view! { <HistoryView history channel/> }.into_any(),
+                    Ok(None) => view! {
+                        <NotFound what=format!("Release Desk does not track {}/{}.", owner(), repo())/>
+                    }.into_any(),
+                    Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn HistoryView(
+    history: History,
+    channel: Memo<Result<Option<Channel>, UnknownChannel>>,
+) -> impl IntoView {
+    let History {
+        owner,
+        name,
+        description,
+        generated_at,
+        versions,
+        other_tags,
+    } = history;
+    let base = format!("/{owner}/{name}");
+    let total = versions.len();
+    let counts = channel_counts(&versions);
+    let versions = Arc::new(versions);
+    let selected = move || channel.get().ok().flatten();
+    let visible = {
+        let versions = versions.clone();
+        move || -> Vec<HistoryEntry> {
+            let selected = selected();
+            versions
+                .iter()
+                .filter(|v| selected.is_none_or(|c| v.channel == c))
+                .cloned()
+                .collect()
+        }
+    };
+    let is_empty = {
+        let visible = visible.clone();
+        move || visible().is_empty()
+    };
+
+    view! {
+        <Title text=format!("{owner}/{name} · Release Desk")/>
+        <nav class="breadcrumbs" aria-label="Breadcrumbs">
+            <a href="/">"Repositories"</a>
+            <span aria-hidden="true">" / "</span>
+            <span>{owner.clone()}</span>
+        </nav>
+        <header class="page-header">
+            <h1>{owner.clone()} "/" <strong>{name.clone()}</strong></h1>
+            <p class="description">{description}</p>
+        </header>
+
+        <nav class="channel-filter" aria-label="Filter by channel">
+            <FilterLink href=base.clone() label="All" count=total active=Signal::derive(move || selected().is_none())/>
+            {counts
+                .into_iter()
+                .map(|(ch, count)| {
+                    let href = format!("{base}?channel={ch}");
+                    let active = Signal::derive(move || selected() == Some(ch));
+                    view! { <FilterLink href label=ch.label() count active/> }
+                })
+                .collect_view()}
+        </nav>
+        {move || channel.get().err().map(|err| view! {
+            <p class="notice" role="status">{err.to_string()} "; showing every version."</p>
+        })}
+
+        <Show
+            when=move || !is_empty()
+            fallback=move || view! {
+                <p class="empty-state">
+                    {match selected() {
+                        Some(ch) => format!("No {} versions yet.", ch.label().to_lowercase()),
+                        None => "No versions yet: nothing has been synced from GitHub.".to_owned(),
+                    }}
+                </p>
+            }
+        >
+            <table class="history">
+                <caption class="visually-hidden">"Versions, newest first"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Version"</th>
+                        <th scope="col">"Channel"</th>
+                        <th scope="col">"Released"</th>
+                        <th scope="col" class="col-title">"Release"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For
+                        each=visible.clone()
+                        key=|entry| entry.tag.clone()
+                        children=move |entry| view! { <VersionRow entry now=generated_at/> }
+                    />
+                </tbody>
+            </table>
+        </Show>
+
+        {(!other_tags.is_empty()).then(|| view! {
+            <details class="other-tags">
+                <summary>{format!("{} other tags that are not versions", other_tags.len())}</summary>
+                <ul>{other_tags.into_iter().map(|tag| view! { <li class="mono">{tag}</li> }).collect_view()}</ul>
+            </details>
+        })}
+    }
+}
+
+#[component]
+fn FilterLink(
+    href: String,
+    label: &'static str,
+    count: usize,
+    active: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <a
+            href=href
+            class="filter-link"
+            class:active=move || active.get()
+            aria-current=move || active.get().then_some("page")
+        >
+            {label}
+            <span class="count">{count}</span>
+        </a>
+    }
+}
+
+#[component]
+fn VersionRow(entry: HistoryEntry, now: DateTime<Utc>) -> impl IntoView {
+    view! {
+        <tr>
+            <th scope="row" class="mono version">
+                {entry.tag}
+                {(!entry.has_release).then(|| view! { <span class="tag-only" title="A git tag without a GitHub release">"tag"</span> })}
+            </th>
+            <td><ChannelChip channel=entry.channel/></td>
+            <td>
+                {match entry.released_at {
+                    Some(at) => view! { <RelativeTime at now/> }.into_any(),
+                    None => view! { <span class="muted">"unknown"</span> }.into_any(),
+                }}
+            </td>
+            <td class="col-title">{entry.title}</td>
+        </tr>
+    }
+}
+
+/// How many versions each channel has, in the order channels are listed, skipping empty ones.
+fn channel_counts(versions: &[HistoryEntry]) -> Vec<(Channel, usize)> {
+    Channel::ALL
+        .into_iter()
+        .map(|ch| (ch, versions.iter().filter(|v| v.channel == ch).count()))
+        .filter(|&(_, count)| count > 0)
+        .collect()
+}

@@ -1,0 +1,8 @@
+//! One page per file. Pages read their parameters, load data through `api`, and hand it to
+//! components; they hold no logic of their own.
+
+mod history;
+mod home;
+
+pub use history::HistoryPage;
+pub use home::HomePage;

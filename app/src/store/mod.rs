@@ -1,0 +1,35 @@
+//! SQLite queries, one module per table. Functions take an executor so that callers choose
+//! between the pool and a transaction.
+
+pub mod repositories;
+pub mod versions;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use std::time::Duration;
+
+/// Migrations from `migrations/`, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// Opens the pool: WAL so readers never wait on the writer, a busy timeout so writers queue
+/// instead of failing, foreign keys on. Creates the file when it is missing.
+pub async fn connect(options: SqliteConnectOptions) -> sqlx::Result<SqlitePool> {
+    let options = options
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .busy_timeout(Duration::from_secs(5))
+        .foreign_keys(true);
+    SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+}
+
+/// True when every embedded migration has been applied successfully.
+pub async fn migrations_applied(pool: &SqlitePool) -> sqlx::Result<bool> {
+    let latest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+    let applied: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
+            .fetch_one(pool)
+            .await?;
+    Ok(applied.unwrap_or(0) >= latest)
+}

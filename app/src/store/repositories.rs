@@ -1,0 +1,97 @@
+use chrono::{DateTime, Utc};
+use sqlx::SqliteExecutor;
+
+use crate::api::repositories::RepositorySummary;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Repository {
+    pub id: i64,
+    pub owner: String,
+    pub name: String,
+    pub description: String,
+    pub tag_prefix: String,
+    pub zero_major_lines: bool,
+}
+
+pub struct NewRepository<'a> {
+    pub owner: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub tag_prefix: &'a str,
+}
+
+/// Adds the repository, or updates its description when it is already tracked.
+pub async fn upsert(db: impl SqliteExecutor<'_>, repo: &NewRepository<'_>) -> sqlx::Result<i64> {
+    let now = Utc::now();
+    sqlx::query_scalar!(
+        r#"INSERT INTO repositories (owner, name, description, tag_prefix, created_at)
+           VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (owner COLLATE NOCASE, name COLLATE NOCASE)
+           DO UPDATE SET description = excluded.description
+           RETURNING id AS "id!""#,
+        repo.owner,
+        repo.name,
+        repo.description,
+        repo.tag_prefix,
+        now,
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Looks a repository up by its GitHub name, ignoring case as GitHub does.
+pub async fn find(
+    db: impl SqliteExecutor<'_>,
+    owner: &str,
+    name: &str,
+) -> sqlx::Result<Option<Repository>> {
+    sqlx::query_as!(
+        Repository,
+        r#"SELECT id AS "id!", owner, name, description, tag_prefix,
+                  zero_major_lines AS "zero_major_lines: bool"
+           FROM repositories
+           WHERE owner = ? COLLATE NOCASE AND name = ? COLLATE NOCASE"#,
+        owner,
+        name,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Every tracked repository with the figures the home page shows.
+pub async fn list_summaries(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<RepositorySummary>> {
+    let rows = sqlx::query!(
+        r#"WITH public AS (
+               SELECT v.repository_id, v.tag, v.precedence, v.channel,
+                      COALESCE(r.published_at, t.tagged_at) AS released_at
+               FROM versions v
+               LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
+               LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+               WHERE v.version IS NOT NULL
+                 AND (t.version_id IS NOT NULL OR r.version_id IS NOT NULL)
+           )
+           SELECT repo.owner, repo.name, repo.description,
+                  (SELECT COUNT(*) FROM public p WHERE p.repository_id = repo.id)
+                      AS "version_count!: i64",
+                  (SELECT p.tag FROM public p
+                   WHERE p.repository_id = repo.id AND p.channel = 'stable'
+                   ORDER BY p.precedence DESC LIMIT 1) AS "latest_stable?: String",
+                  (SELECT MAX(p.released_at) FROM public p WHERE p.repository_id = repo.id)
+                      AS "last_release?: DateTime<Utc>"
+           FROM repositories repo
+           ORDER BY repo.owner COLLATE NOCASE, repo.name COLLATE NOCASE"#
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| RepositorySummary {
+            owner: row.owner,
+            name: row.name,
+            description: row.description,
+            version_count: row.version_count,
+            latest_stable: row.latest_stable,
+            last_release: row.last_release,
+        })
+        .collect())
+}

@@ -1,0 +1,157 @@
+use chrono::{DateTime, Utc};
+use sqlx::SqliteExecutor;
+
+use super::repositories::Repository;
+use crate::{api::history::HistoryEntry, domain::version::TagInfo};
+
+/// Records a tag name seen on GitHub, parsed with the repository's prefix and 0.x rule, and
+/// returns its version id. Tags that are not versions are kept with NULL version fields.
+pub async fn upsert(
+    db: impl SqliteExecutor<'_>,
+    repo: &Repository,
+    tag: &str,
+) -> sqlx::Result<i64> {
+    let info = TagInfo::parse(tag, &repo.tag_prefix, repo.zero_major_lines).ok();
+    let version = info.as_ref().map(|i| i.version.to_string());
+    let precedence = info.as_ref().map(|i| i.precedence.clone());
+    let channel = info.as_ref().map(|i| i.channel.as_str());
+    let line = info.as_ref().map(|i| i.line.to_string());
+    sqlx::query_scalar!(
+        r#"INSERT INTO versions (repository_id, tag, version, precedence, channel, line)
+           VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (repository_id, tag) DO UPDATE SET
+               version = excluded.version, precedence = excluded.precedence,
+               channel = excluded.channel, line = excluded.line
+           RETURNING id AS "id!""#,
+        repo.id,
+        tag,
+        version,
+        precedence,
+        channel,
+        line,
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// The git side of a version.
+pub struct GitTag<'a> {
+    pub commit_sha: &'a str,
+    pub tagged_at: Option<DateTime<Utc>>,
+}
+
+pub async fn upsert_tag(
+    db: impl SqliteExecutor<'_>,
+    version_id: i64,
+    tag: &GitTag<'_>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"INSERT INTO tags (version_id, commit_sha, tagged_at) VALUES (?, ?, ?)
+           ON CONFLICT (version_id) DO UPDATE SET
+               commit_sha = excluded.commit_sha, tagged_at = excluded.tagged_at,
+               deleted_at = NULL"#,
+        version_id,
+        tag.commit_sha,
+        tag.tagged_at,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The GitHub release of a version.
+pub struct GithubRelease<'a> {
+    pub github_id: i64,
+    pub name: &'a str,
+    pub body: &'a str,
+    pub html_url: &'a str,
+    pub draft: bool,
+    pub prerelease: bool,
+    pub created_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+pub async fn upsert_release(
+    db: impl SqliteExecutor<'_>,
+    version_id: i64,
+    release: &GithubRelease<'_>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"INSERT INTO releases
+               (version_id, github_id, name, body, html_url, draft, prerelease, created_at,
+                published_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (version_id) DO UPDATE SET
+               github_id = excluded.github_id, name = excluded.name, body = excluded.body,
+               html_url = excluded.html_url, draft = excluded.draft,
+               prerelease = excluded.prerelease, created_at = excluded.created_at,
+               published_at = excluded.published_at, deleted_at = NULL"#,
+        version_id,
+        release.github_id,
+        release.name,
+        release.body,
+        release.html_url,
+        release.draft,
+        release.prerelease,
+        release.created_at,
+        release.published_at,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Versions anyone may see, newest first by SemVer precedence: a live tag or a published,
+/// live release. Drafts and deleted tags or releases stay out.
+pub async fn list_public(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Vec<HistoryEntry>> {
+    let rows = sqlx::query!(
+        r#"SELECT v.tag, v.version AS "version!", v.channel AS "channel!", v.line AS "line!",
+                  COALESCE(r.published_at, t.tagged_at) AS "released_at?: DateTime<Utc>",
+                  COALESCE(r.name, '') AS "title!: String",
+                  r.version_id IS NOT NULL AS "has_release!: bool"
+           FROM versions v
+           LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
+           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+           WHERE v.repository_id = ? AND v.version IS NOT NULL
+             AND (t.version_id IS NOT NULL OR r.version_id IS NOT NULL)
+           ORDER BY v.precedence DESC, v.tag"#,
+        repository_id,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| HistoryEntry {
+            tag: row.tag,
+            version: row.version,
+            // The column's CHECK constraint admits only channel names.
+            channel: row
+                .channel
+                .parse()
+                .unwrap_or(crate::domain::version::Channel::Prerelease),
+            line: row.line,
+            released_at: row.released_at,
+            title: row.title,
+            has_release: row.has_release,
+        })
+        .collect())
+}
+
+/// Live tags whose names are not versions under the repository's prefix.
+pub async fn list_other_tags(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        r#"SELECT v.tag FROM versions v
+           JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
+           WHERE v.repository_id = ? AND v.version IS NULL
+           ORDER BY v.tag"#,
+        repository_id,
+    )
+    .fetch_all(db)
+    .await
+}

@@ -1,0 +1,374 @@
+//! Command line and environment (PRODUCT.md §7), parsed by clap and then validated into typed
+//! settings. A bad value becomes a [`ConfigError`] that names the setting.
+
+use std::{fmt, net::SocketAddr, str::FromStr, time::Duration};
+
+use clap::{Args, Parser, Subcommand};
+use sqlx::sqlite::SqliteConnectOptions;
+use url::Url;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "releasedesk",
+    version,
+    about = "Release Desk: release management for GitHub projects"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app, the API and webhooks.
+    Serve(ServeArgs),
+    /// Apply database migrations, then exit.
+    Migrate(DatabaseArgs),
+    /// Load the built-in demo project into the database, then exit.
+    Demo(DatabaseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// SQLite database, as `sqlite://PATH` (created when missing).
+    #[arg(
+        long,
+        env = "RELEASEDESK_DATABASE_URL",
+        default_value = "sqlite://releasedesk.db"
+    )]
+    pub database_url: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Address and port to listen on.
+    #[arg(long, env = "RELEASEDESK_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: String,
+    /// The address people reach Release Desk at, e.g. https://releases.example.org.
+    #[arg(long, env = "RELEASEDESK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// GitHub REST API base URL (GitHub Enterprise, or a fake in tests).
+    #[arg(
+        long,
+        env = "RELEASEDESK_GITHUB_API_URL",
+        default_value = "https://api.github.com"
+    )]
+    pub github_api_url: String,
+    /// Token for syncing from GitHub.
+    #[arg(long, env = "RELEASEDESK_GITHUB_TOKEN", hide_env_values = true)]
+    pub github_token: Option<String>,
+    /// OAuth app client id for signing in with GitHub.
+    #[arg(long, env = "RELEASEDESK_GITHUB_CLIENT_ID")]
+    pub github_client_id: Option<String>,
+    /// OAuth app client secret.
+    #[arg(long, env = "RELEASEDESK_GITHUB_CLIENT_SECRET", hide_env_values = true)]
+    pub github_client_secret: Option<String>,
+    /// GitHub web base URL for the OAuth flow.
+    #[arg(
+        long,
+        env = "RELEASEDESK_GITHUB_OAUTH_URL",
+        default_value = "https://github.com"
+    )]
+    pub github_oauth_url: String,
+    /// Secret that GitHub signs webhook deliveries with.
+    #[arg(long, env = "RELEASEDESK_WEBHOOK_SECRET", hide_env_values = true)]
+    pub webhook_secret: Option<String>,
+    /// Key that encrypts stored GitHub tokens and signs what needs signing.
+    #[arg(long, env = "RELEASEDESK_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+    /// How often every tracked repository is reconciled with GitHub: e.g. 30s, 15m, 1h.
+    #[arg(long, env = "RELEASEDESK_SYNC_INTERVAL", default_value = "15m")]
+    pub sync_interval: String,
+    /// Folder with the built stylesheet, scripts and WebAssembly (cargo-leptos's site root).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+    /// Load the built-in demo project before serving.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// A bad setting: printed as one line, and the program exits with status 2.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {setting}: {message}")]
+pub struct ConfigError {
+    pub setting: &'static str,
+    pub message: String,
+}
+
+impl ConfigError {
+    pub fn new(setting: &'static str, message: impl Into<String>) -> Self {
+        ConfigError {
+            setting,
+            message: message.into(),
+        }
+    }
+}
+
+/// A value that must never reach logs: `Debug` prints a placeholder.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(****)")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Database {
+    /// As given, for messages.
+    pub url: String,
+    pub options: SqliteConnectOptions,
+}
+
+pub const DATABASE_URL: &str = "RELEASEDESK_DATABASE_URL (--database-url)";
+pub const BIND: &str = "RELEASEDESK_BIND (--bind)";
+
+impl Database {
+    pub fn from_args(args: &DatabaseArgs) -> Result<Database, ConfigError> {
+        let url = args.database_url.trim();
+        if !url.starts_with("sqlite:") {
+            return Err(ConfigError::new(
+                DATABASE_URL,
+                format!("'{url}' is not a SQLite URL; expected sqlite://PATH, e.g. sqlite://releasedesk.db"),
+            ));
+        }
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|err| ConfigError::new(DATABASE_URL, format!("'{url}': {err}")))?;
+        Ok(Database {
+            url: url.to_owned(),
+            options,
+        })
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct OAuthApp {
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
+/// Everything `serve` needs, validated.
+#[derive(Clone, Debug)]
+pub struct ServeConfig {
+    pub database: Database,
+    pub bind: SocketAddr,
+    pub public_url: Option<Url>,
+    pub github_api_url: Url,
+    pub github_token: Option<Secret>,
+    pub oauth: Option<OAuthApp>,
+    pub github_oauth_url: Url,
+    pub webhook_secret: Option<Secret>,
+    pub secret_key: Option<Secret>,
+    pub sync_interval: Duration,
+    pub site_root: String,
+    pub demo: bool,
+}
+
+impl ServeConfig {
+    pub fn from_args(args: ServeArgs) -> Result<ServeConfig, ConfigError> {
+        let secret = |value: Option<String>| value.filter(|v| !v.is_empty()).map(Secret);
+        let oauth = match (
+            non_empty(args.github_client_id),
+            secret(args.github_client_secret),
+        ) {
+            (Some(client_id), Some(client_secret)) => Some(OAuthApp {
+                client_id,
+                client_secret,
+            }),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(ConfigError::new(
+                    "RELEASEDESK_GITHUB_CLIENT_SECRET (--github-client-secret)",
+                    "missing; it is needed together with RELEASEDESK_GITHUB_CLIENT_ID",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(ConfigError::new(
+                    "RELEASEDESK_GITHUB_CLIENT_ID (--github-client-id)",
+                    "missing; it is needed together with RELEASEDESK_GITHUB_CLIENT_SECRET",
+                ))
+            }
+        };
+        Ok(ServeConfig {
+            database: Database::from_args(&args.database)?,
+            bind: args.bind.trim().parse().map_err(|_| {
+                ConfigError::new(
+                    BIND,
+                    format!("'{}' is not an address like 127.0.0.1:3000", args.bind),
+                )
+            })?,
+            public_url: non_empty(args.public_url)
+                .map(|url| http_url("RELEASEDESK_PUBLIC_URL (--public-url)", &url))
+                .transpose()?,
+            github_api_url: http_url(
+                "RELEASEDESK_GITHUB_API_URL (--github-api-url)",
+                &args.github_api_url,
+            )?,
+            github_token: secret(args.github_token),
+            oauth,
+            github_oauth_url: http_url(
+                "RELEASEDESK_GITHUB_OAUTH_URL (--github-oauth-url)",
+                &args.github_oauth_url,
+            )?,
+            webhook_secret: secret(args.webhook_secret),
+            secret_key: secret(args.secret_key),
+            sync_interval: parse_interval(&args.sync_interval).map_err(|message| {
+                ConfigError::new("RELEASEDESK_SYNC_INTERVAL (--sync-interval)", message)
+            })?,
+            site_root: args.site_root,
+            demo: args.demo,
+        })
+    }
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn http_url(setting: &'static str, value: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(value.trim())
+        .map_err(|err| ConfigError::new(setting, format!("'{value}' is not a URL ({err})")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(ConfigError::new(
+            setting,
+            format!("'{value}' is not an http(s) URL"),
+        ));
+    }
+    Ok(url)
+}
+
+/// Parses intervals like `90s`, `15m`, `1h30m` or `1d`: at least one second, at most a week.
+pub fn parse_interval(value: &str) -> Result<Duration, String> {
+    let invalid = || format!("'{value}' is not an interval like 30s, 15m, 1h or 1h30m");
+    let text = value.trim();
+    if text.is_empty() {
+        return Err(invalid());
+    }
+    let mut seconds: u64 = 0;
+    let mut digits = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => return Err(invalid()),
+        };
+        let amount: u64 = digits.parse().map_err(|_| invalid())?;
+        seconds = amount
+            .checked_mul(unit)
+            .and_then(|s| seconds.checked_add(s))
+            .ok_or_else(invalid)?;
+        digits.clear();
+    }
+    if !digits.is_empty() {
+        return Err(invalid());
+    }
+    match seconds {
+        0 => Err(format!(
+            "'{value}' is zero; the interval must be at least 1s"
+        )),
+        s if s > 7 * 86_400 => Err(format!("'{value}' is longer than a week")),
+        s => Ok(Duration::from_secs(s)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serve_args(args: &[&str]) -> ServeArgs {
+        let argv = ["releasedesk", "serve"].iter().chain(args);
+        match Cli::try_parse_from(argv).expect("arguments parse").command {
+            Command::Serve(args) => args,
+            other => panic!("expected serve, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let config = ServeConfig::from_args(serve_args(&[])).expect("defaults are valid");
+        assert_eq!(config.bind.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.sync_interval, Duration::from_secs(15 * 60));
+        assert_eq!(config.github_api_url.as_str(), "https://api.github.com/");
+        assert!(config.oauth.is_none());
+    }
+
+    #[test]
+    fn each_bad_value_names_its_setting() {
+        let cases: [(&[&str], &str); 7] = [
+            (&["--database-url", "nonsense"], "RELEASEDESK_DATABASE_URL"),
+            (
+                &["--database-url", "postgres://x/y"],
+                "RELEASEDESK_DATABASE_URL",
+            ),
+            (&["--bind", "localhost"], "RELEASEDESK_BIND"),
+            (
+                &["--public-url", "releases.example.org"],
+                "RELEASEDESK_PUBLIC_URL",
+            ),
+            (
+                &["--github-api-url", "ftp://example.org"],
+                "RELEASEDESK_GITHUB_API_URL",
+            ),
+            (&["--sync-interval", "soon"], "RELEASEDESK_SYNC_INTERVAL"),
+            (
+                &["--github-client-id", "abc"],
+                "RELEASEDESK_GITHUB_CLIENT_SECRET",
+            ),
+        ];
+        for (args, setting) in cases {
+            let err = ServeConfig::from_args(serve_args(args)).expect_err("invalid");
+            assert!(err.setting.starts_with(setting), "{args:?}: {err}");
+            assert!(!err.to_string().contains('\n'), "one line: {err}");
+        }
+    }
+
+    #[test]
+    fn intervals() {
+        assert_eq!(parse_interval("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_interval("15m"), Ok(Duration::from_secs(900)));
+        assert_eq!(parse_interval("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_interval("1d"), Ok(Duration::from_secs(86_400)));
+        for bad in [
+            "",
+            "15",
+            "m",
+            "0s",
+            "8d",
+            "1.5h",
+            "-1m",
+            "99999999999999999999s",
+            "15 m",
+        ] {
+            assert!(parse_interval(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_output() {
+        let config = ServeConfig::from_args(serve_args(&["--github-token", "ghp_supersecret"]))
+            .expect("valid");
+        assert!(!format!("{config:?}").contains("supersecret"));
+        assert_eq!(
+            config
+                .github_token
+                .map(|t| t.expose().to_owned())
+                .as_deref(),
+            Some("ghp_supersecret")
+        );
+    }
+}

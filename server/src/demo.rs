@@ -1,0 +1,300 @@
+//! The built-in demo project: one repository with three majors, alpha/beta/rc trains, tag-only
+//! versions and Markdown release notes, dated relative to the day it is loaded so that every
+//! page has living content on a machine without GitHub access. Loading it again updates it.
+
+use app::store::{
+    self,
+    repositories::NewRepository,
+    versions::{GitTag, GithubRelease},
+};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sqlx::SqlitePool;
+
+pub const OWNER: &str = "acme";
+pub const NAME: &str = "orbit";
+const DESCRIPTION: &str = "Orbit, a friendly job scheduler for small clusters (built-in demo data)";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A tag with a published GitHub release.
+    Release,
+    /// A git tag without a release.
+    TagOnly,
+    /// A draft release whose tag does not exist yet: stored, never shown publicly.
+    Draft,
+}
+
+/// (tag, days before today, kind), oldest first.
+const VERSIONS: &[(&str, i64, Kind)] = &[
+    ("v1.0.0-alpha.1", 1160, Kind::Release),
+    ("v1.0.0-beta.1", 1130, Kind::Release),
+    ("v1.0.0-rc.1", 1110, Kind::Release),
+    ("v1.0.0", 1100, Kind::Release),
+    ("v1.0.1", 1080, Kind::Release),
+    ("v1.1.0", 1010, Kind::Release),
+    ("v1.1.1", 990, Kind::TagOnly),
+    ("v1.2.0", 900, Kind::Release),
+    ("v1.2.1", 820, Kind::Release),
+    ("v1.3.0", 720, Kind::Release),
+    ("v2.0.0-alpha.1", 716, Kind::Release),
+    ("v2.0.0-alpha.2", 700, Kind::Release),
+    ("v2.0.0-beta.1", 680, Kind::Release),
+    ("v2.0.0-rc.1", 660, Kind::Release),
+    ("v2.0.0-rc.2", 650, Kind::Release),
+    ("v2.0.0", 640, Kind::Release),
+    ("v1.3.1", 610, Kind::TagOnly),
+    ("v2.0.1", 620, Kind::Release),
+    ("v2.1.0", 540, Kind::Release),
+    ("v2.1.1", 520, Kind::Release),
+    ("v2.2.0", 430, Kind::Release),
+    ("v2.2.1", 300, Kind::Release),
+    ("v3.0.0-alpha.1", 210, Kind::Release),
+    ("v2.3.0", 200, Kind::Release),
+    ("v3.0.0-alpha.2", 190, Kind::Release),
+    ("v3.0.0-beta.1", 170, Kind::Release),
+    ("v3.0.0-beta.2", 155, Kind::Release),
+    ("v3.0.0-rc.1", 140, Kind::Release),
+    ("v3.0.0-rc.2", 130, Kind::Release),
+    ("v3.0.0", 120, Kind::Release),
+    ("v3.0.1", 110, Kind::Release),
+    ("v2.3.1", 100, Kind::Release),
+    ("v3.1.0-rc.1", 70, Kind::Release),
+    ("v3.1.0", 60, Kind::Release),
+    ("v3.1.1", 40, Kind::TagOnly),
+    ("v3.2.0-beta.1", 20, Kind::Release),
+    ("v2.3.2", 12, Kind::Release),
+    ("v3.2.0-rc.1", 5, Kind::Release),
+    ("v3.2.0", 0, Kind::Draft),
+];
+
+/// Tags that are not versions: kept and listed apart.
+const OTHER_TAGS: &[(&str, i64)] = &[
+    ("nightly", 1),
+    ("docs-2025-06", 520),
+    ("helm/orbit-3.1.0", 59),
+];
+
+/// One demo version, with its dates resolved against a day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoVersion {
+    pub tag: &'static str,
+    pub kind: Kind,
+    pub date: DateTime<Utc>,
+    pub commit_sha: String,
+    pub title: String,
+    pub notes: String,
+}
+
+/// The demo's versions as of `today`: deterministic, so two loads on one day are identical.
+pub fn versions(today: NaiveDate) -> Vec<DemoVersion> {
+    VERSIONS
+        .iter()
+        .enumerate()
+        .map(|(index, &(tag, days_ago, kind))| DemoVersion {
+            tag,
+            kind,
+            date: moment(today, days_ago, index),
+            commit_sha: fake_sha(tag),
+            title: format!("Orbit {}", tag.trim_start_matches('v')),
+            notes: release_notes(tag, index),
+        })
+        .collect()
+}
+
+/// `days_ago` days before `today`, at a working hour that varies by `index`.
+fn moment(today: NaiveDate, days_ago: i64, index: usize) -> DateTime<Utc> {
+    let hour = 9 + (index % 8) as i64;
+    let midnight = today.and_time(chrono::NaiveTime::MIN).and_utc();
+    midnight - Duration::days(days_ago)
+        + Duration::hours(hour)
+        + Duration::minutes((index * 7 % 60) as i64)
+}
+
+/// A stable 40-hex-digit stand-in for a commit SHA (FNV-1a, widened).
+fn fake_sha(tag: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut sha = String::with_capacity(40);
+    while sha.len() < 40 {
+        for byte in tag.bytes().chain(sha.clone().into_bytes()) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        sha.push_str(&format!("{hash:016x}"));
+    }
+    sha.truncate(40);
+    sha
+}
+
+const FEATURES: &[&str] = &[
+    "Cron expressions accept time zones, e.g. `0 9 * * 1-5 Europe/Berlin`",
+    "`orbit status` shows queue depth per worker",
+    "Jobs can declare a `max_runtime`; overruns are cancelled and reported",
+    "New `--dry-run` flag prints the schedule for the next 24 hours",
+    "Workers drain gracefully on `SIGTERM`",
+    "Prometheus metrics for retries and dead letters",
+    "Retry policies support exponential backoff with jitter",
+    "The dashboard groups runs by tag",
+];
+
+const FIXES: &[&str] = &[
+    "Daylight-saving transitions no longer run a job twice",
+    "A worker that loses its lease now releases its jobs within 30 seconds",
+    "`orbit logs --follow` reconnects after a network blip",
+    "Fixed a memory leak when thousands of one-off jobs were scheduled",
+    "The scheduler no longer skips jobs after the system clock jumps backwards",
+    "Config validation reports the file and line of an unknown key",
+];
+
+/// Markdown notes in the shape projects write them.
+fn release_notes(tag: &str, index: usize) -> String {
+    let version = tag.trim_start_matches('v');
+    let pick = |list: &[&str], offset: usize| list[(index + offset) % list.len()].to_owned();
+    if let Some((target, pre)) = version.split_once('-') {
+        let stage = pre.split('.').next().unwrap_or(pre);
+        let ask = match stage {
+            "alpha" => "Expect rough edges: try it in development, not in production.",
+            "beta" => {
+                "Feature-complete for this release; please test it in your testing environment."
+            }
+            _ => {
+                "This is what we intend to ship. Please run it in staging and report anything odd."
+            }
+        };
+        return format!(
+            "Pre-release of **Orbit {target}**. {ask}\n\n\
+             ### Changes since the previous pre-release\n\n\
+             - {}\n- {}\n\n\
+             Report problems at https://github.com/{OWNER}/{NAME}/issues.\n",
+            pick(FEATURES, 0),
+            pick(FIXES, 1),
+        );
+    }
+    let patch = version.rsplit('.').next() != Some("0");
+    if patch {
+        let security = index % 3 == 0;
+        let mut notes = String::from("### Bug fixes\n\n");
+        notes.push_str(&format!("- {}\n- {}\n", pick(FIXES, 0), pick(FIXES, 2)));
+        if security {
+            notes.push_str(
+                "\n### Security\n\n- Upgraded the TLS library to address a denial-of-service \
+                 advisory. Upgrading is recommended.\n",
+            );
+        }
+        return notes;
+    }
+    format!(
+        "## Highlights\n\n- {}\n- {}\n\n### Bug fixes\n\n- {}\n\n\
+         ### Upgrading\n\nRead the [upgrade guide](https://github.com/{OWNER}/{NAME}/blob/main/UPGRADING.md) \
+         before moving from an older line.\n",
+        pick(FEATURES, 0),
+        pick(FEATURES, 3),
+        pick(FIXES, 4),
+    )
+}
+
+/// Writes the demo into the database in one transaction and returns the repository id.
+pub async fn load(pool: &SqlitePool, today: NaiveDate) -> sqlx::Result<i64> {
+    let mut tx = pool.begin().await?;
+    let new = NewRepository {
+        owner: OWNER,
+        name: NAME,
+        description: DESCRIPTION,
+        tag_prefix: "v",
+    };
+    store::repositories::upsert(&mut *tx, &new).await?;
+    let Some(repo) = store::repositories::find(&mut *tx, OWNER, NAME).await? else {
+        return Err(sqlx::Error::RowNotFound);
+    };
+    for (index, version) in versions(today).iter().enumerate() {
+        let id = store::versions::upsert(&mut *tx, &repo, version.tag).await?;
+        if version.kind != Kind::Draft {
+            let tag = GitTag {
+                commit_sha: &version.commit_sha,
+                tagged_at: Some(version.date),
+            };
+            store::versions::upsert_tag(&mut *tx, id, &tag).await?;
+        }
+        if version.kind != Kind::TagOnly {
+            let draft = version.kind == Kind::Draft;
+            let release = GithubRelease {
+                github_id: 90_000 + index as i64,
+                name: &version.title,
+                body: &version.notes,
+                html_url: &format!(
+                    "https://github.com/{OWNER}/{NAME}/releases/tag/{}",
+                    version.tag
+                ),
+                draft,
+                prerelease: version.tag.contains('-'),
+                created_at: version.date,
+                published_at: (!draft).then_some(version.date),
+            };
+            store::versions::upsert_release(&mut *tx, id, &release).await?;
+        }
+    }
+    for (index, &(tag, days_ago)) in OTHER_TAGS.iter().enumerate() {
+        let id = store::versions::upsert(&mut *tx, &repo, tag).await?;
+        let date = moment(today, days_ago, index);
+        let commit_sha = fake_sha(tag);
+        store::versions::upsert_tag(
+            &mut *tx,
+            id,
+            &GitTag {
+                commit_sha: &commit_sha,
+                tagged_at: Some(date),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(repo.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::version::{Channel, TagInfo};
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).expect("valid date")
+    }
+
+    #[test]
+    fn about_forty_versions_across_three_majors_with_every_channel() {
+        let infos: Vec<TagInfo> = VERSIONS
+            .iter()
+            .map(|(tag, _, _)| TagInfo::parse(tag, "v", true).expect("demo tags are versions"))
+            .collect();
+        assert!((35..=45).contains(&infos.len()));
+        let majors: std::collections::BTreeSet<u64> =
+            infos.iter().map(|i| i.version.major).collect();
+        assert_eq!(majors.into_iter().collect::<Vec<_>>(), [1, 2, 3]);
+        for channel in [Channel::Stable, Channel::Rc, Channel::Beta, Channel::Alpha] {
+            assert!(infos.iter().any(|i| i.channel == channel), "{channel}");
+        }
+        assert!(VERSIONS.iter().filter(|v| v.2 == Kind::TagOnly).count() >= 3);
+        assert!(OTHER_TAGS
+            .iter()
+            .all(|(tag, _)| TagInfo::parse(tag, "v", true).is_err()));
+    }
+
+    #[test]
+    fn dates_are_deterministic_and_never_in_the_future() {
+        assert_eq!(versions(today()), versions(today()));
+        let end_of_today = today().and_hms_opt(23, 59, 59).expect("valid").and_utc();
+        assert!(versions(today()).iter().all(|v| v.date <= end_of_today));
+        let first = &versions(today())[0];
+        assert_eq!(first.date.date_naive(), today() - Duration::days(1160));
+    }
+
+    #[test]
+    fn every_release_has_markdown_notes_and_a_distinct_sha() {
+        let all = versions(today());
+        assert!(all.iter().all(|v| v.notes.contains("\n- ")));
+        let mut shas: Vec<&str> = all.iter().map(|v| v.commit_sha.as_str()).collect();
+        shas.sort_unstable();
+        shas.dedup();
+        assert_eq!(shas.len(), all.len());
+        assert!(all.iter().all(|v| v.commit_sha.len() == 40));
+    }
+}

@@ -1,0 +1,68 @@
+//! The HTTP surface: one router per resource, merged here with the Leptos pages.
+
+mod health;
+
+use std::net::SocketAddr;
+
+use app::{
+    app::{shell, App},
+    error::AppError,
+    state::AppState,
+};
+use axum::{routing::any, Router};
+use leptos::prelude::{provide_context, LeptosOptions};
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use tower_http::{
+    compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
+};
+
+/// Where the pages find the built stylesheet, scripts and WebAssembly.
+pub fn leptos_options(site_root: &str, address: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("releasedesk")
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .site_addr(address)
+        .build()
+}
+
+pub fn router(state: AppState) -> Router {
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let pages = {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone())
+    };
+    let pkg_dir = format!(
+        "{}/{}",
+        state.leptos_options.site_root, state.leptos_options.site_pkg_dir
+    );
+
+    Router::new()
+        .merge(health::router())
+        .route("/api/{*rest}", any(unknown_api_route))
+        // Built assets first, so `/pkg/x.css` is never taken for an `/{owner}/{repo}` page.
+        .nest_service(
+            "/pkg",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    http::header::CACHE_CONTROL,
+                    http::HeaderValue::from_static("public, max-age=300"),
+                ))
+                .service(ServeDir::new(pkg_dir)),
+        )
+        .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), pages)
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn unknown_api_route() -> AppError {
+    AppError::NotFound("there is no API route at this address".to_owned())
+}

@@ -1,0 +1,8 @@
+//! Release Desk's server: command line, configuration, HTTP router, demo data.
+
+pub mod config;
+pub mod demo;
+pub mod http;
+mod run;
+
+pub use run::{run, Failure};

@@ -1,0 +1,149 @@
+//! The real `releasedesk` binary: start-up validation, exit codes, graceful shutdown.
+
+use std::{
+    io::{BufRead, BufReader},
+    net::TcpListener,
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+// These run the binary itself, so they live beside it: Cargo builds it for them.
+fn releasedesk(dir: &tempfile::TempDir) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_releasedesk"));
+    command
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null());
+    command
+}
+
+fn run(command: &mut Command) -> (i32, String) {
+    let output = command.output().expect("releasedesk runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code().unwrap_or(-1), stderr)
+}
+
+#[test]
+fn a_bad_database_url_stops_with_one_line_and_status_2() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let (code, stderr) = run(releasedesk(&dir)
+        .arg("serve")
+        .env("RELEASEDESK_DATABASE_URL", "nonsense"));
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains("RELEASEDESK_DATABASE_URL"), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unopenable_database_names_the_setting() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let (code, stderr) = run(releasedesk(&dir).arg("migrate").env(
+        "RELEASEDESK_DATABASE_URL",
+        "sqlite:///nonexistent-folder/x/releasedesk.db",
+    ));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr
+            .trim()
+            .starts_with("releasedesk: invalid RELEASEDESK_DATABASE_URL"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn other_bad_settings_stop_with_status_2() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    for (name, value) in [
+        ("RELEASEDESK_BIND", "not-an-address"),
+        ("RELEASEDESK_SYNC_INTERVAL", "0m"),
+        ("RELEASEDESK_PUBLIC_URL", "example.org"),
+        ("RELEASEDESK_GITHUB_API_URL", "file:///etc"),
+    ] {
+        let (code, stderr) = run(releasedesk(&dir).arg("serve").env(name, value));
+        assert_eq!(code, 2, "{name}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{name}: {stderr}");
+        assert!(stderr.contains(name), "{name}: {stderr}");
+    }
+}
+
+#[test]
+fn a_port_in_use_stops_with_status_2() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let taken = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let address = taken.local_addr().expect("address").to_string();
+    let (code, stderr) = run(releasedesk(&dir).args(["serve", "--bind", &address]));
+    assert_eq!(code, 2, "{stderr}");
+    let last = stderr.trim().lines().last().unwrap_or_default();
+    assert!(
+        last.contains("RELEASEDESK_BIND") && last.contains("already in use"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn migrate_creates_the_database_and_demo_loads_it() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let (code, stderr) = run(releasedesk(&dir).arg("migrate"));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        dir.path().join("releasedesk.db").exists(),
+        "the default database is created"
+    );
+    let (code, stderr) = run(releasedesk(&dir).arg("demo"));
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn serve_answers_then_stops_gracefully_on_sigterm() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut child = releasedesk(&dir)
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("server starts");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let started = Instant::now();
+    let address = loop {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "server did not start"
+        );
+        let line = lines
+            .next()
+            .expect("server logs its address")
+            .expect("line");
+        if let Some(rest) = line.split("serving Release Desk at http://").nth(1) {
+            break rest.trim().to_owned();
+        }
+    };
+    let body = reqwest::blocking_get(&format!("http://{address}/acme/orbit"));
+    assert!(body.contains("v3.2.0-rc.1"));
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let exit = child.wait().expect("server exits");
+    assert!(exit.success(), "exit {exit:?}: {rest:?}");
+    assert!(rest.iter().any(|line| line.contains("stopped")), "{rest:?}");
+}
+
+mod reqwest {
+    /// A tiny blocking GET on a runtime of its own, for the synchronous tests above.
+    pub fn blocking_get(url: &str) -> String {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        runtime.block_on(async {
+            let response = ::reqwest::get(url).await.expect("request succeeds");
+            assert!(response.status().is_success(), "{}", response.status());
+            response.text().await.expect("body")
+        })
+    }
+}

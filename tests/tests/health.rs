@@ -1,0 +1,56 @@
+use http::StatusCode;
+use releasedesk_tests::{router_for, TestApp};
+
+#[tokio::test]
+async fn healthz_answers_while_the_process_is_up() {
+    let app = TestApp::new().await;
+    let response = app.get("/healthz").await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.json()["status"], "ok");
+}
+
+#[tokio::test]
+async fn readyz_is_ready_once_migrations_are_applied() {
+    let app = TestApp::new().await;
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.json()["status"], "ready");
+}
+
+#[tokio::test]
+async fn readyz_refuses_a_database_without_migrations() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("bare.db"));
+    let pool = app::store::connect(options).await.expect("database opens");
+    let router = router_for(pool.clone(), &dir);
+    let request = http::Request::get("/readyz")
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let response = releasedesk_tests::send(&router, request).await;
+    assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.json()["error"]["code"], "unavailable");
+
+    // Migrations table present but behind the binary: not ready either.
+    sqlx::query("CREATE TABLE _sqlx_migrations (version BIGINT, success BOOLEAN)")
+        .execute(&pool)
+        .await
+        .expect("table");
+    let request = http::Request::get("/readyz")
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let response = releasedesk_tests::send(&router, request).await;
+    assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.json()["error"]["code"], "not_ready");
+}
+
+#[tokio::test]
+async fn unknown_api_routes_answer_with_a_json_error() {
+    let app = TestApp::new().await;
+    let response = app.get("/api/v1/nothing-here").await;
+    assert_eq!(response.status, StatusCode::NOT_FOUND);
+    let body = response.json();
+    assert_eq!(body["error"]["code"], "not_found");
+    assert!(body["error"]["message"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
+}

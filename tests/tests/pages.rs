@@ -1,0 +1,155 @@
+//! Server-rendered pages, as a browser without JavaScript receives them.
+
+use http::StatusCode;
+use releasedesk_tests::TestApp;
+
+/// The version tags in the history table, in page order.
+fn listed_versions(html: &str) -> Vec<String> {
+    html.split("<th scope=\"row\" class=\"mono version\">")
+        .skip(1)
+        .map(|rest| {
+            rest.split(['<'])
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn home_lists_the_tracked_repositories() {
+    let app = TestApp::with_demo().await;
+    let response = app.get("/").await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert!(
+        response.body.contains("href=\"/acme/orbit\""),
+        "{}",
+        response.body
+    );
+    // The newest stable version is v3.1.1, a tag without a release.
+    assert!(response.body.contains(">v3.1.1<"), "{}", response.body);
+}
+
+#[tokio::test]
+async fn home_explains_what_to_do_when_nothing_is_tracked() {
+    let app = TestApp::new().await;
+    let response = app.get("/").await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert!(response.body.contains("No repositories are tracked yet"));
+}
+
+#[tokio::test]
+async fn history_is_newest_first_by_semver_precedence_without_drafts() {
+    let app = TestApp::with_demo().await;
+    let response = app.get("/acme/orbit").await;
+    assert_eq!(response.status, StatusCode::OK);
+    let listed = listed_versions(&response.body);
+    assert_eq!(listed.len(), 38, "{listed:?}");
+    assert_eq!(
+        &listed[..4],
+        ["v3.2.0-rc.1", "v3.2.0-beta.1", "v3.1.1", "v3.1.0"]
+    );
+    assert_eq!(listed.last().map(String::as_str), Some("v1.0.0-alpha.1"));
+    let mut sorted = listed.clone();
+    sorted.sort_by(|a, b| {
+        let parse = |t: &str| semver::Version::parse(&t[1..]).expect("demo tag");
+        parse(b).cmp_precedence(&parse(a))
+    });
+    assert_eq!(listed, sorted);
+    assert!(
+        !listed.iter().any(|t| t == "v3.2.0"),
+        "the draft stays hidden"
+    );
+    // Other tags are listed apart, never as versions.
+    assert!(response.body.contains("3 other tags that are not versions"));
+    assert!(response.body.contains("nightly"));
+}
+
+#[tokio::test]
+async fn history_shows_channel_and_exact_date() {
+    let app = TestApp::with_demo().await;
+    let body = app.get("/acme/orbit").await.body;
+    assert!(body.contains("chip chip-rc"));
+    assert!(
+        body.contains("<time datetime=\""),
+        "dates are machine-readable"
+    );
+    assert!(
+        body.contains(" UTC\""),
+        "the exact date is in the title for hover"
+    );
+    assert!(body.contains("days ago"));
+}
+
+#[tokio::test]
+async fn channel_filter_works_from_the_query_string() {
+    let app = TestApp::with_demo().await;
+    let response = app.get("/acme/orbit?channel=rc").await;
+    assert_eq!(response.status, StatusCode::OK);
+    let listed = listed_versions(&response.body);
+    assert_eq!(
+        listed,
+        [
+            "v3.2.0-rc.1",
+            "v3.1.0-rc.1",
+            "v3.0.0-rc.2",
+            "v3.0.0-rc.1",
+            "v2.0.0-rc.2",
+            "v2.0.0-rc.1",
+            "v1.0.0-rc.1"
+        ]
+    );
+    assert!(response.body.contains("aria-current=\"page\""));
+
+    let stable = listed_versions(&app.get("/acme/orbit?channel=stable").await.body);
+    assert!(stable.iter().all(|tag| !tag.contains('-')), "{stable:?}");
+    assert_eq!(stable.len(), 21);
+}
+
+#[tokio::test]
+async fn an_unknown_channel_shows_everything_with_a_notice() {
+    let app = TestApp::with_demo().await;
+    let response = app.get("/acme/orbit?channel=nightly").await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert!(response.body.contains("is not a channel"));
+    assert_eq!(listed_versions(&response.body).len(), 38);
+}
+
+#[tokio::test]
+async fn repository_names_ignore_case_like_github() {
+    let app = TestApp::with_demo().await;
+    assert_eq!(
+        listed_versions(&app.get("/Acme/Orbit").await.body).len(),
+        38
+    );
+}
+
+#[tokio::test]
+async fn unknown_repositories_and_pages_are_404_pages() {
+    let app = TestApp::with_demo().await;
+    let response = app.get("/acme/unknown").await;
+    assert_eq!(response.status, StatusCode::NOT_FOUND);
+    assert!(response.body.contains("does not track acme/unknown"));
+
+    let response = app.get("/a/b/c/d").await;
+    assert_eq!(response.status, StatusCode::NOT_FOUND);
+    assert!(response.body.contains("There is no page at this address"));
+}
+
+#[tokio::test]
+async fn pages_escape_what_comes_from_github() {
+    let app = TestApp::new().await;
+    let repo = app::store::repositories::NewRepository {
+        owner: "evil",
+        name: "repo",
+        description: "<script>alert(1)</script>",
+        tag_prefix: "v",
+    };
+    app::store::repositories::upsert(&app.pool, &repo)
+        .await
+        .expect("insert");
+    let body = app.get("/evil/repo").await.body;
+    assert!(!body.contains("<script>alert(1)</script>"));
+    assert!(body.contains("&lt;script&gt;"));
+}
