@@ -1,6 +1,9 @@
 //! Release Desk's web application: compiled natively with `ssr` for the server, and to
 //! WebAssembly with `hydrate` for the browser.
 
+// Deeply nested view types need more room than the default when compiled for hydration.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod components;

@@ -17,8 +17,9 @@ pub fn relative_date(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
         1 => return "tomorrow".to_owned(),
         n @ 2..=13 => (n, "day"),
         n @ 14..=59 => (n / 7, "week"),
-        n @ 60..=729 => (n / 30, "month"),
-        n => (n / 365, "year"),
+        n @ 60..=547 => (n / 30, "month"),
+        // From 18 months on, whole years, rounded.
+        n => ((n + 182) / 365, "year"),
     };
     let plural = if amount == 1 { "" } else { "s" };
     if days > 0 {
@@ -67,7 +68,10 @@ mod tests {
             (at(2026, 9, 26, 12), "8 weeks ago"),
             (at(2026, 9, 20, 12), "2 months ago"),
             (at(2025, 11, 25, 12), "12 months ago"),
+            (at(2025, 5, 25, 12), "17 months ago"),
+            (at(2025, 3, 20, 12), "2 years ago"),
             (at(2024, 11, 24, 12), "2 years ago"),
+            (at(2023, 11, 24, 12), "3 years ago"),
             (at(2026, 11, 29, 12), "in 5 days"),
             (at(2027, 2, 1, 12), "in 2 months"),
         ];

@@ -119,6 +119,7 @@ fn HistoryView(
                 </p>
             }
         >
+            <div class="table-wrap">
             <table class="history">
                 <caption class="visually-hidden">"Versions, newest first"</caption>
                 <thead>
@@ -137,6 +138,7 @@ fn HistoryView(
                     />
                 </tbody>
             </table>
+            </div>
         </Show>
 
         {(!other_tags.is_empty()).then(|| view! {

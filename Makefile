@@ -1,0 +1,87 @@
+# Release Desk: `make run` serves the demo, `make test` runs every check. Both install what is
+# missing first, and skip what is already there.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_LEPTOS_VERSION := 0.3.10
+WASM_BINDGEN_VERSION := 0.2.130
+SQLX_CLI_VERSION := 0.8.6
+
+# Queries are checked against the committed .sqlx/ data: building needs no database.
+export SQLX_OFFLINE := true
+# wasm-opt comes from npm (binaryen), never from Debian; cargo-leptos must find it on PATH.
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+# CI starts from a fresh clone: keep its build cache outside the clone so later runs reuse it.
+ifeq ($(CI),true)
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/releasedesk/target
+endif
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help setup run build test lint unit e2e bench-sizes prepare clean
+
+help:
+	@echo "make run    build the release and serve the demo at http://127.0.0.1:3000"
+	@echo "make test   fmt, clippy (ssr and wasm), every Rust test, the Playwright tests"
+	@echo "make build  the release build: target/release/releasedesk and target/site/"
+
+## Tools --------------------------------------------------------------------------------------
+
+setup: end2end/node_modules/.installed
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+	  || rustup target add wasm32-unknown-unknown
+	@cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)$$" \
+	  || cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" \
+	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@[ -x /usr/bin/chromium ] \
+	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
+
+end2end/node_modules/.installed: end2end/package.json end2end/package-lock.json
+	cd end2end && npm ci --no-audit --no-fund
+	touch $@
+
+## Build and run ------------------------------------------------------------------------------
+
+build: setup
+	cargo leptos build --release
+	@if [ "$(TARGET_DIR)" != "$(CURDIR)/target" ]; then \
+	  mkdir -p target/release && cp "$(TARGET_DIR)/release/releasedesk" target/release/; fi
+	@ls -l target/release/releasedesk
+
+run: build
+	target/release/releasedesk serve --demo
+
+## Checks -------------------------------------------------------------------------------------
+
+test: setup lint unit e2e
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+	cargo clippy -p app --lib --target wasm32-unknown-unknown --features hydrate --locked -- -D warnings
+
+unit:
+	cargo test --workspace --locked
+
+e2e: build
+	cd end2end && RELEASEDESK_BIN="$(CURDIR)/target/release/releasedesk" \
+	  LEPTOS_SITE_ROOT="$(CURDIR)/target/site" npx playwright test
+
+## Maintenance --------------------------------------------------------------------------------
+
+# After changing SQL: refresh .sqlx/ from a scratch database (needs sqlx-cli).
+prepare:
+	@cargo sqlx --version 2>/dev/null | grep -q " $(SQLX_CLI_VERSION)$$" \
+	  || cargo install sqlx-cli --version $(SQLX_CLI_VERSION) --no-default-features --features sqlite,rustls --locked
+	rm -f target/prepare.db
+	mkdir -p target
+	DATABASE_URL=sqlite://target/prepare.db SQLX_OFFLINE=false cargo sqlx database create
+	DATABASE_URL=sqlite://target/prepare.db SQLX_OFFLINE=false cargo sqlx migrate run
+	DATABASE_URL=sqlite://target/prepare.db SQLX_OFFLINE=false cargo sqlx prepare --workspace -- --all-targets
+
+clean:
+	cargo clean

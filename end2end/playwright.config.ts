@@ -1,0 +1,55 @@
+import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+// The release build, served on a port of its own with a fresh demo database.
+const port = Number(process.env.E2E_PORT ?? 3917);
+const binary = process.env.RELEASEDESK_BIN ?? resolve(__dirname, '../target/release/releasedesk');
+const siteRoot = process.env.LEPTOS_SITE_ROOT ?? resolve(__dirname, '../target/site');
+const database = join(mkdtempSync(join(tmpdir(), 'releasedesk-e2e-')), 'e2e.db');
+
+// Debian's Chromium, never a downloaded browser; no background traffic on a closed network.
+const chromium = {
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    launchOptions: chromium,
+    trace: 'off',
+  },
+  projects: [
+    { name: 'no-javascript', use: { javaScriptEnabled: false } },
+    { name: 'hydrated', use: { javaScriptEnabled: true } },
+  ],
+  webServer: {
+    command: `"${binary}" serve --demo --bind 127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}/readyz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      RELEASEDESK_DATABASE_URL: `sqlite://${database}`,
+      LEPTOS_SITE_ROOT: siteRoot,
+      RUST_LOG: 'warn',
+    },
+  },
+});

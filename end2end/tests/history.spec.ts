@@ -1,0 +1,80 @@
+import { test, expect } from '@playwright/test';
+import { HistoryPage, hydrated } from './pages';
+
+test('the home page lists the demo repository', async ({ page }) => {
+  await page.goto('/');
+  await expect(page).toHaveTitle(/Repositories/);
+  await page.getByRole('link', { name: 'acme/orbit' }).click();
+  await expect(page).toHaveURL(/\/acme\/orbit$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('acme/orbit');
+  await page.screenshot({ path: `test-results/home-then-history-${test.info().project.name}.png`, fullPage: true });
+});
+
+test('the history renders newest first by SemVer precedence', async ({ page }) => {
+  const history = new HistoryPage(page);
+  await history.open();
+  await expect(history.versions).toHaveCount(38);
+  await expect(history.versions.first()).toContainText('v3.2.0-rc.1');
+  await expect(history.versions.nth(2)).toContainText('v3.1.1');
+  await expect(history.versions.last()).toContainText('v1.0.0-alpha.1');
+  // Dates read relatively, with the exact date one hover away.
+  const firstDate = page.getByRole('row').nth(1).locator('time');
+  await expect(firstDate).toHaveAttribute('title', /\d{4}, \d\d:\d\d UTC$/);
+  await page.screenshot({ path: `test-results/history-${test.info().project.name}.png`, fullPage: true });
+});
+
+test('the channel filter narrows the list through the query string', async ({ page }) => {
+  test.skip(test.info().project.name !== 'no-javascript', 'the hydrated variant is below');
+  const history = new HistoryPage(page);
+  await history.open();
+  await history.channel(/^Beta/).click();
+  await expect(page).toHaveURL(/\?channel=beta$/);
+  await expect(history.versions).toHaveCount(5);
+  await expect(history.channel(/^Beta/)).toHaveAttribute('aria-current', 'page');
+  await page.screenshot({ path: 'test-results/history-beta-no-javascript.png', fullPage: true });
+});
+
+test('hydrated, the channel filter narrows the list without a page load', async ({ page }) => {
+  test.skip(test.info().project.name !== 'hydrated', 'needs JavaScript');
+  const history = new HistoryPage(page);
+  await history.open();
+  await hydrated(page);
+  // A full page load would wipe this marker from the window.
+  await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+
+  await history.channel(/^Release candidate/).click();
+  await expect(page).toHaveURL(/\?channel=rc$/);
+  await expect(history.versions).toHaveCount(7);
+  await expect(history.versions.first()).toContainText('v3.2.0-rc.1');
+  await expect(history.channel(/^Release candidate/)).toHaveAttribute('aria-current', 'page');
+
+  await history.channel(/^All/).click();
+  await expect(history.versions).toHaveCount(38);
+  expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  await page.screenshot({ path: 'test-results/history-hydrated-all.png', fullPage: true });
+});
+
+test('an unknown repository gets a 404 page', async ({ page }) => {
+  const response = await page.goto('/acme/nothing');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Not found');
+});
+
+test('on a phone the history still reads well', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const history = new HistoryPage(page);
+  await history.open();
+  await expect(history.versions.first()).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  expect(overflow).toBe(false);
+  await page.screenshot({ path: `test-results/history-phone-${test.info().project.name}.png`, fullPage: true });
+});
+
+test('dark mode follows the system', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const history = new HistoryPage(page);
+  await history.open();
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(background).toBe('rgb(17, 20, 24)');
+  await page.screenshot({ path: `test-results/history-dark-${test.info().project.name}.png`, fullPage: true });
+});

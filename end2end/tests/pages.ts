@@ -1,0 +1,24 @@
+import { expect, type Page, type Locator } from '@playwright/test';
+
+/** Waits until the app has hydrated (the marker set by an Effect in <App/>). */
+export async function hydrated(page: Page): Promise<void> {
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+}
+
+export class HistoryPage {
+  readonly versions: Locator;
+  readonly filter: Locator;
+
+  constructor(readonly page: Page) {
+    this.versions = page.getByRole('table').getByRole('rowheader');
+    this.filter = page.getByRole('navigation', { name: 'Filter by channel' });
+  }
+
+  async open(query = ''): Promise<void> {
+    await this.page.goto(`/acme/orbit${query}`);
+  }
+
+  channel(label: string | RegExp): Locator {
+    return this.filter.getByRole('link', { name: label });
+  }
+}
