@@ -68,7 +68,7 @@ mod tests {
             (at(2026, 9, 26, 12), "8 weeks ago"),
             (at(2026, 9, 20, 12), "2 months ago"),
             (at(2025, 11, 25, 12), "12 months ago"),
-            (at(2025, 5, 25, 12), "17 months ago"),
+            (at(2025, 6, 25, 12), "17 months ago"),
             (at(2025, 3, 20, 12), "2 years ago"),
             (at(2024, 11, 24, 12), "2 years ago"),
             (at(2023, 11, 24, 12), "3 years ago"),
