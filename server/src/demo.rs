@@ -171,7 +171,7 @@ fn release_notes(tag: &str, index: usize) -> String {
     }
     let patch = version.rsplit('.').next() != Some("0");
     if patch {
-        let security = index % 3 == 0;
+        let security = index.is_multiple_of(3);
         let mut notes = String::from("### Bug fixes\n\n");
         notes.push_str(&format!("- {}\n- {}\n", pick(FIXES, 0), pick(FIXES, 2)));
         if security {
