@@ -21,12 +21,13 @@ endif
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup run build test lint unit e2e bench-sizes prepare clean
+.PHONY: help setup run build test lint unit e2e bench prepare clean
 
 help:
 	@echo "make run    build the release and serve the demo at http://127.0.0.1:3000"
 	@echo "make test   fmt, clippy (ssr and wasm), every Rust test, the Playwright tests"
 	@echo "make build  the release build: target/release/releasedesk and target/site/"
+	@echo "make bench  bundle sizes, idle memory, incremental rebuild time"
 
 ## Tools --------------------------------------------------------------------------------------
 
@@ -70,6 +71,10 @@ unit:
 e2e: build
 	cd end2end && RELEASEDESK_BIN="$(CURDIR)/target/release/releasedesk" \
 	  LEPTOS_SITE_ROOT="$(CURDIR)/target/site" npx playwright test
+
+# Bundle sizes, idle memory and incremental rebuild time (medians; see scripts/bench.sh).
+bench: build
+	scripts/bench.sh
 
 ## Maintenance --------------------------------------------------------------------------------
 

@@ -78,3 +78,17 @@ test('dark mode follows the system', async ({ page }) => {
   expect(background).toBe('rgb(17, 20, 24)');
   await page.screenshot({ path: `test-results/history-dark-${test.info().project.name}.png`, fullPage: true });
 });
+
+test('hydration raises no errors in the browser console', async ({ page }) => {
+  test.skip(test.info().project.name !== 'hydrated', 'needs JavaScript');
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+  });
+  for (const path of ['/', '/acme/orbit', '/acme/orbit?channel=alpha']) {
+    await page.goto(path);
+    await hydrated(page);
+  }
+  expect(problems).toEqual([]);
+});

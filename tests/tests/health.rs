@@ -54,3 +54,35 @@ async fn unknown_api_routes_answer_with_a_json_error() {
         .as_str()
         .is_some_and(|m| !m.is_empty()));
 }
+
+#[tokio::test]
+async fn server_functions_answer_bad_arguments_with_400() {
+    use leptos::server_fn::ServerFn;
+
+    let app = TestApp::with_demo().await;
+    let request = |body: &'static str| {
+        http::Request::post(app::api::history::GetHistory::PATH)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(body))
+            .expect("request")
+    };
+    let response = releasedesk_tests::send(&app.router, request("owner=acme")).await;
+    assert_eq!(
+        response.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        response.body
+    );
+    assert!(
+        response.json()["BadRequest"].is_string(),
+        "{}",
+        response.body
+    );
+
+    let response = releasedesk_tests::send(&app.router, request("owner=acme&repo=orbit")).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    assert_eq!(
+        response.json()["versions"].as_array().map(Vec::len),
+        Some(38)
+    );
+}

@@ -219,6 +219,16 @@ pub fn precedence_key(version: &semver::Version) -> String {
     key
 }
 
+/// How many versions each channel has, in [`Channel::ALL`] order, leaving out empty channels.
+pub fn count_by_channel(channels: impl IntoIterator<Item = Channel>) -> Vec<(Channel, usize)> {
+    let channels: Vec<Channel> = channels.into_iter().collect();
+    Channel::ALL
+        .into_iter()
+        .map(|channel| (channel, channels.iter().filter(|&&c| c == channel).count()))
+        .filter(|&(_, count)| count > 0)
+        .collect()
+}
+
 /// Everything Release Desk derives from a tag name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TagInfo {
@@ -317,6 +327,16 @@ mod tests {
         assert_eq!(info.channel, Channel::Beta);
         assert_eq!(info.line.to_string(), "0.4.x");
         assert_eq!(info.precedence, precedence_key(&info.version));
+    }
+
+    #[test]
+    fn counts_channels_in_listing_order() {
+        let channels = [Channel::Beta, Channel::Stable, Channel::Beta, Channel::Rc];
+        assert_eq!(
+            count_by_channel(channels),
+            [(Channel::Stable, 1), (Channel::Rc, 1), (Channel::Beta, 2)]
+        );
+        assert!(count_by_channel([]).is_empty());
     }
 
     #[test]

@@ -1,5 +1,3 @@
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -8,7 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::{
     api::history::{get_history, History, HistoryEntry},
     components::{ChannelChip, NotFound, RelativeTime},
-    domain::version::{Channel, UnknownChannel},
+    domain::version::{count_by_channel, Channel, UnknownChannel},
 };
 
 /// `/{owner}/{repo}`: the release history, newest first by SemVer precedence.
@@ -62,24 +60,17 @@ fn HistoryView(
     } = history;
     let base = format!("/{owner}/{name}");
     let total = versions.len();
-    let counts = channel_counts(&versions);
-    let versions = Arc::new(versions);
+    let counts = count_by_channel(versions.iter().map(|v| v.channel));
     let selected = move || channel.get().ok().flatten();
-    let visible = {
-        let versions = versions.clone();
-        move || -> Vec<HistoryEntry> {
-            let selected = selected();
-            versions
-                .iter()
-                .filter(|v| selected.is_none_or(|c| v.channel == c))
-                .cloned()
-                .collect()
-        }
-    };
-    let is_empty = {
-        let visible = visible.clone();
-        move || visible().is_empty()
-    };
+    // Filtering happens here, in the browser once hydrated: no request per click.
+    let visible = Memo::new(move |_| {
+        let selected = selected();
+        versions
+            .iter()
+            .filter(|v| selected.is_none_or(|c| v.channel == c))
+            .cloned()
+            .collect::<Vec<_>>()
+    });
 
     view! {
         <Title text=format!("{owner}/{name} · Release Desk")/>
@@ -109,7 +100,7 @@ fn HistoryView(
         })}
 
         <Show
-            when=move || !is_empty()
+            when=move || visible.with(|v| !v.is_empty())
             fallback=move || view! {
                 <p class="empty-state">
                     {match selected() {
@@ -132,7 +123,7 @@ fn HistoryView(
                 </thead>
                 <tbody>
                     <For
-                        each=visible.clone()
+                        each=move || visible.get()
                         key=|entry| entry.tag.clone()
                         children=move |entry| view! { <VersionRow entry now=generated_at/> }
                     />
@@ -188,13 +179,4 @@ fn VersionRow(entry: HistoryEntry, now: DateTime<Utc>) -> impl IntoView {
             <td class="col-title">{entry.title}</td>
         </tr>
     }
-}
-
-/// How many versions each channel has, in the order channels are listed, skipping empty ones.
-fn channel_counts(versions: &[HistoryEntry]) -> Vec<(Channel, usize)> {
-    Channel::ALL
-        .into_iter()
-        .map(|ch| (ch, versions.iter().filter(|v| v.channel == ch).count()))
-        .filter(|&(_, count)| count > 0)
-        .collect()
 }

@@ -1,6 +1,7 @@
 //! The HTTP surface: one router per resource, merged here with the Leptos pages.
 
 mod health;
+mod server_fn_status;
 
 use std::net::SocketAddr;
 
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
+        .layer(axum::middleware::from_fn(server_fn_status::real_status))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
