@@ -210,6 +210,7 @@ pub async fn load(pool: &SqlitePool, today: NaiveDate) -> sqlx::Result<i64> {
         if version.kind != Kind::Draft {
             let tag = GitTag {
                 commit_sha: &version.commit_sha,
+                tag_object_sha: None,
                 tagged_at: Some(version.date),
             };
             store::versions::upsert_tag(&mut *tx, id, &tag).await?;
@@ -241,6 +242,7 @@ pub async fn load(pool: &SqlitePool, today: NaiveDate) -> sqlx::Result<i64> {
             id,
             &GitTag {
                 commit_sha: &commit_sha,
+                tag_object_sha: None,
                 tagged_at: Some(date),
             },
         )

@@ -2,7 +2,9 @@
 
 pub mod config;
 pub mod demo;
+pub mod github;
 pub mod http;
 mod run;
+pub mod sync;
 
 pub use run::{run, Failure};

@@ -1,6 +1,8 @@
 //! The integration-test harness: a fresh database per test, the real router in process, and
 //! the real binary for command-line tests.
 
+pub mod fake_github;
+
 use std::path::PathBuf;
 
 use app::state::AppState;
@@ -107,6 +109,7 @@ pub fn alloy_tags() -> Vec<AlloyTag> {
         .map(|tag| AlloyTag {
             name: tag["name"].as_str().expect("name").to_owned(),
             commit_sha: tag["commit_sha"].as_str().expect("sha").to_owned(),
+            tag_object_sha: tag["tag_object_sha"].as_str().map(str::to_owned),
             tagger_date: tag["tagger_date"].as_str().map(str::to_owned),
             commit_date: tag["commit_date"].as_str().expect("commit date").to_owned(),
         })
@@ -116,6 +119,8 @@ pub fn alloy_tags() -> Vec<AlloyTag> {
 pub struct AlloyTag {
     pub name: String,
     pub commit_sha: String,
+    /// Set for annotated tags.
+    pub tag_object_sha: Option<String>,
     pub tagger_date: Option<String>,
     pub commit_date: String,
 }

@@ -69,6 +69,7 @@ async fn stored_alloy_tags_list_in_precedence_order() {
             .to_utc();
         let git = app::store::versions::GitTag {
             commit_sha: &tag.commit_sha,
+            tag_object_sha: None,
             tagged_at: Some(tagged_at),
         };
         app::store::versions::upsert_tag(&app.pool, id, &git)

@@ -2,6 +2,7 @@
 //! between the pool and a transaction.
 
 pub mod repositories;
+pub mod sync;
 pub mod versions;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};

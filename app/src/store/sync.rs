@@ -1,0 +1,154 @@
+//! What the GitHub sync keeps between runs: cached list pages, git object dates, sync runs.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::SqliteExecutor;
+
+/// A list page as GitHub last sent it, for `If-None-Match`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CachedPage {
+    pub url: String,
+    pub etag: String,
+    pub next_url: Option<String>,
+    pub body: String,
+}
+
+pub async fn cached_page(
+    db: impl SqliteExecutor<'_>,
+    url: &str,
+) -> sqlx::Result<Option<CachedPage>> {
+    sqlx::query_as!(
+        CachedPage,
+        r#"SELECT url AS "url!", etag, next_url, body FROM http_cache WHERE url = ?"#,
+        url
+    )
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn store_page(db: impl SqliteExecutor<'_>, page: &CachedPage) -> sqlx::Result<()> {
+    let now = Utc::now();
+    sqlx::query!(
+        r#"INSERT INTO http_cache (url, etag, next_url, body, fetched_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, next_url = excluded.next_url,
+               body = excluded.body, fetched_at = excluded.fetched_at"#,
+        page.url,
+        page.etag,
+        page.next_url,
+        page.body,
+        now,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn git_date(
+    db: impl SqliteExecutor<'_>,
+    sha: &str,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
+    sqlx::query_scalar!(
+        r#"SELECT date AS "date: DateTime<Utc>" FROM git_dates WHERE sha = ?"#,
+        sha
+    )
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn store_git_date(
+    db: impl SqliteExecutor<'_>,
+    sha: &str,
+    date: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT OR IGNORE INTO git_dates (sha, date) VALUES (?, ?)",
+        sha,
+        date
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A sync attempt as the repository page and `GET .../sync` show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncRun {
+    pub id: i64,
+    pub trigger: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub outcome: String,
+    pub requests: i64,
+    pub not_modified: i64,
+    pub rate_limit_remaining: Option<i64>,
+    pub error: Option<String>,
+}
+
+pub async fn start_run(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    trigger: &str,
+) -> sqlx::Result<i64> {
+    let now = Utc::now();
+    sqlx::query_scalar!(
+        r#"INSERT INTO sync_runs (repository_id, trigger, started_at) VALUES (?, ?, ?)
+           RETURNING id AS "id!""#,
+        repository_id,
+        trigger,
+        now,
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// What a finished run reports.
+pub struct RunResult<'a> {
+    pub ok: bool,
+    pub requests: i64,
+    pub not_modified: i64,
+    pub rate_limit_remaining: Option<i64>,
+    pub error: Option<&'a str>,
+}
+
+pub async fn finish_run(
+    db: impl SqliteExecutor<'_>,
+    run_id: i64,
+    result: &RunResult<'_>,
+) -> sqlx::Result<()> {
+    let now = Utc::now();
+    let outcome = if result.ok { "ok" } else { "failed" };
+    sqlx::query!(
+        r#"UPDATE sync_runs SET finished_at = ?, outcome = ?, requests = ?, not_modified = ?,
+               rate_limit_remaining = ?, error = ?
+           WHERE id = ?"#,
+        now,
+        outcome,
+        result.requests,
+        result.not_modified,
+        result.rate_limit_remaining,
+        result.error,
+        run_id,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The repository's most recent runs, newest first.
+pub async fn recent_runs(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<SyncRun>> {
+    sqlx::query_as!(
+        SyncRun,
+        r#"SELECT id AS "id!", trigger, started_at AS "started_at: DateTime<Utc>",
+                  finished_at AS "finished_at?: DateTime<Utc>", outcome, requests, not_modified,
+                  rate_limit_remaining, error
+           FROM sync_runs WHERE repository_id = ? ORDER BY started_at DESC, id DESC LIMIT ?"#,
+        repository_id,
+        limit,
+    )
+    .fetch_all(db)
+    .await
+}

@@ -1,0 +1,71 @@
+//! The real GitHub client: octocrab as the HTTP transport, with its own retries off (the
+//! [`super::Fetcher`] retries, honouring GitHub's headers).
+
+use std::time::Duration;
+
+use http::{header, HeaderMap, HeaderValue};
+use http_body_util::BodyExt;
+use octocrab::{service::middleware::retry::RetryConfig, Octocrab};
+
+use super::{next_link, Answer, GitHub, TransportError};
+
+pub struct OctocrabGitHub {
+    client: Octocrab,
+}
+
+impl OctocrabGitHub {
+    pub fn new(api_url: &url::Url, token: Option<&str>) -> Result<OctocrabGitHub, String> {
+        let mut builder = Octocrab::builder()
+            .base_uri(api_url.as_str())
+            .map_err(|err| format!("bad GitHub API URL {api_url}: {err}"))?
+            .add_retry_config(RetryConfig::None)
+            .set_connect_timeout(Some(Duration::from_secs(10)))
+            .set_read_timeout(Some(Duration::from_secs(30)));
+        if let Some(token) = token {
+            builder = builder.personal_token(token.to_owned());
+        }
+        let client = builder
+            .build()
+            .map_err(|err| format!("cannot set up the GitHub client: {err}"))?;
+        Ok(OctocrabGitHub { client })
+    }
+}
+
+impl GitHub for OctocrabGitHub {
+    async fn get(&self, url: &str, etag: Option<&str>) -> Result<Answer, TransportError> {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT,
+            HeaderValue::from_static("application/vnd.github+json"),
+        );
+        headers.insert(
+            "x-github-api-version",
+            HeaderValue::from_static("2022-11-28"),
+        );
+        if let Some(value) = etag.and_then(|e| HeaderValue::from_str(e).ok()) {
+            headers.insert(header::IF_NONE_MATCH, value);
+        }
+        let response = self
+            .client
+            ._get_with_headers(url, Some(headers))
+            .await
+            .map_err(|err| TransportError(format!("GET {url}: {err}")))?;
+        let (parts, body) = response.into_parts();
+        let body = body
+            .collect()
+            .await
+            .map_err(|err| TransportError(format!("GET {url}: the body was cut short ({err})")))?
+            .to_bytes();
+        let text = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+        let number = |name: &str| text(name).and_then(|v| v.trim().parse().ok());
+        Ok(Answer {
+            status: parts.status.as_u16(),
+            etag: text("etag").map(str::to_owned),
+            next: text("link").and_then(next_link),
+            retry_after: number("retry-after"),
+            rate_limit_remaining: number("x-ratelimit-remaining"),
+            rate_limit_reset: number("x-ratelimit-reset"),
+            body,
+        })
+    }
+}

@@ -1,0 +1,70 @@
+//! The parts of GitHub's REST payloads that the sync reads. Unknown fields are ignored, so
+//! GitHub can add to them freely.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+/// An item of `GET /repos/{o}/{r}/releases`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Release {
+    pub id: i64,
+    pub tag_name: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub html_url: String,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub prerelease: bool,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// An item of `GET /repos/{o}/{r}/tags`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Tag {
+    pub name: String,
+    pub commit: ObjectRef,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct ObjectRef {
+    pub sha: String,
+}
+
+/// An item of `GET /repos/{o}/{r}/git/matching-refs/tags`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct GitRef {
+    #[serde(rename = "ref")]
+    pub name: String,
+    pub object: GitObject,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct GitObject {
+    pub sha: String,
+    /// `tag` for annotated tags, `commit` for lightweight ones.
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// `GET /repos/{o}/{r}/git/tags/{sha}`: an annotated tag.
+#[derive(Clone, Debug, Deserialize)]
+pub struct AnnotatedTag {
+    pub tagger: Option<Signature>,
+}
+
+/// `GET /repos/{o}/{r}/git/commits/{sha}`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Commit {
+    pub committer: Signature,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Signature {
+    pub date: DateTime<Utc>,
+}

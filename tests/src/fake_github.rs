@@ -1,0 +1,434 @@
+//! A fake GitHub REST API on loopback: releases, tags and git objects of the repositories a
+//! test gives it, with pages, `Link`, ETags and 304s, rate-limit headers, a request log, and
+//! faults injected on demand. The real octocrab client talks to it.
+
+use std::{
+    collections::{HashMap, VecDeque},
+    hash::{DefaultHasher, Hash, Hasher},
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use axum::{
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode, Uri},
+    response::{IntoResponse, Response},
+    routing::get,
+    Json, Router,
+};
+use serde_json::{json, Value};
+
+/// A tag: lightweight, or annotated with its own object and tagger date.
+#[derive(Clone, Debug)]
+pub struct FakeTag {
+    pub name: String,
+    pub commit_sha: String,
+    pub commit_date: String,
+    pub annotated: Option<Annotation>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Annotation {
+    pub tag_object_sha: String,
+    pub tagger_date: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct FakeRepo {
+    pub releases: Vec<Value>,
+    pub tags: Vec<FakeTag>,
+}
+
+/// What the next request whose path contains the given text gets instead of its answer.
+#[derive(Clone, Debug)]
+pub enum Fault {
+    Status(u16),
+    /// A 200 whose JSON body stops half-way.
+    Truncated,
+    /// A 403 rate limit with `retry-after` seconds.
+    RateLimited {
+        retry_after: u64,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct LoggedRequest {
+    pub path: String,
+    pub status: u16,
+    pub conditional: bool,
+}
+
+#[derive(Default)]
+struct State_ {
+    repos: HashMap<String, FakeRepo>,
+    faults: VecDeque<(String, Fault)>,
+    log: Vec<LoggedRequest>,
+    latency: Duration,
+}
+
+type Shared = Arc<Mutex<State_>>;
+
+pub struct FakeGitHub {
+    pub url: String,
+    state: Shared,
+}
+
+impl FakeGitHub {
+    pub async fn start() -> FakeGitHub {
+        let state = Shared::default();
+        let router = Router::new()
+            .route("/repos/{owner}/{repo}/releases", get(releases))
+            .route("/repos/{owner}/{repo}/tags", get(tags))
+            .route("/repos/{owner}/{repo}/git/matching-refs/tags", get(refs))
+            .route("/repos/{owner}/{repo}/git/tags/{sha}", get(tag_object))
+            .route("/repos/{owner}/{repo}/git/commits/{sha}", get(commit))
+            .fallback(not_found)
+            .with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        tokio::spawn(async move {
+            axum::serve(listener, router)
+                .await
+                .expect("fake GitHub serves")
+        });
+        FakeGitHub { url, state }
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut State_) -> R) -> R {
+        f(&mut self.state.lock().expect("fake GitHub state"))
+    }
+
+    pub fn put_repo(&self, full_name: &str, repo: FakeRepo) {
+        self.with(|s| s.repos.insert(full_name.to_owned(), repo));
+    }
+
+    pub fn edit_repo(&self, full_name: &str, edit: impl FnOnce(&mut FakeRepo)) {
+        self.with(|s| {
+            edit(
+                s.repos
+                    .get_mut(full_name)
+                    .expect("repository is in the fake"),
+            )
+        });
+    }
+
+    pub fn inject(&self, path_contains: &str, fault: Fault) {
+        self.with(|s| s.faults.push_back((path_contains.to_owned(), fault)));
+    }
+
+    pub fn set_latency(&self, latency: Duration) {
+        self.with(|s| s.latency = latency);
+    }
+
+    /// Every request so far, and forgets them.
+    pub fn take_log(&self) -> Vec<LoggedRequest> {
+        self.with(|s| std::mem::take(&mut s.log))
+    }
+}
+
+/// grafana/alloy's real tags from `shared/data`, annotated where they were.
+pub fn alloy_repo() -> FakeRepo {
+    let tags = crate::alloy_tags()
+        .into_iter()
+        .map(|tag| FakeTag {
+            annotated: tag.tag_object_sha.clone().map(|sha| Annotation {
+                tag_object_sha: sha,
+                tagger_date: tag.tagger_date.clone(),
+            }),
+            name: tag.name,
+            commit_sha: tag.commit_sha,
+            commit_date: tag.commit_date,
+        })
+        .collect();
+    FakeRepo {
+        releases: Vec::new(),
+        tags,
+    }
+}
+
+/// A release payload in GitHub's shape.
+pub fn release(
+    id: i64,
+    tag: &str,
+    draft: bool,
+    prerelease: bool,
+    published_at: Option<&str>,
+) -> Value {
+    json!({
+        "id": id,
+        "tag_name": tag,
+        "name": format!("Release {tag}"),
+        "body": format!("Notes for **{tag}**."),
+        "html_url": format!("https://github.com/acme/widget/releases/tag/{tag}"),
+        "draft": draft,
+        "prerelease": prerelease,
+        "created_at": published_at.unwrap_or("2026-01-01T00:00:00Z"),
+        "published_at": published_at,
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct PageQuery {
+    per_page: Option<usize>,
+    page: Option<usize>,
+}
+
+async fn releases(
+    State(state): State<Shared>,
+    Path((owner, repo)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let items = repo_items(&state, &owner, &repo, |r| r.releases.clone());
+    answer_list(&state, &uri, &headers, items, &query).await
+}
+
+async fn tags(
+    State(state): State<Shared>,
+    Path((owner, repo)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let items = repo_items(&state, &owner, &repo, |r| {
+        r.tags
+            .iter()
+            .map(|t| json!({ "name": t.name, "commit": { "sha": t.commit_sha, "url": "" } }))
+            .collect()
+    });
+    answer_list(&state, &uri, &headers, items, &query).await
+}
+
+async fn refs(
+    State(state): State<Shared>,
+    Path((owner, repo)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let items = repo_items(&state, &owner, &repo, |r| {
+        r.tags
+            .iter()
+            .map(|t| {
+                let (sha, kind) = match &t.annotated {
+                    Some(a) => (a.tag_object_sha.as_str(), "tag"),
+                    None => (t.commit_sha.as_str(), "commit"),
+                };
+                json!({ "ref": format!("refs/tags/{}", t.name), "object": { "sha": sha, "type": kind } })
+            })
+            .collect()
+    });
+    answer_list(&state, &uri, &headers, items, &query).await
+}
+
+async fn tag_object(
+    State(state): State<Shared>,
+    Path((owner, repo, sha)): Path<(String, String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let found = repo_items(&state, &owner, &repo, |r| {
+        r.tags
+            .iter()
+            .filter_map(|t| t.annotated.as_ref().map(|a| (t, a)))
+            .filter(|(_, a)| a.tag_object_sha == sha)
+            .map(|(t, a)| {
+                let tagger = a.tagger_date.as_ref().map(|d| json!({ "name": "Tagger", "date": d }));
+                json!({ "sha": sha, "tag": t.name, "tagger": tagger, "object": { "sha": t.commit_sha, "type": "commit" } })
+            })
+            .collect()
+    });
+    answer_object(
+        &state,
+        &uri,
+        &headers,
+        found.and_then(|v| v.into_iter().next()),
+    )
+    .await
+}
+
+async fn commit(
+    State(state): State<Shared>,
+    Path((owner, repo, sha)): Path<(String, String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let found = repo_items(&state, &owner, &repo, |r| {
+        r.tags
+            .iter()
+            .filter(|t| t.commit_sha == sha)
+            .map(|t| json!({ "sha": sha, "committer": { "name": "Committer", "date": t.commit_date } }))
+            .collect()
+    });
+    answer_object(
+        &state,
+        &uri,
+        &headers,
+        found.and_then(|v| v.into_iter().next()),
+    )
+    .await
+}
+
+async fn not_found(State(state): State<Shared>, uri: Uri, headers: HeaderMap) -> Response {
+    answer_object(&state, &uri, &headers, None).await
+}
+
+fn repo_items(
+    state: &Shared,
+    owner: &str,
+    repo: &str,
+    items: impl FnOnce(&FakeRepo) -> Vec<Value>,
+) -> Option<Vec<Value>> {
+    let state = state.lock().expect("fake GitHub state");
+    state.repos.get(&format!("{owner}/{repo}")).map(items)
+}
+
+async fn answer_list(
+    state: &Shared,
+    uri: &Uri,
+    headers: &HeaderMap,
+    items: Option<Vec<Value>>,
+    query: &PageQuery,
+) -> Response {
+    let Some(items) = items else {
+        return answer_object(state, uri, headers, None).await;
+    };
+    let per_page = query.per_page.unwrap_or(30).clamp(1, 100);
+    let page = query.page.unwrap_or(1).max(1);
+    let last = items.len().div_ceil(per_page).max(1);
+    let body: Vec<Value> = items
+        .into_iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .collect();
+    let base = format!("{}?per_page={per_page}", uri.path());
+    let mut links = Vec::new();
+    if page < last {
+        links.push(format!("<{{host}}{base}&page={}>; rel=\"next\"", page + 1));
+        links.push(format!("<{{host}}{base}&page={last}>; rel=\"last\""));
+    }
+    respond(
+        state,
+        uri,
+        headers,
+        StatusCode::OK,
+        Value::Array(body),
+        links,
+    )
+    .await
+}
+
+async fn answer_object(
+    state: &Shared,
+    uri: &Uri,
+    headers: &HeaderMap,
+    found: Option<Value>,
+) -> Response {
+    match found {
+        Some(value) => respond(state, uri, headers, StatusCode::OK, value, Vec::new()).await,
+        None => {
+            let body = json!({ "message": "Not Found", "documentation_url": "https://docs.github.com/rest" });
+            respond(state, uri, headers, StatusCode::NOT_FOUND, body, Vec::new()).await
+        }
+    }
+}
+
+async fn respond(
+    state: &Shared,
+    uri: &Uri,
+    headers: &HeaderMap,
+    status: StatusCode,
+    body: Value,
+    links: Vec<String>,
+) -> Response {
+    let path = uri
+        .path_and_query()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let if_none_match = headers
+        .get("if-none-match")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let host = headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("127.0.0.1")
+        .to_owned();
+    let (fault, latency, remaining) = {
+        let mut s = state.lock().expect("fake GitHub state");
+        let position = s
+            .faults
+            .iter()
+            .position(|(needle, _)| path.contains(needle.as_str()));
+        let fault = position
+            .and_then(|i| s.faults.remove(i))
+            .map(|(_, fault)| fault);
+        let spent = s.log.iter().filter(|r| r.status != 304).count();
+        (fault, s.latency, 5000usize.saturating_sub(spent + 1))
+    };
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let text = body.to_string();
+    let etag = format!("W/\"{:016x}\"", {
+        let mut hasher = DefaultHasher::new();
+        text.hash(&mut hasher);
+        hasher.finish()
+    });
+    let response = match fault {
+        Some(Fault::Status(code)) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_GATEWAY);
+            (status, "fault injected by the fake").into_response()
+        }
+        Some(Fault::Truncated) => {
+            let cut = &text[..text.len() / 2];
+            (
+                StatusCode::OK,
+                [("content-type", "application/json")],
+                cut.to_owned(),
+            )
+                .into_response()
+        }
+        Some(Fault::RateLimited { retry_after }) => (
+            StatusCode::FORBIDDEN,
+            [
+                ("retry-after", retry_after.to_string()),
+                ("x-ratelimit-remaining", "0".to_owned()),
+            ],
+            Json(json!({ "message": "API rate limit exceeded" })),
+        )
+            .into_response(),
+        None if status == StatusCode::OK && if_none_match.as_deref() == Some(etag.as_str()) => {
+            (StatusCode::NOT_MODIFIED, [("etag", etag.clone())]).into_response()
+        }
+        None => {
+            let mut response = (status, Json(body)).into_response();
+            let headers = response.headers_mut();
+            if status == StatusCode::OK {
+                headers.insert("etag", etag.parse().expect("etag header"));
+            }
+            if !links.is_empty() {
+                let link = links
+                    .join(", ")
+                    .replace("{host}", &format!("http://{host}"));
+                headers.insert("link", link.parse().expect("link header"));
+            }
+            response
+        }
+    };
+    let mut response = response;
+    response.headers_mut().insert(
+        "x-ratelimit-remaining",
+        remaining.to_string().parse().expect("number"),
+    );
+    let logged = LoggedRequest {
+        path: path.clone(),
+        status: response.status().as_u16(),
+        conditional: if_none_match.is_some(),
+    };
+    state.lock().expect("fake GitHub state").log.push(logged);
+    response
+}

@@ -1,0 +1,350 @@
+//! The sync against a fake GitHub on loopback, through the real octocrab client.
+
+use std::time::Duration;
+
+use app::{domain::version::TagInfo, store};
+use releasedesk::{
+    github::{Fetcher, FetcherSettings, OctocrabGitHub},
+    sync::{sync_repository, SyncError},
+};
+use releasedesk_tests::{
+    alloy_tags,
+    fake_github::{alloy_repo, release, FakeGitHub, FakeRepo, Fault},
+    TestApp,
+};
+
+fn fetcher(fake: &FakeGitHub) -> Fetcher<OctocrabGitHub> {
+    let url = url::Url::parse(&fake.url).expect("fake URL");
+    let github = OctocrabGitHub::new(&url, Some("test-token")).expect("client");
+    let settings = FetcherSettings {
+        attempts: 3,
+        backoff: Duration::from_millis(10),
+        max_wait: Duration::from_secs(5),
+    };
+    Fetcher::new(github, settings)
+}
+
+async fn track(app: &TestApp, owner: &str, name: &str) -> store::repositories::Repository {
+    let new = store::repositories::NewRepository {
+        owner,
+        name,
+        description: "",
+        tag_prefix: "v",
+    };
+    store::repositories::upsert(&app.pool, &new)
+        .await
+        .expect("repository");
+    store::repositories::find(&app.pool, owner, name)
+        .await
+        .expect("query")
+        .expect("found")
+}
+
+async fn sync(
+    app: &TestApp,
+    fake: &FakeGitHub,
+    repo: &store::repositories::Repository,
+) -> Result<releasedesk::sync::SyncSummary, SyncError> {
+    sync_repository(&app.pool, &fetcher(fake), repo, "cli", &|_: &str| {}).await
+}
+
+/// Everything the sync may write, as text, to compare before and after.
+async fn snapshot(pool: &sqlx::SqlitePool) -> Vec<String> {
+    let mut rows = Vec::new();
+    for table in ["versions", "tags", "releases", "http_cache", "git_dates"] {
+        let sql = format!("SELECT * FROM {table} ORDER BY 1");
+        for row in sqlx::query(&sql).fetch_all(pool).await.expect("rows") {
+            use sqlx::Row;
+            let cells: Vec<String> = (0..row.len())
+                .map(|i| {
+                    row.try_get::<Option<String>, _>(i)
+                        .map(|v| v.unwrap_or_default())
+                        .or_else(|_| {
+                            row.try_get::<Option<i64>, _>(i)
+                                .map(|v| v.map(|n| n.to_string()).unwrap_or_default())
+                        })
+                        .unwrap_or_default()
+                })
+                .collect();
+            rows.push(format!("{table}: {}", cells.join("|")));
+        }
+    }
+    rows
+}
+
+/// Fails with just the rows that differ.
+fn assert_unchanged(before: &[String], after: &[String]) {
+    let gone: Vec<&String> = before.iter().filter(|row| !after.contains(row)).collect();
+    let new: Vec<&String> = after.iter().filter(|row| !before.contains(row)).collect();
+    assert!(
+        gone.is_empty() && new.is_empty(),
+        "rows gone: {gone:#?}\nrows new: {new:#?}"
+    );
+}
+
+#[tokio::test]
+async fn alloy_syncs_to_exactly_the_semver_versions_with_their_dates() {
+    let fake = FakeGitHub::start().await;
+    fake.put_repo("grafana/alloy", alloy_repo());
+    let app = TestApp::new().await;
+    let repo = track(&app, "grafana", "alloy").await;
+
+    let summary = sync(&app, &fake, &repo).await.expect("sync succeeds");
+    assert_eq!(summary.tags, 208);
+
+    let listed = store::versions::list_public(&app.pool, repo.id)
+        .await
+        .expect("history");
+    let mut expected: Vec<(semver::Version, String)> = alloy_tags()
+        .into_iter()
+        .filter_map(|tag| {
+            let info = TagInfo::parse(&tag.name, "v", true).ok()?;
+            // The tag's date: the tagger's for annotated tags, else the commit's.
+            let date = tag.tagger_date.unwrap_or(tag.commit_date);
+            let date = chrono::DateTime::parse_from_rfc3339(&date)
+                .expect("date")
+                .to_utc();
+            Some((info.version, date.to_rfc3339()))
+        })
+        .collect();
+    expected.sort_by(|a, b| b.0.cmp_precedence(&a.0));
+    let got: Vec<(String, String)> = listed
+        .iter()
+        .map(|v| {
+            (
+                v.version.clone(),
+                v.released_at.map(|d| d.to_rfc3339()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String)> = expected
+        .into_iter()
+        .map(|(v, d)| (v.to_string(), d))
+        .collect();
+    assert_eq!(got, expected);
+
+    let others = store::versions::list_other_tags(&app.pool, repo.id)
+        .await
+        .expect("others");
+    assert_eq!(others.len() + listed.len(), 208);
+    assert!(others.iter().any(|t| t.starts_with("build-image/v")));
+
+    let runs = store::sync::recent_runs(&app.pool, repo.id, 5)
+        .await
+        .expect("runs");
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].outcome, "ok");
+    assert!(runs[0].requests > 0);
+}
+
+#[tokio::test]
+async fn a_second_sync_with_nothing_changed_makes_only_conditional_requests_answered_304() {
+    let fake = FakeGitHub::start().await;
+    fake.put_repo("grafana/alloy", alloy_repo());
+    let app = TestApp::new().await;
+    let repo = track(&app, "grafana", "alloy").await;
+    sync(&app, &fake, &repo).await.expect("first sync");
+    let first = fake.take_log();
+    assert!(
+        first.iter().any(|r| r.path.contains("/git/tags/")),
+        "annotated dates were fetched"
+    );
+    assert!(
+        first.iter().any(|r| r.path.contains("/git/commits/")),
+        "lightweight dates were fetched"
+    );
+    let before = snapshot(&app.pool).await;
+
+    sync(&app, &fake, &repo).await.expect("second sync");
+    let second = fake.take_log();
+    assert!(!second.is_empty());
+    assert!(
+        second.iter().all(|r| r.status == 304 && r.conditional),
+        "{second:#?}"
+    );
+    assert!(
+        second.iter().all(|r| !r.path.contains("/git/")),
+        "no git object is fetched again"
+    );
+    assert_unchanged(&before, &snapshot(&app.pool).await);
+    let runs = store::sync::recent_runs(&app.pool, repo.id, 1)
+        .await
+        .expect("runs");
+    assert_eq!(runs[0].requests, runs[0].not_modified);
+}
+
+#[tokio::test]
+async fn server_errors_truncated_pages_and_rate_limits_are_survived() {
+    let fake = FakeGitHub::start().await;
+    fake.put_repo("grafana/alloy", alloy_repo());
+    fake.inject("/releases", Fault::Status(502));
+    fake.inject("/tags?", Fault::Status(502));
+    fake.inject("/tags?", Fault::Truncated);
+    fake.inject("page=2", Fault::RateLimited { retry_after: 1 });
+    fake.inject("/git/commits/", Fault::Status(503));
+    let app = TestApp::new().await;
+    let repo = track(&app, "grafana", "alloy").await;
+
+    let started = std::time::Instant::now();
+    sync(&app, &fake, &repo).await.expect("sync recovers");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "retry-after was honoured"
+    );
+    let log = fake.take_log();
+    for status in [502, 503, 403] {
+        assert!(
+            log.iter().any(|r| r.status == status),
+            "{status} was served"
+        );
+    }
+    let versions = alloy_tags()
+        .iter()
+        .filter(|t| TagInfo::parse(&t.name, "v", true).is_ok())
+        .count();
+    assert_eq!(
+        store::versions::list_public(&app.pool, repo.id)
+            .await
+            .expect("history")
+            .len(),
+        versions
+    );
+}
+
+#[tokio::test]
+async fn a_sync_that_fails_leaves_the_database_exactly_as_it_was() {
+    let fake = FakeGitHub::start().await;
+    fake.put_repo("grafana/alloy", alloy_repo());
+    let app = TestApp::new().await;
+    let repo = track(&app, "grafana", "alloy").await;
+    sync(&app, &fake, &repo).await.expect("first sync");
+    let before = snapshot(&app.pool).await;
+
+    // New tags appear, but the tag list keeps failing half-way through.
+    fake.edit_repo("grafana/alloy", |r| {
+        let mut extra = r.tags[0].clone();
+        extra.name = "v9.0.0".to_owned();
+        r.tags.push(extra);
+    });
+    for _ in 0..3 {
+        fake.inject("page=3", Fault::Status(502));
+    }
+    let err = sync(&app, &fake, &repo).await.expect_err("sync fails");
+    assert!(err.to_string().contains("502"), "{err}");
+    assert_unchanged(&before, &snapshot(&app.pool).await);
+
+    let runs = store::sync::recent_runs(&app.pool, repo.id, 1)
+        .await
+        .expect("runs");
+    assert_eq!(runs[0].outcome, "failed");
+    assert!(runs[0].error.as_deref().is_some_and(|e| e.contains("502")));
+}
+
+#[tokio::test]
+async fn deleted_tags_and_releases_are_hidden_and_come_back() {
+    let fake = FakeGitHub::start().await;
+    let mut widget = FakeRepo::default();
+    for (i, name) in ["v1.0.0", "v1.1.0", "v2.0.0-rc.1"].iter().enumerate() {
+        widget.tags.push(releasedesk_tests::fake_github::FakeTag {
+            name: (*name).to_owned(),
+            commit_sha: format!("{i:040}"),
+            commit_date: format!("2026-0{}-01T10:00:00Z", i + 1),
+            annotated: None,
+        });
+    }
+    widget.releases.push(release(
+        1,
+        "v1.0.0",
+        false,
+        false,
+        Some("2026-01-02T09:00:00Z"),
+    ));
+    widget.releases.push(release(
+        2,
+        "v1.1.0",
+        false,
+        false,
+        Some("2026-02-02T09:00:00Z"),
+    ));
+    widget
+        .releases
+        .push(release(3, "v3.0.0", true, false, None));
+    fake.put_repo("acme/widget", widget);
+    let app = TestApp::new().await;
+    let repo = track(&app, "acme", "widget").await;
+    sync(&app, &fake, &repo).await.expect("sync");
+
+    let tags = |list: Vec<app::api::history::HistoryEntry>| {
+        list.into_iter().map(|v| v.tag).collect::<Vec<_>>()
+    };
+    let listed = tags(
+        store::versions::list_public(&app.pool, repo.id)
+            .await
+            .expect("history"),
+    );
+    assert_eq!(
+        listed,
+        ["v2.0.0-rc.1", "v1.1.0", "v1.0.0"],
+        "the draft v3.0.0 stays hidden"
+    );
+
+    fake.edit_repo("acme/widget", |r| {
+        r.tags.retain(|t| t.name != "v1.1.0");
+        r.releases.retain(|rel| rel["tag_name"] != "v1.1.0");
+    });
+    let summary = sync(&app, &fake, &repo).await.expect("sync after deletion");
+    assert_eq!(summary.deleted, 2);
+    let listed = tags(
+        store::versions::list_public(&app.pool, repo.id)
+            .await
+            .expect("history"),
+    );
+    assert_eq!(listed, ["v2.0.0-rc.1", "v1.0.0"]);
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM versions WHERE tag = 'v1.1.0'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(
+        kept, 1,
+        "deleted versions are kept with what is attached to them"
+    );
+
+    fake.edit_repo("acme/widget", |r| {
+        r.tags.push(releasedesk_tests::fake_github::FakeTag {
+            name: "v1.1.0".to_owned(),
+            commit_sha: format!("{:040}", 1),
+            commit_date: "2026-02-01T10:00:00Z".to_owned(),
+            annotated: None,
+        });
+    });
+    sync(&app, &fake, &repo).await.expect("sync after restore");
+    let listed = tags(
+        store::versions::list_public(&app.pool, repo.id)
+            .await
+            .expect("history"),
+    );
+    assert_eq!(listed, ["v2.0.0-rc.1", "v1.1.0", "v1.0.0"]);
+}
+
+#[tokio::test]
+async fn missing_repositories_and_bad_tokens_get_actionable_messages() {
+    let fake = FakeGitHub::start().await;
+    let app = TestApp::new().await;
+    let repo = track(&app, "acme", "missing").await;
+    let err = sync(&app, &fake, &repo)
+        .await
+        .expect_err("no such repository");
+    let message = err.to_string();
+    assert!(
+        message.contains("404") && message.contains("check the repository name"),
+        "{message}"
+    );
+
+    fake.put_repo("acme/missing", FakeRepo::default());
+    fake.inject("/releases", Fault::Status(401));
+    let err = sync(&app, &fake, &repo).await.expect_err("bad token");
+    assert!(
+        err.to_string().contains("RELEASEDESK_GITHUB_TOKEN"),
+        "{err}"
+    );
+}
