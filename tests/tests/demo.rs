@@ -1,10 +1,13 @@
 use releasedesk_tests::TestApp;
 
-async fn count(pool: &sqlx::SqlitePool, table: &str) -> i64 {
-    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(pool)
-        .await
-        .expect("count")
+/// Rows in repositories, versions, tags and releases.
+async fn counts(pool: &sqlx::SqlitePool) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for table in ["repositories", "versions", "tags", "releases"] {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        counts.push(sqlx::query_scalar(&sql).fetch_one(pool).await.expect("count"));
+    }
+    counts
 }
 
 #[tokio::test]
