@@ -3,6 +3,7 @@
 
 use std::{fmt, net::SocketAddr, str::FromStr, time::Duration};
 
+use app::domain::{repository::RepoName, version::DEFAULT_TAG_PREFIX};
 use clap::{Args, Parser, Subcommand};
 use sqlx::sqlite::SqliteConnectOptions;
 use url::Url;
@@ -19,7 +20,6 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-#[expect(clippy::large_enum_variant, reason = "parsed once at start-up")]
 pub enum Command {
     /// Serve the web app, the API and webhooks.
     Serve(ServeArgs),
@@ -27,6 +27,79 @@ pub enum Command {
     Migrate(DatabaseArgs),
     /// Load the built-in demo project into the database, then exit.
     Demo(DatabaseArgs),
+    /// Manage the tracked repositories.
+    #[command(subcommand)]
+    Repo(RepoCommand),
+    /// Sync one tracked repository from GitHub now.
+    Sync(SyncArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RepoCommand {
+    /// Track a GitHub repository (sync it next with `releasedesk sync`).
+    Add(RepoAddArgs),
+    /// List the tracked repositories.
+    List(DatabaseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RepoAddArgs {
+    /// The repository, as OWNER/NAME.
+    #[arg(value_parser = RepoName::parse)]
+    pub repository: RepoName,
+    /// What precedes the version in tag names, e.g. `app-v` in a monorepo.
+    #[arg(long, default_value = DEFAULT_TAG_PREFIX)]
+    pub tag_prefix: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The repository, as OWNER/NAME.
+    #[arg(value_parser = RepoName::parse)]
+    pub repository: RepoName,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub github: GitHubArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GitHubArgs {
+    /// GitHub REST API base URL (GitHub Enterprise, or a fake in tests).
+    #[arg(
+        long,
+        env = "RELEASEDESK_GITHUB_API_URL",
+        default_value = "https://api.github.com"
+    )]
+    pub github_api_url: String,
+    /// Token for syncing from GitHub.
+    #[arg(long, env = "RELEASEDESK_GITHUB_TOKEN", hide_env_values = true)]
+    pub github_token: Option<String>,
+}
+
+/// Where the sync reaches GitHub, validated.
+#[derive(Clone, Debug)]
+pub struct GitHubApi {
+    pub url: Url,
+    pub token: Option<Secret>,
+}
+
+impl GitHubApi {
+    pub fn from_args(args: &GitHubArgs) -> Result<GitHubApi, ConfigError> {
+        Ok(GitHubApi {
+            url: http_url(
+                "RELEASEDESK_GITHUB_API_URL (--github-api-url)",
+                &args.github_api_url,
+            )?,
+            token: args
+                .github_token
+                .clone()
+                .filter(|t| !t.trim().is_empty())
+                .map(Secret),
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -50,16 +123,8 @@ pub struct ServeArgs {
     /// The address people reach Release Desk at, e.g. https://releases.example.org.
     #[arg(long, env = "RELEASEDESK_PUBLIC_URL")]
     pub public_url: Option<String>,
-    /// GitHub REST API base URL (GitHub Enterprise, or a fake in tests).
-    #[arg(
-        long,
-        env = "RELEASEDESK_GITHUB_API_URL",
-        default_value = "https://api.github.com"
-    )]
-    pub github_api_url: String,
-    /// Token for syncing from GitHub.
-    #[arg(long, env = "RELEASEDESK_GITHUB_TOKEN", hide_env_values = true)]
-    pub github_token: Option<String>,
+    #[command(flatten)]
+    pub github: GitHubArgs,
     /// OAuth app client id for signing in with GitHub.
     #[arg(long, env = "RELEASEDESK_GITHUB_CLIENT_ID")]
     pub github_client_id: Option<String>,
@@ -163,8 +228,7 @@ pub struct ServeConfig {
     pub database: Database,
     pub bind: SocketAddr,
     pub public_url: Option<Url>,
-    pub github_api_url: Url,
-    pub github_token: Option<Secret>,
+    pub github: GitHubApi,
     pub oauth: Option<OAuthApp>,
     pub github_oauth_url: Url,
     pub webhook_secret: Option<Secret>,
@@ -210,11 +274,7 @@ impl ServeConfig {
             public_url: non_empty(args.public_url)
                 .map(|url| http_url("RELEASEDESK_PUBLIC_URL (--public-url)", &url))
                 .transpose()?,
-            github_api_url: http_url(
-                "RELEASEDESK_GITHUB_API_URL (--github-api-url)",
-                &args.github_api_url,
-            )?,
-            github_token: secret(args.github_token),
+            github: GitHubApi::from_args(&args.github)?,
             oauth,
             github_oauth_url: http_url(
                 "RELEASEDESK_GITHUB_OAUTH_URL (--github-oauth-url)",
@@ -304,7 +364,7 @@ mod tests {
         let config = ServeConfig::from_args(serve_args(&[])).expect("defaults are valid");
         assert_eq!(config.bind.to_string(), "127.0.0.1:3000");
         assert_eq!(config.sync_interval, Duration::from_secs(15 * 60));
-        assert_eq!(config.github_api_url.as_str(), "https://api.github.com/");
+        assert_eq!(config.github.url.as_str(), "https://api.github.com/");
         assert!(config.oauth.is_none());
     }
 
@@ -366,7 +426,8 @@ mod tests {
         assert!(!format!("{config:?}").contains("supersecret"));
         assert_eq!(
             config
-                .github_token
+                .github
+                .token
                 .map(|t| t.expose().to_owned())
                 .as_deref(),
             Some("ghp_supersecret")

@@ -7,7 +7,14 @@ use chrono::Utc;
 use sqlx::SqlitePool;
 use tokio::net::TcpListener;
 
-use crate::config::{self, Command, ConfigError, Database, DatabaseArgs, ServeConfig};
+use crate::{
+    config::{
+        self, Command, ConfigError, Database, DatabaseArgs, GitHubApi, RepoAddArgs, RepoCommand,
+        ServeConfig, SyncArgs,
+    },
+    github::{Fetcher, FetcherSettings, OctocrabGitHub},
+    sync::{sync_repository, Progress},
+};
 
 /// Why the program stopped early; `main` prints it as one line.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +49,9 @@ pub async fn run(command: Command) -> Result<(), Failure> {
             );
             Ok(())
         }
+        Command::Repo(RepoCommand::Add(args)) => add_repository(args).await,
+        Command::Repo(RepoCommand::List(args)) => list_repositories(args).await,
+        Command::Sync(args) => sync(args).await,
         Command::Demo(args) => {
             let pool = open(&args).await?;
             load_demo(&pool).await?;
@@ -55,6 +65,114 @@ pub async fn run(command: Command) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+async fn add_repository(args: RepoAddArgs) -> Result<(), Failure> {
+    let pool = open(&args.database).await?;
+    let repo = &args.repository;
+    let new = store::repositories::NewRepository {
+        owner: &repo.owner,
+        name: &repo.name,
+        description: "",
+        tag_prefix: &args.tag_prefix,
+    };
+    store::repositories::upsert(&pool, &new)
+        .await
+        .map_err(database_failure)?;
+    pool.close().await;
+    println!("tracking {repo}; sync it with `releasedesk sync {repo}`");
+    Ok(())
+}
+
+async fn list_repositories(args: DatabaseArgs) -> Result<(), Failure> {
+    let pool = open(&args).await?;
+    let repositories = store::repositories::list_summaries(&pool)
+        .await
+        .map_err(database_failure)?;
+    pool.close().await;
+    if repositories.is_empty() {
+        println!("no repositories are tracked; add one with `releasedesk repo add OWNER/NAME`");
+    }
+    for repo in repositories {
+        let latest = repo.latest_stable.unwrap_or_else(|| "-".to_owned());
+        println!(
+            "{}/{}\t{} versions\tlatest stable {latest}",
+            repo.owner, repo.name, repo.version_count
+        );
+    }
+    Ok(())
+}
+
+async fn sync(args: SyncArgs) -> Result<(), Failure> {
+    let api = GitHubApi::from_args(&args.github)?;
+    let pool = open(&args.database).await?;
+    let name = &args.repository;
+    let repo = store::repositories::find(&pool, &name.owner, &name.name)
+        .await
+        .map_err(database_failure)?
+        .ok_or_else(|| {
+            Failure::Runtime(format!(
+                "{name} is not tracked; add it with `releasedesk repo add {name}`"
+            ))
+        })?;
+    let github = OctocrabGitHub::new(&api.url, api.token.as_ref().map(|t| t.expose()))
+        .map_err(Failure::Runtime)?;
+    let fetcher = Fetcher::new(github, FetcherSettings::default());
+    let progress = SyncProgress::new(name.to_string());
+    let outcome = sync_repository(&pool, &fetcher, &repo, "cli", &progress).await;
+    progress.finish();
+    pool.close().await;
+    let summary =
+        outcome.map_err(|err| Failure::Runtime(format!("sync of {name} failed: {err}")))?;
+    let rate = fetcher
+        .rate_limit_remaining()
+        .map_or_else(|| "unknown".to_owned(), |r| r.to_string());
+    println!(
+        "synced {name}: {} tags, {} releases, {} marked deleted; {} requests ({} not modified), rate limit left {rate}",
+        summary.tags,
+        summary.releases,
+        summary.deleted,
+        fetcher.requests(),
+        fetcher.not_modified(),
+    );
+    Ok(())
+}
+
+/// A spinner on a terminal, plain log lines otherwise.
+struct SyncProgress {
+    name: String,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl SyncProgress {
+    fn new(name: String) -> Self {
+        use std::io::IsTerminal;
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        });
+        SyncProgress { name, bar }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Progress for SyncProgress {
+    fn step(&self, message: &str) {
+        match &self.bar {
+            Some(bar) => bar.set_message(format!("{}: {message}", self.name)),
+            None => eprintln!("sync {}: {message}", self.name),
+        }
+    }
+}
+
+fn database_failure(err: sqlx::Error) -> Failure {
+    Failure::Runtime(format!("database error: {err}"))
 }
 
 fn database_label(args: &DatabaseArgs) -> &str {

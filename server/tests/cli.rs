@@ -147,3 +147,31 @@ mod reqwest {
         })
     }
 }
+
+#[test]
+fn repo_add_and_list_and_sync_of_an_untracked_repository() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let output = releasedesk(&dir)
+        .args(["repo", "add", "acme/widget", "--tag-prefix", "widget-v"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    let output = releasedesk(&dir)
+        .args(["repo", "list"])
+        .output()
+        .expect("runs");
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("acme/widget"),
+        "{output:?}"
+    );
+
+    let (code, stderr) = run(releasedesk(&dir)
+        .args(["sync", "acme/other"])
+        .env("RELEASEDESK_GITHUB_API_URL", "http://127.0.0.1:9"));
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("not tracked"), "{stderr}");
+
+    let (code, stderr) = run(releasedesk(&dir).args(["repo", "add", "no-slash"]));
+    assert_eq!(code, 2, "{stderr}");
+}

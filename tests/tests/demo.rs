@@ -5,7 +5,12 @@ async fn counts(pool: &sqlx::SqlitePool) -> Vec<i64> {
     let mut counts = Vec::new();
     for table in ["repositories", "versions", "tags", "releases"] {
         let sql = format!("SELECT COUNT(*) FROM {table}");
-        counts.push(sqlx::query_scalar(&sql).fetch_one(pool).await.expect("count"));
+        counts.push(
+            sqlx::query_scalar(&sql)
+                .fetch_one(pool)
+                .await
+                .expect("count"),
+        );
     }
     counts
 }

@@ -1,4 +1,5 @@
 //! Pure release-management logic, compiled for the server and the browser alike: no I/O here.
 
 pub mod dates;
+pub mod repository;
 pub mod version;
