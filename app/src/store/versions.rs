@@ -2,7 +2,10 @@ use chrono::{DateTime, Utc};
 use sqlx::SqliteExecutor;
 
 use super::repositories::Repository;
-use crate::{api::history::HistoryEntry, domain::version::TagInfo};
+use crate::{
+    api::history::HistoryEntry,
+    domain::version::{Channel, TagInfo},
+};
 
 /// Records a tag name seen on GitHub, parsed with the repository's prefix and 0.x rule, and
 /// returns its version id. Tags that are not versions are kept with NULL version fields.
@@ -104,12 +107,32 @@ pub async fn upsert_release(
     Ok(())
 }
 
+/// Which public versions to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VersionFilter {
+    pub channel: Option<Channel>,
+    /// A line as displayed, e.g. `2.x` or `0.3.x`.
+    pub line: Option<String>,
+}
+
 /// Versions anyone may see, newest first by SemVer precedence: a live tag or a published,
 /// live release. Drafts and deleted tags or releases stay out.
 pub async fn list_public(
     db: impl SqliteExecutor<'_>,
     repository_id: i64,
 ) -> sqlx::Result<Vec<HistoryEntry>> {
+    list_public_page(db, repository_id, &VersionFilter::default(), -1, 0).await
+}
+
+/// One page of [`list_public`], filtered; a negative `limit` means all.
+pub async fn list_public_page(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    filter: &VersionFilter,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<HistoryEntry>> {
+    let channel = filter.channel.map(Channel::as_str);
     let rows = sqlx::query!(
         r#"SELECT v.tag, v.version AS "version!", v.channel AS "channel!", v.line AS "line!",
                   COALESCE(r.published_at, t.tagged_at) AS "released_at?: DateTime<Utc>",
@@ -118,10 +141,16 @@ pub async fn list_public(
            FROM versions v
            LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
            LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
-           WHERE v.repository_id = ? AND v.version IS NOT NULL
+           WHERE v.repository_id = ?1 AND v.version IS NOT NULL
              AND (t.version_id IS NOT NULL OR r.version_id IS NOT NULL)
-           ORDER BY v.precedence DESC, v.tag"#,
+             AND (?2 IS NULL OR v.channel = ?2) AND (?3 IS NULL OR v.line = ?3)
+           ORDER BY v.precedence DESC, v.tag
+           LIMIT ?4 OFFSET ?5"#,
         repository_id,
+        channel,
+        filter.line,
+        limit,
+        offset,
     )
     .fetch_all(db)
     .await?;
@@ -131,16 +160,36 @@ pub async fn list_public(
             tag: row.tag,
             version: row.version,
             // The column's CHECK constraint admits only channel names.
-            channel: row
-                .channel
-                .parse()
-                .unwrap_or(crate::domain::version::Channel::Prerelease),
+            channel: row.channel.parse().unwrap_or(Channel::Prerelease),
             line: row.line,
             released_at: row.released_at,
             title: row.title,
             has_release: row.has_release,
         })
         .collect())
+}
+
+/// How many versions [`list_public_page`] has in all for `filter`.
+pub async fn count_public(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    filter: &VersionFilter,
+) -> sqlx::Result<i64> {
+    let channel = filter.channel.map(Channel::as_str);
+    sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "count!: i64"
+           FROM versions v
+           LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
+           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+           WHERE v.repository_id = ?1 AND v.version IS NOT NULL
+             AND (t.version_id IS NOT NULL OR r.version_id IS NOT NULL)
+             AND (?2 IS NULL OR v.channel = ?2) AND (?3 IS NULL OR v.line = ?3)"#,
+        repository_id,
+        channel,
+        filter.line,
+    )
+    .fetch_one(db)
+    .await
 }
 
 /// Live tags whose names are not versions under the repository's prefix.

@@ -1,5 +1,6 @@
 //! The HTTP surface: one router per resource, merged here with the Leptos pages.
 
+mod api;
 mod health;
 mod server_fn_status;
 
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .merge(health::router())
+        .merge(api::router())
         .route("/api/{*rest}", any(unknown_api_route))
         // Built assets first, so `/pkg/x.css` is never taken for an `/{owner}/{repo}` page.
         .nest_service(

@@ -1,0 +1,112 @@
+use std::collections::HashMap;
+
+use app::{
+    api::history::HistoryEntry,
+    domain::version::{Channel, Line},
+    error::AppError,
+    state::AppState,
+    store::{self, versions::VersionFilter},
+};
+use axum::{
+    extract::{Path, Query, State},
+    http::{header, HeaderMap, HeaderValue},
+    routing::get,
+    Json, Router,
+};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::SqlitePool;
+
+use super::paging::{link_header, PageRequest};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/repos/{owner}/{repo}/versions", get(list_versions))
+}
+
+/// A version as the API lists it.
+#[derive(Debug, Serialize)]
+struct VersionItem {
+    version: String,
+    tag: String,
+    channel: Channel,
+    line: String,
+    released_at: Option<DateTime<Utc>>,
+    /// A SemVer pre-release (any channel but stable).
+    prerelease: bool,
+    draft: bool,
+    has_release: bool,
+    deleted: bool,
+}
+
+impl From<HistoryEntry> for VersionItem {
+    fn from(entry: HistoryEntry) -> Self {
+        VersionItem {
+            prerelease: entry.channel != Channel::Stable,
+            version: entry.version,
+            tag: entry.tag,
+            channel: entry.channel,
+            line: entry.line,
+            released_at: entry.released_at,
+            // Anonymous callers never see drafts or deleted versions.
+            draft: false,
+            has_release: entry.has_release,
+            deleted: false,
+        }
+    }
+}
+
+/// `GET /api/v1/repos/{owner}/{repo}/versions`: newest first by SemVer precedence, filtered
+/// by `channel` and `line`, paginated with `page` and `per_page` and a `Link` header.
+async fn list_versions(
+    State(pool): State<SqlitePool>,
+    Path((owner, name)): Path<(String, String)>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<(HeaderMap, Json<Vec<VersionItem>>), AppError> {
+    let repo = super::tracked(&pool, &owner, &name).await?;
+    let page = PageRequest::parse(&params)?;
+    let filter = VersionFilter {
+        channel: params
+            .get("channel")
+            .map(|c| c.parse::<Channel>())
+            .transpose()
+            .map_err(|err| AppError::BadRequest(err.to_string()))?,
+        line: params
+            .get("line")
+            .map(|l| l.parse::<Line>().map(|line| line.to_string()))
+            .transpose()
+            .map_err(|err| AppError::BadRequest(err.to_string()))?,
+    };
+    let total = store::versions::count_public(&pool, repo.id, &filter).await?;
+    let entries =
+        store::versions::list_public_page(&pool, repo.id, &filter, page.per_page, page.offset())
+            .await?;
+
+    let mut headers = HeaderMap::new();
+    let kept: Vec<String> = [
+        ("channel", filter.channel.map(|c| c.to_string())),
+        ("line", filter.line.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| {
+        value.map(|v| {
+            format!(
+                "{key}={}",
+                url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
+            )
+        })
+    })
+    .collect();
+    let path = format!("/api/v1/repos/{}/{}/versions", repo.owner, repo.name);
+    if let Some(link) = link_header(&path, &kept.join("&"), page, total) {
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            headers.insert(header::LINK, value);
+        }
+    }
+    if let Ok(value) = HeaderValue::from_str(&total.to_string()) {
+        headers.insert("x-total-count", value);
+    }
+    Ok((
+        headers,
+        Json(entries.into_iter().map(VersionItem::from).collect()),
+    ))
+}
