@@ -1,10 +1,13 @@
-//! Release Desk's server: command line, configuration, HTTP router, demo data.
+//! Release Desk's server: command line, configuration, HTTP router, GitHub sync and
+//! webhooks, background jobs, demo data.
 
 pub mod config;
 pub mod demo;
 pub mod github;
 pub mod http;
 mod run;
+pub mod scheduler;
 pub mod sync;
+pub mod webhooks;
 
 pub use run::{run, Failure};

@@ -220,10 +220,28 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
     }
     let listener = bind(config.bind).await?;
     let leptos_options = crate::http::leptos_options(&config.site_root, config.bind);
-    let router = crate::http::router(AppState {
+    let sync = if config.demo {
+        tracing::info!("demo mode: no background sync with GitHub");
+        None
+    } else {
+        let debounce = std::time::Duration::from_secs(10);
+        Some(
+            crate::scheduler::spawn(pool.clone(), &config.github, config.sync_interval, debounce)
+                .map_err(Failure::Runtime)?,
+        )
+    };
+    if config.webhook_secret.is_none() {
+        tracing::warn!("RELEASEDESK_WEBHOOK_SECRET is not set: webhooks are refused");
+    }
+    let services = crate::http::Services {
+        webhook_secret: config.webhook_secret.clone(),
+        sync,
+    };
+    let state = AppState {
         pool: pool.clone(),
         leptos_options,
-    });
+    };
+    let router = crate::http::router(state, services);
 
     let address = listener
         .local_addr()

@@ -12,6 +12,9 @@ use sqlx::SqlitePool;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
+/// The webhook secret of every test app.
+pub const WEBHOOK_SECRET: &str = "test-webhook-secret";
+
 /// A migrated database in a temporary folder and the router serving it.
 pub struct TestApp {
     pub pool: SqlitePool,
@@ -71,10 +74,17 @@ pub fn router_for(pool: SqlitePool, dir: &TempDir) -> Router {
         &site_root.to_string_lossy(),
         "127.0.0.1:0".parse().expect("address"),
     );
-    releasedesk::http::router(AppState {
-        pool,
-        leptos_options: options,
-    })
+    let services = releasedesk::http::Services {
+        webhook_secret: Some(releasedesk::config::Secret::new(WEBHOOK_SECRET)),
+        sync: None,
+    };
+    releasedesk::http::router(
+        AppState {
+            pool,
+            leptos_options: options,
+        },
+        services,
+    )
 }
 
 pub async fn send(router: &Router, request: Request<Body>) -> TestResponse {

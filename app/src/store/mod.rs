@@ -4,6 +4,7 @@
 pub mod repositories;
 pub mod sync;
 pub mod versions;
+pub mod webhooks;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use std::time::Duration;

@@ -95,3 +95,22 @@ pub async fn list_summaries(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<Rep
         })
         .collect())
 }
+
+pub async fn find_by_id(db: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<Repository>> {
+    sqlx::query_as!(
+        Repository,
+        r#"SELECT id AS "id!", owner, name, description, tag_prefix,
+                  zero_major_lines AS "zero_major_lines: bool"
+           FROM repositories WHERE id = ?"#,
+        id,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Every tracked repository's id, in the order they were added.
+pub async fn list_ids(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar!(r#"SELECT id AS "id!" FROM repositories ORDER BY id"#)
+        .fetch_all(db)
+        .await
+}

@@ -276,3 +276,35 @@ pub async fn mark_releases_deleted_except(
     .await?;
     Ok(result.rows_affected())
 }
+
+/// Marks one version's tag deleted (kept with everything attached to it).
+pub async fn mark_tag_deleted(
+    db: impl SqliteExecutor<'_>,
+    version_id: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE tags SET deleted_at = ? WHERE version_id = ? AND deleted_at IS NULL",
+        now,
+        version_id
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Marks one version's release deleted.
+pub async fn mark_release_deleted(
+    db: impl SqliteExecutor<'_>,
+    version_id: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE releases SET deleted_at = ? WHERE version_id = ? AND deleted_at IS NULL",
+        now,
+        version_id
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}

@@ -3,6 +3,7 @@
 mod api;
 mod health;
 mod server_fn_status;
+mod webhooks;
 
 use std::net::SocketAddr;
 
@@ -12,6 +13,8 @@ use app::{
     state::AppState,
 };
 use axum::{routing::any, Router};
+
+use crate::{config::Secret, scheduler::SyncTrigger};
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
 use tower_http::{
@@ -29,7 +32,16 @@ pub fn leptos_options(site_root: &str, address: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-pub fn router(state: AppState) -> Router {
+/// What the router needs beyond [`AppState`].
+#[derive(Clone, Debug, Default)]
+pub struct Services {
+    /// Webhooks are refused (401) without it.
+    pub webhook_secret: Option<Secret>,
+    /// Background syncs; absent in tests and for the demo.
+    pub sync: Option<SyncTrigger>,
+}
+
+pub fn router(state: AppState, services: Services) -> Router {
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
@@ -46,6 +58,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(api::router())
+        .merge(webhooks::router())
         .route("/api/{*rest}", any(unknown_api_route))
         // Built assets first, so `/pkg/x.css` is never taken for an `/{owner}/{repo}` page.
         .nest_service(
@@ -61,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
+        .layer(axum::Extension(services))
         .layer(axum::middleware::from_fn(server_fn_status::real_status))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

@@ -1,0 +1,134 @@
+//! `POST /webhooks/github`.
+
+use app::{state::AppState, store};
+use axum::{
+    body::Bytes,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    routing::post,
+    Extension, Json, Router,
+};
+use serde_json::json;
+use sqlx::SqlitePool;
+
+use super::Services;
+use crate::webhooks::{self, Event};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/webhooks/github", post(receive_webhook))
+}
+
+fn answer(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = if status.is_success() {
+        json!({ "status": code, "message": message })
+    } else {
+        json!({ "error": { "code": code, "message": message } })
+    };
+    (status, Json(body)).into_response()
+}
+
+async fn receive_webhook(
+    State(pool): State<SqlitePool>,
+    Extension(services): Extension<Services>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let Some(secret) = services.webhook_secret.as_ref() else {
+        return answer(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "webhooks are off: RELEASEDESK_WEBHOOK_SECRET is not set",
+        );
+    };
+    if !webhooks::signature_is_valid(secret.expose(), &body, header("x-hub-signature-256")) {
+        return answer(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "the X-Hub-Signature-256 signature does not match",
+        );
+    }
+    let (Some(event), Some(delivery_id)) = (header("x-github-event"), header("x-github-delivery"))
+    else {
+        return answer(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "X-GitHub-Event and X-GitHub-Delivery are required",
+        );
+    };
+    let delivery = match webhooks::parse(event, &body) {
+        Ok(delivery) => delivery,
+        Err(message) => return answer(StatusCode::BAD_REQUEST, "bad_request", &message),
+    };
+    if matches!(delivery.event, Event::Ping) {
+        return answer(StatusCode::OK, "pong", "webhook received");
+    }
+    if matches!(delivery.event, Event::Ignored) {
+        return answer(
+            StatusCode::ACCEPTED,
+            "ignored",
+            "Release Desk does not use this event",
+        );
+    }
+    let Some((owner, name)) = delivery.repository else {
+        return answer(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "the payload names no repository",
+        );
+    };
+    match apply(&pool, event, delivery_id, &owner, &name, &delivery.event).await {
+        Ok(Outcome::Untracked) => answer(
+            StatusCode::ACCEPTED,
+            "ignored",
+            "this repository is not tracked",
+        ),
+        Ok(Outcome::Duplicate) => answer(
+            StatusCode::OK,
+            "duplicate",
+            "this delivery was applied before",
+        ),
+        Ok(Outcome::Applied(repository_id)) => {
+            if let Some(sync) = &services.sync {
+                sync.request(repository_id);
+            }
+            answer(StatusCode::OK, "applied", "applied")
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "applying a webhook failed");
+            answer(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the event could not be stored; GitHub may redeliver it",
+            )
+        }
+    }
+}
+
+enum Outcome {
+    Untracked,
+    Duplicate,
+    Applied(i64),
+}
+
+/// Records the delivery and applies the event in one transaction.
+async fn apply(
+    pool: &SqlitePool,
+    event_name: &str,
+    delivery_id: &str,
+    owner: &str,
+    name: &str,
+    event: &Event,
+) -> sqlx::Result<Outcome> {
+    let Some(repo) = store::repositories::find(pool, owner, name).await? else {
+        return Ok(Outcome::Untracked);
+    };
+    let mut tx = pool.begin().await?;
+    if !store::webhooks::record_delivery(&mut *tx, delivery_id, event_name).await? {
+        return Ok(Outcome::Duplicate);
+    }
+    webhooks::apply(&mut tx, &repo, event).await?;
+    tx.commit().await?;
+    Ok(Outcome::Applied(repo.id))
+}

@@ -1,0 +1,268 @@
+//! GitHub webhooks (PRODUCT.md §5): signatures, event parsing, and applying events at once.
+//! The periodic reconciliation sync catches whatever GitHub drops.
+
+use app::store::{
+    self,
+    repositories::Repository,
+    versions::{GitTag, GithubRelease},
+};
+use chrono::{DateTime, FixedOffset, Utc};
+use hmac::{Hmac, Mac};
+use serde::Deserialize;
+use sha2::Sha256;
+use sqlx::SqliteConnection;
+
+use crate::github::payload;
+
+/// Checks `X-Hub-Signature-256` (`sha256=HEX`) against the body, in constant time.
+pub fn signature_is_valid(secret: &str, body: &[u8], header: Option<&str>) -> bool {
+    let Some(hex_digest) = header.and_then(|h| h.trim().strip_prefix("sha256=")) else {
+        return false;
+    };
+    let Ok(expected) = hex::decode(hex_digest) else {
+        return false;
+    };
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
+        return false;
+    };
+    mac.update(body);
+    mac.verify_slice(&expected).is_ok()
+}
+
+/// What a delivery asks of us.
+#[derive(Clone, Debug)]
+pub enum Event {
+    Ping,
+    Release {
+        action: String,
+        release: payload::Release,
+    },
+    TagCreated {
+        tag: String,
+    },
+    TagDeleted {
+        tag: String,
+    },
+    TagPushed {
+        tag: String,
+        sha: String,
+        at: Option<DateTime<Utc>>,
+    },
+    /// Events and refs Release Desk has no use for (branches, issues...).
+    Ignored,
+}
+
+/// A parsed delivery: its event, and the repository it is about.
+#[derive(Clone, Debug)]
+pub struct Delivery {
+    pub repository: Option<(String, String)>,
+    pub event: Event,
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    repository: Option<RepositoryRef>,
+}
+
+#[derive(Deserialize)]
+struct RepositoryRef {
+    name: String,
+    owner: Owner,
+}
+
+#[derive(Deserialize)]
+struct Owner {
+    login: String,
+}
+
+#[derive(Deserialize)]
+struct ReleaseEvent {
+    action: String,
+    release: payload::Release,
+}
+
+#[derive(Deserialize)]
+struct RefEvent {
+    #[serde(rename = "ref")]
+    name: String,
+    ref_type: String,
+}
+
+#[derive(Deserialize)]
+struct PushEvent {
+    #[serde(rename = "ref")]
+    name: String,
+    after: String,
+    #[serde(default)]
+    deleted: bool,
+    head_commit: Option<HeadCommit>,
+}
+
+#[derive(Deserialize)]
+struct HeadCommit {
+    timestamp: DateTime<FixedOffset>,
+}
+
+/// Parses a delivery of GitHub's `event` (the `X-GitHub-Event` header). A body that is not JSON,
+/// or lacks what the event needs, is an error worded for the sender.
+pub fn parse(event: &str, body: &[u8]) -> Result<Delivery, String> {
+    let fields =
+        |err: serde_json::Error| format!("the {event} payload is not what GitHub sends: {err}");
+    let envelope: Envelope = serde_json::from_slice(body).map_err(fields)?;
+    let repository = envelope.repository.map(|r| (r.owner.login, r.name));
+    let event = match event {
+        "ping" => Event::Ping,
+        "release" => {
+            let ReleaseEvent { action, release } = serde_json::from_slice(body).map_err(fields)?;
+            Event::Release { action, release }
+        }
+        "create" | "delete" => {
+            let RefEvent { name, ref_type } = serde_json::from_slice(body).map_err(fields)?;
+            match (event, ref_type.as_str()) {
+                ("create", "tag") => Event::TagCreated { tag: name },
+                ("delete", "tag") => Event::TagDeleted { tag: name },
+                _ => Event::Ignored,
+            }
+        }
+        "push" => {
+            let push: PushEvent = serde_json::from_slice(body).map_err(fields)?;
+            match push.name.strip_prefix("refs/tags/") {
+                Some(tag) if push.deleted => Event::TagDeleted {
+                    tag: tag.to_owned(),
+                },
+                Some(tag) => Event::TagPushed {
+                    tag: tag.to_owned(),
+                    sha: push.after,
+                    at: push.head_commit.map(|c| c.timestamp.to_utc()),
+                },
+                None => Event::Ignored,
+            }
+        }
+        _ => Event::Ignored,
+    };
+    if repository.is_none() && !matches!(event, Event::Ping | Event::Ignored) {
+        return Err(format!(
+            "the {} payload has no repository",
+            event_name(&event)
+        ));
+    }
+    Ok(Delivery { repository, event })
+}
+
+fn event_name(event: &Event) -> &'static str {
+    match event {
+        Event::Ping => "ping",
+        Event::Release { .. } => "release",
+        Event::TagCreated { .. } => "create",
+        Event::TagDeleted { .. } => "delete",
+        Event::TagPushed { .. } => "push",
+        Event::Ignored => "other",
+    }
+}
+
+/// Applies the event to `repo`'s data; the caller owns the transaction.
+pub async fn apply(
+    db: &mut SqliteConnection,
+    repo: &Repository,
+    event: &Event,
+) -> sqlx::Result<()> {
+    let now = Utc::now();
+    match event {
+        Event::Ping | Event::Ignored => {}
+        Event::Release { action, release } => {
+            let id = store::versions::upsert(&mut *db, repo, &release.tag_name).await?;
+            if action == "deleted" {
+                store::versions::mark_release_deleted(&mut *db, id, now).await?;
+            } else {
+                let record = GithubRelease {
+                    github_id: release.id,
+                    name: release.name.as_deref().unwrap_or_default(),
+                    body: release.body.as_deref().unwrap_or_default(),
+                    html_url: &release.html_url,
+                    draft: release.draft,
+                    prerelease: release.prerelease,
+                    created_at: release.created_at,
+                    published_at: if release.draft {
+                        None
+                    } else {
+                        release.published_at
+                    },
+                };
+                store::versions::upsert_release(&mut *db, id, &record).await?;
+            }
+        }
+        Event::TagCreated { tag } => {
+            // `create` carries no SHA: record the tag now, dated now; the `push` GitHub sends
+            // alongside, or the next sync, fills in the commit.
+            let id = store::versions::upsert(&mut *db, repo, tag).await?;
+            let known = store::versions::list_stored_tags(&mut *db, repo.id)
+                .await?
+                .into_iter()
+                .any(|stored| stored.tag == *tag && !stored.commit_sha.is_empty());
+            if !known {
+                let git = GitTag {
+                    commit_sha: "",
+                    tag_object_sha: None,
+                    tagged_at: Some(now),
+                };
+                store::versions::upsert_tag(&mut *db, id, &git).await?;
+            }
+        }
+        Event::TagPushed { tag, sha, at } => {
+            let id = store::versions::upsert(&mut *db, repo, tag).await?;
+            let git = GitTag {
+                commit_sha: sha,
+                tag_object_sha: None,
+                tagged_at: Some(at.unwrap_or(now)),
+            };
+            store::versions::upsert_tag(&mut *db, id, &git).await?;
+        }
+        Event::TagDeleted { tag } => {
+            let id = store::versions::upsert(&mut *db, repo, tag).await?;
+            store::versions::mark_tag_deleted(&mut *db, id, now).await?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sign(secret: &str, body: &[u8]) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+        mac.update(body);
+        format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+    }
+
+    #[test]
+    fn signatures() {
+        let body = br#"{"zen":"Keep it logically awesome."}"#;
+        let good = sign("s3cret", body);
+        assert!(signature_is_valid("s3cret", body, Some(&good)));
+        assert!(!signature_is_valid("other", body, Some(&good)));
+        assert!(!signature_is_valid("s3cret", b"tampered", Some(&good)));
+        assert!(!signature_is_valid("s3cret", body, None));
+        assert!(!signature_is_valid("s3cret", body, Some("sha1=abc")));
+        assert!(!signature_is_valid("s3cret", body, Some("sha256=not-hex")));
+    }
+
+    #[test]
+    fn bodies_that_are_not_payloads_are_refused() {
+        assert!(parse("release", b"not json").is_err());
+        assert!(parse(
+            "release",
+            br#"{"action":"published","repository":{"name":"r","owner":{"login":"o"}}}"#
+        )
+        .is_err());
+        assert!(parse(
+            "push",
+            br#"{"repository":{"name":"r","owner":{"login":"o"}}}"#
+        )
+        .is_err());
+        assert!(matches!(
+            parse("issues", b"{}").map(|d| d.event),
+            Ok(Event::Ignored)
+        ));
+    }
+}
