@@ -10,6 +10,7 @@ use app::store::{
     versions::{GitTag, GithubRelease, StoredTag},
 };
 use chrono::{DateTime, Utc};
+use futures::{stream, StreamExt};
 use serde::de::DeserializeOwned;
 use sqlx::SqlitePool;
 
@@ -221,12 +222,16 @@ struct TagDates {
     known: HashMap<String, StoredTag>,
     /// Dates looked up in this sync, by tag name.
     resolved: HashMap<String, ResolvedDate>,
-    /// Git object dates looked up in this sync, by SHA, for the cache.
+    /// Git object dates learnt in this sync, by SHA, for the cache.
     fetched: HashMap<String, DateTime<Utc>>,
 }
 
-/// Dates for tags without a published release, whose date is the tag's own. Stored dates are
-/// reused while the tag points at the same commit; a SHA's date is fetched at most once ever.
+/// How many git objects are fetched at once.
+const GIT_OBJECT_CONCURRENCY: usize = 8;
+
+/// Dates for tags without a published release, whose date is the tag's own: the tagger's for
+/// annotated tags, else the commit's. Stored dates are reused while the tag points at the same
+/// commit, and a SHA's date is fetched at most once ever.
 async fn tag_dates<G: GitHub>(
     pool: &SqlitePool,
     fetcher: &Fetcher<G>,
@@ -276,75 +281,106 @@ async fn tag_dates<G: GitHub>(
         pages,
     )
     .await?;
-    let refs: HashMap<&str, &GitRef> = refs
+    let annotated: HashMap<&str, &str> = refs
         .iter()
-        .filter_map(|r| r.name.strip_prefix("refs/tags/").map(|name| (name, r)))
+        .filter(|r| r.object.kind == "tag")
+        .filter_map(|r| Some((r.name.strip_prefix("refs/tags/")?, r.object.sha.as_str())))
         .collect();
+
+    // Annotated tags first: their tagger dates.
+    let tag_shas: Vec<&str> = missing
+        .iter()
+        .filter_map(|tag| annotated.get(tag.name.as_str()).copied())
+        .collect();
+    let tagger_dates = object_dates(pool, fetcher, base, "tags", &tag_shas).await?;
+    // Then commits, for lightweight tags and annotated ones without a tagger.
+    let commit_shas: Vec<&str> = missing
+        .iter()
+        .filter(|tag| {
+            let tag_sha = annotated.get(tag.name.as_str());
+            tag_sha.is_none_or(|sha| tagger_dates.get(*sha).is_none_or(Option::is_none))
+        })
+        .map(|tag| tag.commit.sha.as_str())
+        .collect();
+    let commit_dates = object_dates(pool, fetcher, base, "commits", &commit_shas).await?;
+
     for tag in missing {
-        let annotated = refs
+        let tag_sha = annotated
             .get(tag.name.as_str())
-            .filter(|r| r.object.kind == "tag");
-        let resolved = match annotated {
-            Some(git_ref) => {
-                let sha = &git_ref.object.sha;
-                let date = match cached_date(pool, &dates, sha).await? {
-                    Some(date) => Some(date),
-                    None => {
-                        let url = format!("{base}/git/tags/{sha}");
-                        let tagger = fetch_one::<G, AnnotatedTag>(fetcher, &url).await?.tagger;
-                        tagger.map(|t| t.date)
-                    }
-                };
-                match date {
-                    Some(date) => {
-                        dates.fetched.insert(sha.clone(), date);
-                        ResolvedDate {
-                            date,
-                            tag_object_sha: Some(sha.clone()),
-                        }
-                    }
-                    // An annotated tag without a tagger: fall back to its commit.
-                    None => ResolvedDate {
-                        date: commit_date(pool, fetcher, &mut dates, base, &tag.commit.sha).await?,
-                        tag_object_sha: Some(sha.clone()),
-                    },
-                }
-            }
-            None => ResolvedDate {
-                date: commit_date(pool, fetcher, &mut dates, base, &tag.commit.sha).await?,
-                tag_object_sha: None,
-            },
-        };
-        dates.resolved.insert(tag.name.clone(), resolved);
+            .map(|sha| (*sha).to_owned());
+        let tagger = tag_sha
+            .as_deref()
+            .and_then(|sha| tagger_dates.get(sha).copied().flatten());
+        let date = tagger.or_else(|| commit_dates.get(&tag.commit.sha).copied().flatten());
+        if let Some(date) = date {
+            dates.resolved.insert(
+                tag.name.clone(),
+                ResolvedDate {
+                    date,
+                    tag_object_sha: tag_sha,
+                },
+            );
+        }
+    }
+    for (sha, date) in tagger_dates.into_iter().chain(commit_dates) {
+        if let Some(date) = date {
+            dates.fetched.insert(sha, date);
+        }
     }
     Ok(dates)
 }
 
-async fn commit_date<G: GitHub>(
+/// The dates of git objects (`kind` is `tags` or `commits`), from the cache where known and
+/// from GitHub, several at a time, otherwise. `None` for an annotated tag without a tagger.
+async fn object_dates<G: GitHub>(
     pool: &SqlitePool,
     fetcher: &Fetcher<G>,
-    dates: &mut TagDates,
     base: &str,
-    sha: &str,
-) -> Result<DateTime<Utc>, SyncError> {
-    if let Some(date) = cached_date(pool, dates, sha).await? {
-        return Ok(date);
+    kind: &str,
+    shas: &[&str],
+) -> Result<HashMap<String, Option<DateTime<Utc>>>, SyncError> {
+    let mut dates = HashMap::new();
+    let mut wanted = Vec::new();
+    for &sha in shas {
+        if dates.contains_key(sha) {
+            continue;
+        }
+        match store::sync::git_date(pool, sha).await? {
+            Some(date) => {
+                dates.insert(sha.to_owned(), Some(date));
+            }
+            None => {
+                dates.insert(sha.to_owned(), None);
+                wanted.push(sha);
+            }
+        }
     }
-    let commit = fetch_one::<G, Commit>(fetcher, &format!("{base}/git/commits/{sha}")).await?;
-    dates.fetched.insert(sha.to_owned(), commit.committer.date);
-    Ok(commit.committer.date)
-}
-
-/// A SHA's date from this sync's lookups or from the database.
-async fn cached_date(
-    pool: &SqlitePool,
-    dates: &TagDates,
-    sha: &str,
-) -> Result<Option<DateTime<Utc>>, SyncError> {
-    if let Some(date) = dates.fetched.get(sha) {
-        return Ok(Some(*date));
+    // Owned items: borrowed ones trip the compiler's `Send` check of the spawned scheduler.
+    let annotated = kind == "tags";
+    let requests: Vec<(String, String)> = wanted
+        .into_iter()
+        .map(|sha| (sha.to_owned(), format!("{base}/git/{kind}/{sha}")))
+        .collect();
+    let fetched: Vec<Result<(String, Option<DateTime<Utc>>), SyncError>> = stream::iter(requests)
+        .map(|(sha, url)| async move {
+            let date = if annotated {
+                fetch_one::<G, AnnotatedTag>(fetcher, &url)
+                    .await?
+                    .tagger
+                    .map(|t| t.date)
+            } else {
+                Some(fetch_one::<G, Commit>(fetcher, &url).await?.committer.date)
+            };
+            Ok((sha, date))
+        })
+        .buffer_unordered(GIT_OBJECT_CONCURRENCY)
+        .collect()
+        .await;
+    for result in fetched {
+        let (sha, date) = result?;
+        dates.insert(sha, date);
     }
-    Ok(store::sync::git_date(pool, sha).await?)
+    Ok(dates)
 }
 
 async fn fetch_one<G: GitHub, T: DeserializeOwned>(

@@ -153,3 +153,34 @@ async fn pages_escape_what_comes_from_github() {
     assert!(!body.contains("<script>alert(1)</script>"));
     assert!(body.contains("&lt;script&gt;"));
 }
+
+#[tokio::test]
+async fn the_history_says_how_the_last_sync_went() {
+    let app = TestApp::with_demo().await;
+    assert!(app
+        .get("/acme/orbit")
+        .await
+        .body
+        .contains("Not synced from GitHub yet."));
+
+    let repo = app::store::repositories::find(&app.pool, "acme", "orbit")
+        .await
+        .expect("q")
+        .expect("repo");
+    let run = app::store::sync::start_run(&app.pool, repo.id, "schedule")
+        .await
+        .expect("run");
+    let failed = app::store::sync::RunResult {
+        ok: false,
+        requests: 4,
+        not_modified: 0,
+        rate_limit_remaining: None,
+        error: Some("GitHub refused the credentials (401)"),
+    };
+    app::store::sync::finish_run(&app.pool, run, &failed)
+        .await
+        .expect("finish");
+    let body = app.get("/acme/orbit").await.body;
+    assert!(body.contains("Last sync with GitHub failed"), "{body}");
+    assert!(body.contains("GitHub refused the credentials (401)"));
+}

@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::{domain::version::Channel, error::AppError};
+use crate::{api::sync::SyncRun, domain::version::Channel, error::AppError};
 
 /// One version in a repository's release history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +28,8 @@ pub struct History {
     pub generated_at: DateTime<Utc>,
     pub versions: Vec<HistoryEntry>,
     pub other_tags: Vec<String>,
+    /// The most recent sync with GitHub, if there was one.
+    pub last_sync: Option<SyncRun>,
 }
 
 /// `None` when the repository is not tracked.
@@ -41,6 +43,10 @@ pub async fn get_history(owner: String, repo: String) -> Result<Option<History>,
     };
     let versions = store::versions::list_public(&state.pool, repository.id).await?;
     let other_tags = store::versions::list_other_tags(&state.pool, repository.id).await?;
+    let last_sync = store::sync::recent_runs(&state.pool, repository.id, 1)
+        .await?
+        .into_iter()
+        .next();
     Ok(Some(History {
         owner: repository.owner,
         name: repository.name,
@@ -48,5 +54,6 @@ pub async fn get_history(owner: String, repo: String) -> Result<Option<History>,
         generated_at: Utc::now(),
         versions,
         other_tags,
+        last_sync,
     }))
 }

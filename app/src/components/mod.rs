@@ -4,8 +4,10 @@ mod channel_chip;
 mod layout;
 mod not_found;
 mod relative_time;
+mod sync_status;
 
 pub use channel_chip::ChannelChip;
 pub use layout::{SiteFooter, SiteHeader};
 pub use not_found::NotFound;
 pub use relative_time::RelativeTime;
+pub use sync_status::SyncStatus;

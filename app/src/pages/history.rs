@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     api::history::{get_history, History, HistoryEntry},
-    components::{ChannelChip, NotFound, RelativeTime},
+    components::{ChannelChip, NotFound, RelativeTime, SyncStatus},
     domain::version::{count_by_channel, Channel, UnknownChannel},
 };
 
@@ -57,6 +57,7 @@ fn HistoryView(
         generated_at,
         versions,
         other_tags,
+        last_sync,
     } = history;
     let base = format!("/{owner}/{name}");
     let total = versions.len();
@@ -82,6 +83,7 @@ fn HistoryView(
         <header class="page-header">
             <h1>{owner.clone()} "/" <strong>{name.clone()}</strong></h1>
             <p class="description">{description}</p>
+            <SyncStatus run=last_sync now=generated_at/>
         </header>
 
         <nav class="channel-filter" aria-label="Filter by channel">

@@ -1,8 +1,9 @@
 //! What the GitHub sync keeps between runs: cached list pages, git object dates, sync runs.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use sqlx::SqliteExecutor;
+
+pub use crate::api::sync::SyncRun;
 
 /// A list page as GitHub last sent it, for `If-None-Match`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,20 +69,6 @@ pub async fn store_git_date(
     .execute(db)
     .await?;
     Ok(())
-}
-
-/// A sync attempt as the repository page and `GET .../sync` show it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SyncRun {
-    pub id: i64,
-    pub trigger: String,
-    pub started_at: DateTime<Utc>,
-    pub finished_at: Option<DateTime<Utc>>,
-    pub outcome: String,
-    pub requests: i64,
-    pub not_modified: i64,
-    pub rate_limit_remaining: Option<i64>,
-    pub error: Option<String>,
 }
 
 pub async fn start_run(
