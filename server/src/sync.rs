@@ -226,6 +226,9 @@ struct TagDates {
     fetched: HashMap<String, DateTime<Utc>>,
 }
 
+/// A git object's SHA and date; no date for an annotated tag without a tagger.
+type ObjectDate = (String, Option<DateTime<Utc>>);
+
 /// How many git objects are fetched at once.
 const GIT_OBJECT_CONCURRENCY: usize = 8;
 
@@ -361,7 +364,7 @@ async fn object_dates<G: GitHub>(
         .into_iter()
         .map(|sha| (sha.to_owned(), format!("{base}/git/{kind}/{sha}")))
         .collect();
-    let fetched: Vec<Result<(String, Option<DateTime<Utc>>), SyncError>> = stream::iter(requests)
+    let fetched: Vec<Result<ObjectDate, SyncError>> = stream::iter(requests)
         .map(|(sha, url)| async move {
             let date = if annotated {
                 fetch_one::<G, AnnotatedTag>(fetcher, &url)
