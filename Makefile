@@ -21,13 +21,14 @@ endif
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup run build test lint unit e2e bench prepare clean
+.PHONY: help setup run build test lint unit e2e bench bench-sync prepare clean
 
 help:
 	@echo "make run    build the release and serve the demo at http://127.0.0.1:3000"
 	@echo "make test   fmt, clippy (ssr and wasm), every Rust test, the Playwright tests"
 	@echo "make build  the release build: target/release/releasedesk and target/site/"
 	@echo "make bench  bundle sizes, idle memory, incremental rebuild time"
+	@echo "make bench-sync  a 10,000-tag sync against the fake GitHub"
 
 ## Tools --------------------------------------------------------------------------------------
 
@@ -75,6 +76,10 @@ e2e: build
 # Bundle sizes, idle memory and incremental rebuild time (medians; see scripts/bench.sh).
 bench: build
 	scripts/bench.sh
+
+# Sync 10,000 tags and 9,000 releases from the fake GitHub at 20 ms per request.
+bench-sync:
+	cargo run --release --locked -p releasedesk-tests --bin bench-sync
 
 ## Maintenance --------------------------------------------------------------------------------
 

@@ -100,6 +100,15 @@ async fn sync<G: GitHub>(
     progress.step(&format!("{} tags; resolving tag dates", tags.len()));
     let dates = tag_dates(pool, fetcher, repo, &base, &tags, &releases, &mut pages).await?;
 
+    if pages.is_empty() && dates.resolved.is_empty() {
+        // Every list answered 304 and no date was missing: what we hold is what GitHub has.
+        progress.step("unchanged");
+        return Ok(SyncSummary {
+            tags: tags.len(),
+            releases: releases.len(),
+            deleted: 0,
+        });
+    }
     progress.step("saving");
     let now = Utc::now();
     let mut tx = pool.begin().await?;

@@ -348,3 +348,28 @@ async fn missing_repositories_and_bad_tokens_get_actionable_messages() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn after_a_webhook_changed_our_copy_the_next_sync_compares_everything() {
+    let fake = FakeGitHub::start().await;
+    fake.put_repo("grafana/alloy", alloy_repo());
+    let app = TestApp::new().await;
+    let repo = track(&app, "grafana", "alloy").await;
+    sync(&app, &fake, &repo).await.expect("first sync");
+    fake.take_log();
+
+    // What the webhook handler does after applying an event.
+    store::sync::forget_pages(&app.pool, "grafana", "alloy")
+        .await
+        .expect("forget");
+    sync(&app, &fake, &repo).await.expect("second sync");
+    let log = fake.take_log();
+    assert!(
+        log.iter().any(|r| r.status == 200 && !r.conditional),
+        "{log:#?}"
+    );
+    assert!(
+        log.iter().all(|r| !r.path.contains("/git/tags/")),
+        "dates stay cached"
+    );
+}

@@ -139,3 +139,17 @@ pub async fn recent_runs(
     .fetch_all(db)
     .await
 }
+
+/// Forgets the cached list pages of a repository, so that the next sync compares everything:
+/// after a webhook changed our copy, an unchanged page must not be taken for "nothing to do".
+pub async fn forget_pages(
+    db: impl SqliteExecutor<'_>,
+    owner: &str,
+    name: &str,
+) -> sqlx::Result<()> {
+    let pattern = format!("%/repos/{owner}/{name}/%");
+    sqlx::query!("DELETE FROM http_cache WHERE url LIKE ?", pattern)
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -129,6 +129,7 @@ async fn apply(
         return Ok(Outcome::Duplicate);
     }
     webhooks::apply(&mut tx, &repo, event).await?;
+    store::sync::forget_pages(&mut *tx, &repo.owner, &repo.name).await?;
     tx.commit().await?;
     Ok(Outcome::Applied(repo.id))
 }
