@@ -49,7 +49,7 @@ fn big_repo() -> FakeRepo {
                 let day = 1 + n % 28;
                 let month = 1 + (n / 28) % 12;
                 let date = format!("20{:02}-{month:02}-{day:02}T12:00:00Z", 10 + n / 336);
-                let annotated = (n >= RELEASES && n % 2 == 0).then(|| Annotation {
+                let annotated = (n >= RELEASES && n.is_multiple_of(2)).then(|| Annotation {
                     tag_object_sha: format!("{:040x}", 0x7a6_0000_0000u64 + n as u64),
                     tagger_date: Some(date.clone()),
                 });
@@ -113,6 +113,7 @@ async fn bench(runs: usize) {
         results.push(one_run(&url).await);
     }
     let _ = child.kill();
+    let _ = child.wait();
 
     let median = |mut values: Vec<f64>| {
         values.sort_by(f64::total_cmp);
