@@ -236,6 +236,7 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
     let services = crate::http::Services {
         webhook_secret: config.webhook_secret.clone(),
         sync,
+        metrics: Default::default(),
     };
     let state = AppState {
         pool: pool.clone(),

@@ -77,6 +77,7 @@ pub fn router_for(pool: SqlitePool, dir: &TempDir) -> Router {
     let services = releasedesk::http::Services {
         webhook_secret: Some(releasedesk::config::Secret::new(WEBHOOK_SECRET)),
         sync: None,
+        metrics: Default::default(),
     };
     releasedesk::http::router(
         AppState {

@@ -86,3 +86,49 @@ async fn server_functions_answer_bad_arguments_with_400() {
         Some(38)
     );
 }
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_syncs_by_repository() {
+    let app = TestApp::with_demo().await;
+    app.get("/acme/orbit").await;
+    app.get("/acme/orbit?channel=rc").await;
+    app.get("/api/v1/repos/acme/nothing/versions").await;
+    let repo = app::store::repositories::find(&app.pool, "acme", "orbit")
+        .await
+        .expect("q")
+        .expect("repo");
+    let run = app::store::sync::start_run(&app.pool, repo.id, "schedule")
+        .await
+        .expect("run");
+    let result = app::store::sync::RunResult {
+        ok: false,
+        requests: 7,
+        not_modified: 5,
+        rate_limit_remaining: Some(4321),
+        error: Some("GitHub answered 502"),
+    };
+    app::store::sync::finish_run(&app.pool, run, &result)
+        .await
+        .expect("finish");
+
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status, StatusCode::OK);
+    let text = response.body;
+    for line in [
+        r#"releasedesk_http_requests_total{method="GET",route="/{owner}/{repo}",status="200"} 2"#,
+        r#"releasedesk_http_requests_total{method="GET",route="/api/v1/repos/{owner}/{repo}/versions",status="404"} 1"#,
+        r#"releasedesk_sync_runs_total{repository="acme/orbit"} 1"#,
+        r#"releasedesk_sync_failures_total{repository="acme/orbit"} 1"#,
+        r#"releasedesk_sync_github_requests_total{repository="acme/orbit"} 7"#,
+        r#"releasedesk_sync_github_not_modified_total{repository="acme/orbit"} 5"#,
+        r#"releasedesk_github_rate_limit_remaining{repository="acme/orbit"} 4321"#,
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing {line}\n{text}");
+    }
+    let latency_count = text.lines().find(|l| {
+        l.starts_with("releasedesk_http_request_duration_seconds_count{")
+            && l.contains(r#"route="/{owner}/{repo}""#)
+    });
+    assert!(latency_count.is_some_and(|l| l.ends_with(" 2")), "{text}");
+    assert!(text.trim_end().ends_with("# EOF"));
+}

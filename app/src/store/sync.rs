@@ -153,3 +153,34 @@ pub async fn forget_pages(
         .await?;
     Ok(())
 }
+
+/// A repository's sync figures over all its runs.
+pub struct SyncTotals {
+    /// `owner/name`.
+    pub repository: String,
+    pub runs: i64,
+    pub failed: i64,
+    pub requests: i64,
+    pub not_modified: i64,
+    /// As GitHub said after the most recent run that learnt it.
+    pub rate_limit_remaining: Option<i64>,
+}
+
+pub async fn totals(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<SyncTotals>> {
+    sqlx::query_as!(
+        SyncTotals,
+        r#"SELECT r.owner || '/' || r.name AS "repository!: String",
+                  COUNT(s.id) AS "runs!: i64",
+                  COALESCE(SUM(s.outcome = 'failed'), 0) AS "failed!: i64",
+                  COALESCE(SUM(s.requests), 0) AS "requests!: i64",
+                  COALESCE(SUM(s.not_modified), 0) AS "not_modified!: i64",
+                  (SELECT s2.rate_limit_remaining FROM sync_runs s2
+                   WHERE s2.repository_id = r.id AND s2.rate_limit_remaining IS NOT NULL
+                   ORDER BY s2.started_at DESC, s2.id DESC LIMIT 1) AS "rate_limit_remaining?: i64"
+           FROM repositories r LEFT JOIN sync_runs s ON s.repository_id = r.id
+           GROUP BY r.id
+           ORDER BY r.owner, r.name"#
+    )
+    .fetch_all(db)
+    .await
+}

@@ -2,6 +2,7 @@
 
 mod api;
 mod health;
+mod metrics;
 mod server_fn_status;
 mod webhooks;
 
@@ -14,6 +15,7 @@ use app::{
 };
 use axum::{routing::any, Router};
 
+use self::metrics::HttpMetrics;
 use crate::{config::Secret, scheduler::SyncTrigger};
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
@@ -39,6 +41,7 @@ pub struct Services {
     pub webhook_secret: Option<Secret>,
     /// Background syncs; absent in tests and for the demo.
     pub sync: Option<SyncTrigger>,
+    pub metrics: HttpMetrics,
 }
 
 pub fn router(state: AppState, services: Services) -> Router {
@@ -59,6 +62,7 @@ pub fn router(state: AppState, services: Services) -> Router {
         .merge(health::router())
         .merge(api::router())
         .merge(webhooks::router())
+        .route("/metrics", axum::routing::get(metrics::render_metrics))
         .route("/api/{*rest}", any(unknown_api_route))
         // Built assets first, so `/pkg/x.css` is never taken for an `/{owner}/{repo}` page.
         .nest_service(
@@ -74,6 +78,10 @@ pub fn router(state: AppState, services: Services) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
+        .layer(axum::middleware::from_fn({
+            let http_metrics = services.metrics.clone();
+            move |request, next| http_metrics.clone().track(request, next)
+        }))
         .layer(axum::Extension(services))
         .layer(axum::middleware::from_fn(server_fn_status::real_status))
         .layer(CompressionLayer::new())
