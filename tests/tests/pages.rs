@@ -61,8 +61,8 @@ async fn history_is_newest_first_by_semver_precedence_without_drafts() {
         !listed.iter().any(|t| t == "v3.2.0"),
         "the draft stays hidden"
     );
-    // Other tags are listed apart, never as versions.
-    assert!(response.body.contains("3 other tags that are not versions"));
+    // Other tags are listed apart, as drift, never as versions.
+    assert!(response.body.contains("Tags that are not versions (3)"));
     assert!(response.body.contains("nightly"));
 }
 
@@ -183,4 +183,27 @@ async fn the_history_says_how_the_last_sync_went() {
     let body = app.get("/acme/orbit").await.body;
     assert!(body.contains("Last sync with GitHub failed"), "{body}");
     assert!(body.contains("GitHub refused the credentials (401)"));
+}
+
+#[tokio::test]
+async fn the_history_reports_drift_from_github() {
+    let app = TestApp::with_demo().await;
+    let body = app.get("/acme/orbit").await.body;
+    // The backport v2.3.2 is the newest stable release by date, so GitHub calls it latest.
+    let drift = body
+        .split("aria-label=\"Drift from GitHub\"")
+        .nth(1)
+        .expect("a drift section");
+    assert!(
+        drift.contains("is not the highest stable version"),
+        "{drift}"
+    );
+    assert!(
+        drift.contains("v2.3.2") && drift.contains("v3.1.0"),
+        "{drift}"
+    );
+    assert!(
+        body.contains("Tags without a release (3)"),
+        "v1.1.1, v1.3.1 and v3.1.1"
+    );
 }

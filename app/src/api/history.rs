@@ -2,7 +2,11 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::{api::sync::SyncRun, domain::version::Channel, error::AppError};
+use crate::{
+    api::sync::SyncRun,
+    domain::{drift::Drift, version::Channel},
+    error::AppError,
+};
 
 /// One version in a repository's release history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,33 +31,34 @@ pub struct History {
     /// The server's clock when this was read, so relative dates render the same everywhere.
     pub generated_at: DateTime<Utc>,
     pub versions: Vec<HistoryEntry>,
-    pub other_tags: Vec<String>,
     /// The most recent sync with GitHub, if there was one.
     pub last_sync: Option<SyncRun>,
+    /// Where GitHub disagrees with the versions.
+    pub drift: Drift,
 }
 
 /// `None` when the repository is not tracked.
 #[server(prefix = "/sfn")]
 pub async fn get_history(owner: String, repo: String) -> Result<Option<History>, AppError> {
-    use crate::{state::app_state, store};
+    use crate::{domain::drift::find_drift, state::app_state, store};
 
     let state = app_state()?;
     let Some(repository) = store::repositories::find(&state.pool, &owner, &repo).await? else {
         return Ok(None);
     };
     let versions = store::versions::list_public(&state.pool, repository.id).await?;
-    let other_tags = store::versions::list_other_tags(&state.pool, repository.id).await?;
     let last_sync = store::sync::recent_runs(&state.pool, repository.id, 1)
         .await?
         .into_iter()
         .next();
+    let drift = find_drift(&store::versions::list_drift_inputs(&state.pool, repository.id).await?);
     Ok(Some(History {
         owner: repository.owner,
         name: repository.name,
         description: repository.description,
         generated_at: Utc::now(),
         versions,
-        other_tags,
         last_sync,
+        drift,
     }))
 }

@@ -1,12 +1,14 @@
 //! Reusable view pieces. They render what they are given and never fetch data.
 
 mod channel_chip;
+mod drift_report;
 mod layout;
 mod not_found;
 mod relative_time;
 mod sync_status;
 
 pub use channel_chip::ChannelChip;
+pub use drift_report::DriftReport;
 pub use layout::{SiteFooter, SiteHeader};
 pub use not_found::NotFound;
 pub use relative_time::RelativeTime;

@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     api::history::{get_history, History, HistoryEntry},
-    components::{ChannelChip, NotFound, RelativeTime, SyncStatus},
+    components::{ChannelChip, DriftReport, NotFound, RelativeTime, SyncStatus},
     domain::version::{count_by_channel, Channel, UnknownChannel},
 };
 
@@ -56,8 +56,8 @@ fn HistoryView(
         description,
         generated_at,
         versions,
-        other_tags,
         last_sync,
+        drift,
     } = history;
     let base = format!("/{owner}/{name}");
     let total = versions.len();
@@ -134,12 +134,9 @@ fn HistoryView(
             </div>
         </Show>
 
-        {(!other_tags.is_empty()).then(|| view! {
-            <details class="other-tags">
-                <summary>{format!("{} other tags that are not versions", other_tags.len())}</summary>
-                <ul>{other_tags.into_iter().map(|tag| view! { <li class="mono">{tag}</li> }).collect_view()}</ul>
-            </details>
-        })}
+        <section class="drift-section" aria-label="Drift from GitHub">
+            <DriftReport drift/>
+        </section>
     }
 }
 

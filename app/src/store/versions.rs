@@ -4,7 +4,10 @@ use sqlx::SqliteExecutor;
 use super::repositories::Repository;
 use crate::{
     api::history::HistoryEntry,
-    domain::version::{Channel, TagInfo},
+    domain::{
+        drift::{DriftInput, PublishedRelease},
+        version::{Channel, TagInfo},
+    },
 };
 
 /// Records a tag name seen on GitHub, parsed with the repository's prefix and 0.x rule, and
@@ -307,4 +310,36 @@ pub async fn mark_release_deleted(
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// Every live tag and published release of a repository, for drift detection.
+pub async fn list_drift_inputs(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Vec<DriftInput>> {
+    let rows = sqlx::query!(
+        r#"SELECT v.tag, v.version,
+                  t.version_id IS NOT NULL AS "has_tag!: bool",
+                  r.prerelease AS "prerelease?: bool",
+                  r.published_at AS "published_at?: DateTime<Utc>"
+           FROM versions v
+           LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
+           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+           WHERE v.repository_id = ? AND (t.version_id IS NOT NULL OR r.version_id IS NOT NULL)"#,
+        repository_id,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| DriftInput {
+            version: row.version.and_then(|v| semver::Version::parse(&v).ok()),
+            tag: row.tag,
+            has_tag: row.has_tag,
+            release: row.published_at.map(|published_at| PublishedRelease {
+                prerelease: row.prerelease.unwrap_or(false),
+                published_at,
+            }),
+        })
+        .collect())
 }
