@@ -373,3 +373,63 @@ async fn after_a_webhook_changed_our_copy_the_next_sync_compares_everything() {
         "dates stay cached"
     );
 }
+
+/// Polls until `done` holds, for at most ten seconds.
+async fn eventually(mut done: impl AsyncFnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::time::Instant::now() < deadline {
+        if done().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn the_scheduler_reconciles_at_start_and_debounces_webhook_requests() {
+    let fake = FakeGitHub::start().await;
+    fake.put_repo("grafana/alloy", alloy_repo());
+    let app = TestApp::new().await;
+    let repo = track(&app, "grafana", "alloy").await;
+    let api = releasedesk::config::GitHubApi {
+        url: url::Url::parse(&fake.url).expect("url"),
+        token: None,
+    };
+    let trigger = releasedesk::scheduler::spawn(
+        app.pool.clone(),
+        &api,
+        Duration::from_secs(3600),
+        Duration::from_millis(200),
+    )
+    .expect("scheduler starts");
+
+    let runs = |trigger: &'static str| {
+        let pool = app.pool.clone();
+        let id = repo.id;
+        async move {
+            let runs = store::sync::recent_runs(&pool, id, 10).await.expect("runs");
+            runs.iter()
+                .filter(|r| r.trigger == trigger && r.outcome == "ok")
+                .count()
+        }
+    };
+    assert!(
+        eventually(async || runs("schedule").await == 1).await,
+        "a reconciliation at start"
+    );
+
+    for _ in 0..5 {
+        trigger.request(repo.id);
+    }
+    assert!(
+        eventually(async || runs("webhook").await >= 1).await,
+        "a sync after the requests"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        runs("webhook").await,
+        1,
+        "five requests within the debounce window make one sync"
+    );
+}
