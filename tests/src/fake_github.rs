@@ -62,6 +62,7 @@ pub struct LoggedRequest {
 struct State_ {
     repos: HashMap<String, FakeRepo>,
     faults: VecDeque<(String, Fault)>,
+    delays: VecDeque<(String, Duration)>,
     log: Vec<LoggedRequest>,
     latency: Duration,
 }
@@ -116,6 +117,11 @@ impl FakeGitHub {
 
     pub fn inject(&self, path_contains: &str, fault: Fault) {
         self.with(|s| s.faults.push_back((path_contains.to_owned(), fault)));
+    }
+
+    /// The next request whose path contains the text is answered only after `delay`.
+    pub fn delay(&self, path_contains: &str, delay: Duration) {
+        self.with(|s| s.delays.push_back((path_contains.to_owned(), delay)));
     }
 
     pub fn set_latency(&self, latency: Duration) {
@@ -366,12 +372,24 @@ async fn respond(
         let fault = position
             .and_then(|i| s.faults.remove(i))
             .map(|(_, fault)| fault);
+        let position = s
+            .delays
+            .iter()
+            .position(|(needle, _)| path.contains(needle.as_str()));
+        let delay = position
+            .and_then(|i| s.delays.remove(i))
+            .map_or(Duration::ZERO, |(_, d)| d);
         let spent = s.log.iter().filter(|r| r.status != 304).count();
-        (fault, s.latency, 5000usize.saturating_sub(spent + 1))
+        (
+            fault,
+            s.latency + delay,
+            5000usize.saturating_sub(spent + 1),
+        )
     };
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
+
     let text = body.to_string();
     let etag = format!("W/\"{:016x}\"", {
         let mut hasher = DefaultHasher::new();

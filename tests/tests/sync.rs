@@ -173,31 +173,24 @@ async fn a_second_sync_with_nothing_changed_makes_only_conditional_requests_answ
     assert_eq!(runs[0].requests, runs[0].not_modified);
 }
 
-#[tokio::test]
-async fn server_errors_truncated_pages_and_rate_limits_are_survived() {
+/// Syncs alloy with `faults` injected, and checks that the result is complete.
+async fn survives(
+    faults: &[(&str, Fault)],
+    served: u16,
+) -> Vec<releasedesk_tests::fake_github::LoggedRequest> {
     let fake = FakeGitHub::start().await;
     fake.put_repo("grafana/alloy", alloy_repo());
-    fake.inject("/releases", Fault::Status(502));
-    fake.inject("/tags?", Fault::Status(502));
-    fake.inject("/tags?", Fault::Truncated);
-    fake.inject("page=2", Fault::RateLimited { retry_after: 1 });
-    fake.inject("/git/commits/", Fault::Status(503));
+    for (path, fault) in faults {
+        fake.inject(path, fault.clone());
+    }
     let app = TestApp::new().await;
     let repo = track(&app, "grafana", "alloy").await;
-
-    let started = std::time::Instant::now();
     sync(&app, &fake, &repo).await.expect("sync recovers");
-    assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "retry-after was honoured"
-    );
     let log = fake.take_log();
-    for status in [502, 503, 403] {
-        assert!(
-            log.iter().any(|r| r.status == status),
-            "{status} was served"
-        );
-    }
+    assert!(
+        log.iter().any(|r| r.status == served),
+        "{served} was served: {log:#?}"
+    );
     let versions = alloy_tags()
         .iter()
         .filter(|t| TagInfo::parse(&t.name, "v", true).is_ok())
@@ -208,6 +201,70 @@ async fn server_errors_truncated_pages_and_rate_limits_are_survived() {
             .expect("history")
             .len(),
         versions
+    );
+    log
+}
+
+#[tokio::test]
+async fn bad_gateways_are_retried() {
+    let faults = [
+        ("/releases", Fault::Status(502)),
+        ("/tags?", Fault::Status(502)),
+        ("/git/commits/", Fault::Status(503)),
+    ];
+    let log = survives(&faults, 502).await;
+    assert!(log.iter().any(|r| r.status == 503));
+}
+
+#[tokio::test]
+async fn truncated_pages_are_fetched_again() {
+    let log = survives(&[("/tags?", Fault::Truncated)], 200).await;
+    let first_tag_pages = log
+        .iter()
+        .filter(|r| r.path.ends_with("/alloy/tags?per_page=100"))
+        .count();
+    assert_eq!(first_tag_pages, 2, "the cut-short page and its retry");
+}
+
+#[tokio::test]
+async fn rate_limits_are_waited_out_as_github_asks() {
+    let started = std::time::Instant::now();
+    survives(&[("page=2", Fault::RateLimited { retry_after: 1 })], 403).await;
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "retry-after was honoured"
+    );
+}
+
+#[tokio::test]
+async fn timeouts_are_retried() {
+    let fake = FakeGitHub::start().await;
+    fake.put_repo("grafana/alloy", alloy_repo());
+    fake.delay("/releases", Duration::from_secs(3));
+    let app = TestApp::new().await;
+    let repo = track(&app, "grafana", "alloy").await;
+    let url = url::Url::parse(&fake.url).expect("fake URL");
+    let github =
+        OctocrabGitHub::with_read_timeout(&url, None, Duration::from_millis(300)).expect("client");
+    let settings = FetcherSettings {
+        attempts: 3,
+        backoff: Duration::from_millis(10),
+        max_wait: Duration::from_secs(5),
+    };
+    let fetcher = Fetcher::new(github, settings);
+    let started = std::time::Instant::now();
+    sync_repository(&app.pool, &fetcher, &repo, "cli", &|_: &str| {})
+        .await
+        .expect("sync recovers");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "the stalled answer was not waited for"
+    );
+    // The fake logs the stalled request only when it finally answers, after the sync is done.
+    assert_eq!(
+        fetcher.requests(),
+        fake.take_log().len() as u64 + 1,
+        "one request was given up and retried"
     );
 }
 

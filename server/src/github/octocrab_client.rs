@@ -15,12 +15,21 @@ pub struct OctocrabGitHub {
 
 impl OctocrabGitHub {
     pub fn new(api_url: &url::Url, token: Option<&str>) -> Result<OctocrabGitHub, String> {
+        Self::with_read_timeout(api_url, token, Duration::from_secs(30))
+    }
+
+    /// A request whose answer takes longer than `read_timeout` fails, and is retried.
+    pub fn with_read_timeout(
+        api_url: &url::Url,
+        token: Option<&str>,
+        read_timeout: Duration,
+    ) -> Result<OctocrabGitHub, String> {
         let mut builder = Octocrab::builder()
             .base_uri(api_url.as_str())
             .map_err(|err| format!("bad GitHub API URL {api_url}: {err}"))?
             .add_retry_config(RetryConfig::None)
             .set_connect_timeout(Some(Duration::from_secs(10)))
-            .set_read_timeout(Some(Duration::from_secs(30)));
+            .set_read_timeout(Some(read_timeout));
         if let Some(token) = token {
             builder = builder.personal_token(token.to_owned());
         }
