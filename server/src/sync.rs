@@ -7,7 +7,7 @@ use app::store::{
     self,
     repositories::Repository,
     sync::{CachedPage, RunResult},
-    versions::{GitTag, GithubRelease, StoredTag},
+    versions::{GitTag, StoredTag},
 };
 use chrono::{DateTime, Utc};
 use futures::{stream, StreamExt};
@@ -132,20 +132,7 @@ async fn sync<G: GitHub>(
     let mut release_ids = Vec::with_capacity(releases.len());
     for release in &releases {
         let id = store::versions::upsert(&mut *tx, repo, &release.tag_name).await?;
-        let record = GithubRelease {
-            github_id: release.id,
-            name: release.name.as_deref().unwrap_or_default(),
-            body: release.body.as_deref().unwrap_or_default(),
-            html_url: &release.html_url,
-            draft: release.draft,
-            prerelease: release.prerelease,
-            created_at: release.created_at,
-            published_at: if release.draft {
-                None
-            } else {
-                release.published_at
-            },
-        };
+        let record = release.record();
         store::versions::upsert_release(&mut *tx, id, &record).await?;
         release_ids.push(id);
     }

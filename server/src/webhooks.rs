@@ -1,11 +1,7 @@
 //! GitHub webhooks (PRODUCT.md §5): signatures, event parsing, and applying events at once.
 //! The periodic reconciliation sync catches whatever GitHub drops.
 
-use app::store::{
-    self,
-    repositories::Repository,
-    versions::{GitTag, GithubRelease},
-};
+use app::store::{self, repositories::Repository, versions::GitTag};
 use chrono::{DateTime, FixedOffset, Utc};
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
@@ -174,20 +170,7 @@ pub async fn apply(
             if action == "deleted" {
                 store::versions::mark_release_deleted(&mut *db, id, now).await?;
             } else {
-                let record = GithubRelease {
-                    github_id: release.id,
-                    name: release.name.as_deref().unwrap_or_default(),
-                    body: release.body.as_deref().unwrap_or_default(),
-                    html_url: &release.html_url,
-                    draft: release.draft,
-                    prerelease: release.prerelease,
-                    created_at: release.created_at,
-                    published_at: if release.draft {
-                        None
-                    } else {
-                        release.published_at
-                    },
-                };
+                let record = release.record();
                 store::versions::upsert_release(&mut *db, id, &record).await?;
             }
         }

@@ -59,6 +59,25 @@ impl TestApp {
         app
     }
 
+    /// Records a finished sync run of `owner/name`, as a sync would.
+    pub async fn record_sync_run(
+        &self,
+        owner: &str,
+        name: &str,
+        result: &app::store::sync::RunResult<'_>,
+    ) {
+        let repo = app::store::repositories::find(&self.pool, owner, name)
+            .await
+            .expect("query")
+            .expect("a tracked repository");
+        let run = app::store::sync::start_run(&self.pool, repo.id, "schedule")
+            .await
+            .expect("run");
+        app::store::sync::finish_run(&self.pool, run, result)
+            .await
+            .expect("finish");
+    }
+
     pub async fn get(&self, uri: &str) -> TestResponse {
         let request = Request::get(uri)
             .body(Body::empty())

@@ -132,13 +132,6 @@ async fn unknown_repositories_are_404() {
 #[tokio::test]
 async fn sync_runs_are_listed() {
     let app = TestApp::with_demo().await;
-    let repo = app::store::repositories::find(&app.pool, "acme", "orbit")
-        .await
-        .expect("q")
-        .expect("repo");
-    let run = app::store::sync::start_run(&app.pool, repo.id, "schedule")
-        .await
-        .expect("run");
     let result = app::store::sync::RunResult {
         ok: false,
         requests: 3,
@@ -146,9 +139,7 @@ async fn sync_runs_are_listed() {
         rate_limit_remaining: Some(4990),
         error: Some("GitHub answered 502"),
     };
-    app::store::sync::finish_run(&app.pool, run, &result)
-        .await
-        .expect("finish");
+    app.record_sync_run("acme", "orbit", &result).await;
     let runs = app.get("/api/v1/repos/acme/orbit/sync").await.json();
     assert_eq!(runs[0]["outcome"], "failed");
     assert_eq!(runs[0]["requests"], 3);

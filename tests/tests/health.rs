@@ -93,13 +93,6 @@ async fn metrics_count_requests_by_route_and_syncs_by_repository() {
     app.get("/acme/orbit").await;
     app.get("/acme/orbit?channel=rc").await;
     app.get("/api/v1/repos/acme/nothing/versions").await;
-    let repo = app::store::repositories::find(&app.pool, "acme", "orbit")
-        .await
-        .expect("q")
-        .expect("repo");
-    let run = app::store::sync::start_run(&app.pool, repo.id, "schedule")
-        .await
-        .expect("run");
     let result = app::store::sync::RunResult {
         ok: false,
         requests: 7,
@@ -107,9 +100,7 @@ async fn metrics_count_requests_by_route_and_syncs_by_repository() {
         rate_limit_remaining: Some(4321),
         error: Some("GitHub answered 502"),
     };
-    app::store::sync::finish_run(&app.pool, run, &result)
-        .await
-        .expect("finish");
+    app.record_sync_run("acme", "orbit", &result).await;
 
     let response = app.get("/metrics").await;
     assert_eq!(response.status, StatusCode::OK);

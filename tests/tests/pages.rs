@@ -163,13 +163,6 @@ async fn the_history_says_how_the_last_sync_went() {
         .body
         .contains("Not synced from GitHub yet."));
 
-    let repo = app::store::repositories::find(&app.pool, "acme", "orbit")
-        .await
-        .expect("q")
-        .expect("repo");
-    let run = app::store::sync::start_run(&app.pool, repo.id, "schedule")
-        .await
-        .expect("run");
     let failed = app::store::sync::RunResult {
         ok: false,
         requests: 4,
@@ -177,9 +170,7 @@ async fn the_history_says_how_the_last_sync_went() {
         rate_limit_remaining: None,
         error: Some("GitHub refused the credentials (401)"),
     };
-    app::store::sync::finish_run(&app.pool, run, &failed)
-        .await
-        .expect("finish");
+    app.record_sync_run("acme", "orbit", &failed).await;
     let body = app.get("/acme/orbit").await.body;
     assert!(body.contains("Last sync with GitHub failed"), "{body}");
     assert!(body.contains("GitHub refused the credentials (401)"));

@@ -1,6 +1,7 @@
 //! The parts of GitHub's REST payloads that the sync reads. Unknown fields are ignored, so
 //! GitHub can add to them freely.
 
+use app::store::versions::GithubRelease;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
@@ -22,6 +23,22 @@ pub struct Release {
     pub created_at: DateTime<Utc>,
     #[serde(default)]
     pub published_at: Option<DateTime<Utc>>,
+}
+
+impl Release {
+    /// What we store of it. A draft has no publication date, whatever GitHub sends.
+    pub fn record(&self) -> GithubRelease<'_> {
+        GithubRelease {
+            github_id: self.id,
+            name: self.name.as_deref().unwrap_or_default(),
+            body: self.body.as_deref().unwrap_or_default(),
+            html_url: &self.html_url,
+            draft: self.draft,
+            prerelease: self.prerelease,
+            created_at: self.created_at,
+            published_at: if self.draft { None } else { self.published_at },
+        }
+    }
 }
 
 /// An item of `GET /repos/{o}/{r}/tags`.
