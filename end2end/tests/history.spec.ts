@@ -92,3 +92,16 @@ test('hydration raises no errors in the browser console', async ({ page }) => {
   }
   expect(problems).toEqual([]);
 });
+
+test('drift from GitHub unfolds on request, with or without JavaScript', async ({ page }) => {
+  const history = new HistoryPage(page);
+  await history.open();
+  await expect(page.getByText('Not synced from GitHub yet.')).toBeVisible();
+  const drift = page.getByRole('region', { name: 'Drift from GitHub' });
+  const latest = drift.getByText('is not the highest stable version');
+  await expect(latest).toBeHidden();
+  await drift.getByText(/differences between GitHub and the versions/).click();
+  await expect(latest).toBeVisible();
+  await expect(drift.getByRole('listitem').filter({ hasText: 'nightly' })).toBeVisible();
+  await page.screenshot({ path: `test-results/history-drift-${test.info().project.name}.png`, fullPage: true });
+});
