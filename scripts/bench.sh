@@ -4,6 +4,8 @@
 # component. Medians over several runs; run `make build` first. Usage: scripts/bench.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# As the Makefile has it: wasm-opt from npm, queries from .sqlx/.
+export PATH="$PWD/end2end/node_modules/.bin:$PATH" SQLX_OFFLINE=true
 runs=${1:-3}
 bin=target/release/releasedesk
 wasm=target/site/pkg/releasedesk.wasm
@@ -22,7 +24,7 @@ rss=()
 for _ in $(seq "$runs"); do
   dir=$(mktemp -d)
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  RELEASEDESK_DATABASE_URL="sqlite://$dir/bench.db" RUST_LOG=warn \
+  RELEASEDESK_DATABASE_URL="sqlite://$dir/bench.db" RUST_LOG=error \
     "$bin" serve --demo --bind "127.0.0.1:$port" & pid=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
   curl -sf "http://127.0.0.1:$port/" >/dev/null
