@@ -225,3 +225,14 @@ async fn bodies_that_are_not_payloads_are_400() {
         .as_str()
         .is_some_and(|m| m.contains("tag_name")));
 }
+
+#[tokio::test]
+async fn large_payloads_up_to_githubs_limit_are_accepted() {
+    let app = TestApp::with_demo().await;
+    let mut published = payload("release", |p| p["action"] == "published");
+    published["release"]["tag_name"] = "v3.4.0".into();
+    published["release"]["body"] = "long release notes\n".repeat(300_000).into();
+    let response = deliver(&app, "release", "d-50", &published).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    assert_eq!(tags(&app).await[0], "v3.4.0");
+}

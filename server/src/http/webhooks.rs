@@ -3,7 +3,7 @@
 use app::{state::AppState, store};
 use axum::{
     body::Bytes,
-    extract::State,
+    extract::{DefaultBodyLimit, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::post,
@@ -15,8 +15,13 @@ use sqlx::SqlitePool;
 use super::Services;
 use crate::webhooks::{self, Event};
 
+/// GitHub caps payloads at 25 MB; axum's default limit is 2 MB.
+const MAX_PAYLOAD: usize = 25 * 1024 * 1024;
+
 pub fn router() -> Router<AppState> {
-    Router::new().route("/webhooks/github", post(receive_webhook))
+    Router::new()
+        .route("/webhooks/github", post(receive_webhook))
+        .layer(DefaultBodyLimit::max(MAX_PAYLOAD))
 }
 
 fn answer(status: StatusCode, code: &str, message: &str) -> Response {
