@@ -188,8 +188,10 @@ async fn releases(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let items = repo_items(&state, &owner, &repo, |r| r.releases.clone());
-    answer_list(&state, &uri, &headers, items, &query).await
+    let page = repo_items(&state, &owner, &repo, |r| {
+        page_of(&r.releases, &query, Value::clone)
+    });
+    answer_list(&state, &uri, &headers, page, &query).await
 }
 
 async fn tags(
@@ -199,13 +201,14 @@ async fn tags(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let items = repo_items(&state, &owner, &repo, |r| {
-        r.tags
-            .iter()
-            .map(|t| json!({ "name": t.name, "commit": { "sha": t.commit_sha, "url": "" } }))
-            .collect()
+    let page = repo_items(&state, &owner, &repo, |r| {
+        page_of(
+            &r.tags,
+            &query,
+            |t| json!({ "name": t.name, "commit": { "sha": t.commit_sha, "url": "" } }),
+        )
     });
-    answer_list(&state, &uri, &headers, items, &query).await
+    answer_list(&state, &uri, &headers, page, &query).await
 }
 
 async fn refs(
@@ -215,19 +218,16 @@ async fn refs(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let items = repo_items(&state, &owner, &repo, |r| {
-        r.tags
-            .iter()
-            .map(|t| {
-                let (sha, kind) = match &t.annotated {
-                    Some(a) => (a.tag_object_sha.as_str(), "tag"),
-                    None => (t.commit_sha.as_str(), "commit"),
-                };
-                json!({ "ref": format!("refs/tags/{}", t.name), "object": { "sha": sha, "type": kind } })
-            })
-            .collect()
+    let page = repo_items(&state, &owner, &repo, |r| {
+        page_of(&r.tags, &query, |t| {
+            let (sha, kind) = match &t.annotated {
+                Some(a) => (a.tag_object_sha.as_str(), "tag"),
+                None => (t.commit_sha.as_str(), "commit"),
+            };
+            json!({ "ref": format!("refs/tags/{}", t.name), "object": { "sha": sha, "type": kind } })
+        })
     });
-    answer_list(&state, &uri, &headers, items, &query).await
+    answer_list(&state, &uri, &headers, page, &query).await
 }
 
 async fn tag_object(
@@ -251,7 +251,7 @@ async fn tag_object(
         &state,
         &uri,
         &headers,
-        found.and_then(|v| v.into_iter().next()),
+        found.and_then(|v: Vec<Value>| v.into_iter().next()),
     )
     .await
 }
@@ -273,7 +273,7 @@ async fn commit(
         &state,
         &uri,
         &headers,
-        found.and_then(|v| v.into_iter().next()),
+        found.and_then(|v: Vec<Value>| v.into_iter().next()),
     )
     .await
 }
@@ -282,34 +282,55 @@ async fn not_found(State(state): State<Shared>, uri: Uri, headers: HeaderMap) ->
     answer_object(&state, &uri, &headers, None).await
 }
 
-fn repo_items(
+fn repo_items<R>(
     state: &Shared,
     owner: &str,
     repo: &str,
-    items: impl FnOnce(&FakeRepo) -> Vec<Value>,
-) -> Option<Vec<Value>> {
+    items: impl FnOnce(&FakeRepo) -> R,
+) -> Option<R> {
     let state = state.lock().expect("fake GitHub state");
     state.repos.get(&format!("{owner}/{repo}")).map(items)
+}
+
+impl PageQuery {
+    /// `(per_page, page)` as GitHub reads them: 30 by default, at most 100, pages from 1.
+    fn bounds(&self) -> (usize, usize) {
+        (
+            self.per_page.unwrap_or(30).clamp(1, 100),
+            self.page.unwrap_or(1).max(1),
+        )
+    }
+}
+
+/// The requested page of `items` as JSON, and how many items there are in all. Only the page
+/// is turned into JSON, so that large repositories stay cheap to serve.
+fn page_of<T>(
+    items: &[T],
+    query: &PageQuery,
+    to_json: impl Fn(&T) -> Value,
+) -> (Vec<Value>, usize) {
+    let (per_page, page) = query.bounds();
+    let page_items = items
+        .iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .map(to_json)
+        .collect();
+    (page_items, items.len())
 }
 
 async fn answer_list(
     state: &Shared,
     uri: &Uri,
     headers: &HeaderMap,
-    items: Option<Vec<Value>>,
+    items: Option<(Vec<Value>, usize)>,
     query: &PageQuery,
 ) -> Response {
-    let Some(items) = items else {
+    let Some((body, total)) = items else {
         return answer_object(state, uri, headers, None).await;
     };
-    let per_page = query.per_page.unwrap_or(30).clamp(1, 100);
-    let page = query.page.unwrap_or(1).max(1);
-    let last = items.len().div_ceil(per_page).max(1);
-    let body: Vec<Value> = items
-        .into_iter()
-        .skip((page - 1) * per_page)
-        .take(per_page)
-        .collect();
+    let (per_page, page) = query.bounds();
+    let last = total.div_ceil(per_page).max(1);
     let base = format!("{}?per_page={per_page}", uri.path());
     let mut links = Vec::new();
     if page < last {
