@@ -12,6 +12,8 @@ use crate::{
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -25,6 +27,38 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// A strict policy that still admits our own scripts: the hydration scripts carry this
+/// response's nonce, and WebAssembly needs `'wasm-unsafe-eval'`.
+pub fn content_security_policy(nonce: &str) -> String {
+    [
+        "default-src 'self'".to_owned(),
+        format!("script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'"),
+        "style-src 'self'".to_owned(),
+        "img-src 'self' data: https://avatars.githubusercontent.com".to_owned(),
+        "connect-src 'self'".to_owned(),
+        "object-src 'none'".to_owned(),
+        "base-uri 'none'".to_owned(),
+        "form-action 'self'".to_owned(),
+        "frame-ancestors 'none'".to_owned(),
+    ]
+    .join("; ")
+}
+
+/// Sends the page's policy with the nonce Leptos stamps on its inline scripts.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    use http::{header, HeaderValue};
+    let (Some(response), Some(nonce)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        leptos::nonce::use_nonce(),
+    ) else {
+        return;
+    };
+    if let Ok(value) = HeaderValue::from_str(&content_security_policy(&nonce)) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

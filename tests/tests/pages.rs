@@ -198,3 +198,48 @@ async fn the_history_reports_drift_from_github() {
         "v1.1.1, v1.3.1 and v3.1.1"
     );
 }
+
+#[tokio::test]
+async fn pages_carry_a_strict_policy_that_admits_their_own_scripts() {
+    let app = TestApp::with_demo().await;
+    let response = app.get("/acme/orbit").await;
+    let policy = response.headers["content-security-policy"]
+        .to_str()
+        .expect("text")
+        .to_owned();
+    assert!(
+        policy.contains("frame-ancestors 'none'") && !policy.contains("unsafe-inline"),
+        "{policy}"
+    );
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy");
+    // Every inline script carries this response's nonce.
+    let scripts = response.body.matches("<script").count();
+    assert!(scripts > 0);
+    assert!(
+        response.body.matches(&format!("nonce=\"{nonce}\"")).count() >= scripts,
+        "{}",
+        response.body
+    );
+    assert_eq!(response.headers["x-content-type-options"], "nosniff");
+    assert_eq!(
+        response.headers["referrer-policy"],
+        "strict-origin-when-cross-origin"
+    );
+
+    let again = app.get("/acme/orbit").await;
+    assert_ne!(
+        again.headers["content-security-policy"], response.headers["content-security-policy"],
+        "a fresh nonce per response"
+    );
+
+    let api = app.get("/api/v1/repos").await;
+    assert_eq!(
+        api.headers["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+    assert_eq!(api.headers["x-frame-options"], "DENY");
+}

@@ -58,7 +58,7 @@ pub fn router(state: AppState, services: Services) -> Router {
         state.leptos_options.site_root, state.leptos_options.site_pkg_dir
     );
 
-    Router::new()
+    let router = Router::new()
         .merge(health::router())
         .merge(api::router())
         .merge(webhooks::router())
@@ -86,7 +86,31 @@ pub fn router(state: AppState, services: Services) -> Router {
         .layer(axum::middleware::from_fn(server_fn_status::real_status))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state);
+    with_security_headers(router)
+}
+
+/// Headers for every response. Pages send their own, nonce-bearing CSP (see `app::app::shell`);
+/// everything else gets one that allows nothing.
+fn with_security_headers(router: Router) -> Router {
+    use http::{header, HeaderValue};
+    router
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
 }
 
 async fn unknown_api_route() -> AppError {
