@@ -2,7 +2,8 @@ import { expect, type Page, type Locator } from '@playwright/test';
 
 /** Waits until the app has hydrated (the marker set by an Effect in <App/>). */
 export async function hydrated(page: Page): Promise<void> {
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  // Loading and compiling the WebAssembly can take a few seconds on a busy machine.
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 15_000 });
 }
 
 export class HistoryPage {
