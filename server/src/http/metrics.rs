@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use app::{error::AppError, store};
+use app::{error::AppError, state::AppState, store};
 use axum::{
     extract::{MatchedPath, Request, State},
     http::header,
@@ -25,6 +25,10 @@ use prometheus_client::{
 use sqlx::SqlitePool;
 
 use super::Services;
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new().route("/metrics", axum::routing::get(render_metrics))
+}
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
@@ -97,7 +101,7 @@ impl HttpMetrics {
     }
 }
 
-pub async fn render_metrics(
+async fn render_metrics(
     State(pool): State<SqlitePool>,
     Extension(services): Extension<Services>,
 ) -> Result<Response, AppError> {

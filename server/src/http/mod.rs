@@ -14,15 +14,15 @@ use app::{
     state::AppState,
 };
 use axum::{routing::any, Router};
-
-use self::metrics::HttpMetrics;
-use crate::{config::Secret, scheduler::SyncTrigger};
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
 use tower_http::{
     compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
 };
+
+use self::metrics::HttpMetrics;
+use crate::{config::Secret, scheduler::SyncTrigger};
 
 /// Where the pages find the built stylesheet, scripts and WebAssembly.
 pub fn leptos_options(site_root: &str, address: SocketAddr) -> LeptosOptions {
@@ -62,7 +62,7 @@ pub fn router(state: AppState, services: Services) -> Router {
         .merge(health::router())
         .merge(api::router())
         .merge(webhooks::router())
-        .route("/metrics", axum::routing::get(metrics::render_metrics))
+        .merge(metrics::router())
         .route("/api/{*rest}", any(unknown_api_route))
         // Built assets first, so `/pkg/x.css` is never taken for an `/{owner}/{repo}` page.
         .nest_service(
