@@ -3,4 +3,5 @@
 pub mod dates;
 pub mod drift;
 pub mod repository;
+pub mod support;
 pub mod version;
