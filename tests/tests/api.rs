@@ -145,3 +145,44 @@ async fn sync_runs_are_listed() {
     assert_eq!(runs[0]["requests"], 3);
     assert_eq!(runs[0]["error"], "GitHub answered 502");
 }
+
+#[tokio::test]
+async fn support_lists_the_started_lines_newest_first_with_their_dates() {
+    let app = TestApp::with_demo().await;
+    let response = app.get("/api/v1/repos/acme/orbit/support").await;
+    assert_eq!(response.status, StatusCode::OK);
+    let body = response.json();
+    assert_eq!(body["repository"], "acme/orbit");
+    assert_eq!(
+        body["policy"],
+        serde_json::json!({ "security_months": 6, "supported_lines": 2, "zero_major_lines": true })
+    );
+    let lines = body["lines"].as_array().expect("lines");
+    let names: Vec<&str> = lines.iter().filter_map(|l| l["line"].as_str()).collect();
+    assert_eq!(names, ["3.x", "2.x", "1.x"]);
+    // The demo is dated relative to today: 3.0.0 came out 120 days ago, 2.0.0 640 days ago.
+    let today = chrono::Utc::now().date_naive();
+    let days_ago = |n: i64| (today - chrono::Duration::days(n)).to_string();
+    assert_eq!(lines[0]["phase"], "full");
+    assert_eq!(lines[0]["started"], days_ago(120));
+    assert_eq!(lines[0]["eol"], serde_json::Value::Null);
+    assert_eq!(lines[0]["latest"], "3.1.1");
+    assert_eq!(lines[1]["phase"], "security");
+    assert_eq!(lines[1]["eoas"], days_ago(120));
+    assert_eq!(lines[1]["latest"], "2.3.2");
+    assert_eq!(lines[2]["phase"], "eol");
+    let six_months_after_two = (today - chrono::Duration::days(640))
+        .checked_add_months(chrono::Months::new(6))
+        .expect("a date");
+    assert_eq!(
+        lines[2]["eol"],
+        six_months_after_two.to_string(),
+        "six months after 2.x started (rule 3)"
+    );
+    assert!(lines.iter().all(|l| l["explanation"]
+        .as_str()
+        .is_some_and(|e| e.contains("rule"))));
+
+    let missing = app.get("/api/v1/repos/acme/nothing/support").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}

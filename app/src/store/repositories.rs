@@ -11,6 +11,19 @@ pub struct Repository {
     pub description: String,
     pub tag_prefix: String,
     pub zero_major_lines: bool,
+    pub security_months: i64,
+    pub supported_lines: i64,
+}
+
+impl Repository {
+    /// The repository's support policy settings.
+    pub fn policy(&self) -> crate::domain::support::Policy {
+        crate::domain::support::Policy {
+            security_months: u32::try_from(self.security_months).unwrap_or(6),
+            supported_lines: usize::try_from(self.supported_lines).unwrap_or(2),
+            zero_major_lines: self.zero_major_lines,
+        }
+    }
 }
 
 pub struct NewRepository<'a> {
@@ -48,7 +61,7 @@ pub async fn find(
     sqlx::query_as!(
         Repository,
         r#"SELECT id AS "id!", owner, name, description, tag_prefix,
-                  zero_major_lines AS "zero_major_lines: bool"
+                  zero_major_lines AS "zero_major_lines: bool", security_months, supported_lines
            FROM repositories
            WHERE owner = ? COLLATE NOCASE AND name = ? COLLATE NOCASE"#,
         owner,
@@ -100,7 +113,7 @@ pub async fn find_by_id(db: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Op
     sqlx::query_as!(
         Repository,
         r#"SELECT id AS "id!", owner, name, description, tag_prefix,
-                  zero_major_lines AS "zero_major_lines: bool"
+                  zero_major_lines AS "zero_major_lines: bool", security_months, supported_lines
            FROM repositories WHERE id = ?"#,
         id,
     )

@@ -2,6 +2,7 @@
 
 mod paging;
 mod repositories;
+mod support;
 mod versions;
 
 use app::{error::AppError, state::AppState, store};
@@ -11,6 +12,7 @@ use sqlx::SqlitePool;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(repositories::router())
+        .merge(support::router())
         .merge(versions::router())
 }
 
