@@ -186,3 +186,42 @@ async fn support_lists_the_started_lines_newest_first_with_their_dates() {
     let missing = app.get("/api/v1/repos/acme/nothing/support").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_version_check_answers_for_tags_and_versions() {
+    let app = TestApp::with_demo().await;
+    let check = |q: &'static str| {
+        let app = &app;
+        async move {
+            app.get(&format!(
+                "/api/v1/repos/acme/orbit/support/check?version={q}"
+            ))
+            .await
+        }
+    };
+    let old = check("v2.2.0").await;
+    assert_eq!(old.status, StatusCode::OK);
+    let body = old.json();
+    assert_eq!(body["query"], "v2.2.0");
+    assert_eq!(body["version"], "2.2.0");
+    assert_eq!(body["line"], "2.x");
+    assert_eq!(body["phase"], "security");
+    assert_eq!(body["latest_in_line"], "2.3.2");
+    assert_eq!(body["recommended"], "2.3.2");
+    assert_eq!(body["upgrade_recommended"], true);
+    assert!(body["days_left"].as_i64().is_some_and(|d| d > 0));
+    assert_eq!(body["incidents"], serde_json::json!([]));
+
+    assert_eq!(check("3.1.1").await.json()["upgrade_recommended"], false);
+    assert_eq!(check("1.2.1").await.json()["phase"], "eol");
+    assert_eq!(check("3.2.0-rc.1").await.json()["phase"], "prerelease");
+    let unknown = check("7.0.0").await.json();
+    assert_eq!(unknown["phase"], "unknown");
+    assert_eq!(unknown["recommended"], "3.1.1");
+
+    for bad in ["banana", "", "1.2"] {
+        let response = check(bad).await;
+        assert_eq!(response.status, StatusCode::BAD_REQUEST, "{bad:?}");
+        assert_eq!(response.json()["error"]["code"], "bad_request");
+    }
+}

@@ -180,6 +180,86 @@ fn explain(
     }
 }
 
+/// What a version check answers (PRODUCT.md §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckPhase {
+    Full,
+    Security,
+    Eol,
+    Prerelease,
+    Withdrawn,
+    /// A valid version this repository never released.
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionCheck {
+    pub version: semver::Version,
+    pub line: String,
+    pub phase: CheckPhase,
+    pub eoas: Option<NaiveDate>,
+    pub eol: Option<NaiveDate>,
+    /// Days until end of life; 0 once it is reached.
+    pub days_left: Option<i64>,
+    pub latest_in_line: Option<semver::Version>,
+    /// The version to run: the line's latest while the line is supported, else the newest
+    /// line's latest.
+    pub recommended: Option<semver::Version>,
+    pub upgrade_recommended: bool,
+}
+
+/// Checks `version` against the repository's `releases` and their `windows` (as
+/// [`support_windows`] computed them for `today`).
+pub fn check_version(
+    version: &semver::Version,
+    releases: &[Release],
+    windows: &[LineSupport],
+    policy: &Policy,
+    today: NaiveDate,
+) -> VersionCheck {
+    let line = Line::of(version, policy.zero_major_lines);
+    let window = windows.iter().find(|w| w.line == line);
+    let newest_supported = windows
+        .iter()
+        .find(|w| w.phase != Phase::Eol)
+        .and_then(|w| w.latest.clone());
+    let known = releases
+        .iter()
+        .find(|r| r.version.cmp_precedence(version).is_eq());
+    let phase = match (known, window) {
+        (None, _) => CheckPhase::Unknown,
+        (Some(r), _) if r.withdrawn => CheckPhase::Withdrawn,
+        (Some(_), _) if Channel::of(version) != Channel::Stable => CheckPhase::Prerelease,
+        (Some(_), Some(w)) => match w.phase {
+            Phase::Full => CheckPhase::Full,
+            Phase::Security => CheckPhase::Security,
+            Phase::Eol => CheckPhase::Eol,
+        },
+        (Some(_), None) => CheckPhase::Unknown,
+    };
+    let latest_in_line = window.and_then(|w| w.latest.clone());
+    let recommended = match phase {
+        CheckPhase::Full | CheckPhase::Security => latest_in_line.clone(),
+        _ => newest_supported,
+    };
+    let upgrade_recommended = recommended
+        .as_ref()
+        .is_some_and(|r| r.cmp_precedence(version).is_gt());
+    let eol = window.and_then(|w| w.eol);
+    VersionCheck {
+        version: version.clone(),
+        line: line.to_string(),
+        phase,
+        eoas: window.and_then(|w| w.eoas),
+        eol,
+        days_left: eol.map(|eol| (eol - today).num_days().max(0)),
+        latest_in_line,
+        recommended,
+        upgrade_recommended,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,6 +447,59 @@ mod tests {
         for (name, releases, today, expected) in cases {
             assert_eq!(summary(&releases, &p, today), expected, "{name}");
         }
+    }
+
+    #[test]
+    fn version_checks() {
+        let mut withdrawn = release("2.0.2", "2026-10-15");
+        withdrawn.withdrawn = true;
+        let releases = [
+            release("1.0.0", "2025-01-10"),
+            release("1.4.0", "2026-05-01"),
+            release("2.0.0", "2026-09-01"),
+            release("2.0.1", "2026-10-01"),
+            withdrawn,
+            release("2.1.0-rc.1", "2026-11-01"),
+        ];
+        let policy = Policy::default();
+        let today = day("2026-11-24");
+        let windows = support_windows(&releases, &policy, today);
+        let check = |v: &str| {
+            check_version(
+                &semver::Version::parse(v).expect("v"),
+                &releases,
+                &windows,
+                &policy,
+                today,
+            )
+        };
+
+        let old_patch = check("2.0.0");
+        assert_eq!(old_patch.phase, CheckPhase::Full);
+        assert_eq!(
+            old_patch.recommended.map(|v| v.to_string()).as_deref(),
+            Some("2.0.1")
+        );
+        assert!(old_patch.upgrade_recommended);
+
+        let security = check("1.0.0");
+        assert_eq!(security.phase, CheckPhase::Security);
+        assert_eq!(security.eol, Some(day("2027-03-01")));
+        assert_eq!(security.days_left, Some(97));
+        assert_eq!(
+            security.recommended.map(|v| v.to_string()).as_deref(),
+            Some("1.4.0")
+        );
+
+        assert_eq!(check("2.0.1").upgrade_recommended, false);
+        assert_eq!(check("2.1.0-rc.1").phase, CheckPhase::Prerelease);
+        assert_eq!(check("2.0.2").phase, CheckPhase::Withdrawn);
+        let unknown = check("9.9.9");
+        assert_eq!(unknown.phase, CheckPhase::Unknown);
+        assert_eq!(
+            unknown.recommended.map(|v| v.to_string()).as_deref(),
+            Some("2.0.1")
+        );
     }
 
     #[test]

@@ -1,11 +1,16 @@
+use std::collections::HashMap;
+
 use app::{
-    domain::support::{support_windows, Phase, Policy, Release},
+    domain::{
+        support::{check_version, support_windows, Phase, Policy, Release, VersionCheck},
+        version::parse_tag,
+    },
     error::AppError,
     state::AppState,
     store,
 };
 use axum::{
-    extract::{Path, State},
+    extract::{Path, Query, State},
     routing::get,
     Json, Router,
 };
@@ -14,7 +19,28 @@ use serde::Serialize;
 use sqlx::SqlitePool;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/repos/{owner}/{repo}/support", get(get_support))
+    Router::new()
+        .route("/api/v1/repos/{owner}/{repo}/support", get(get_support))
+        .route(
+            "/api/v1/repos/{owner}/{repo}/support/check",
+            get(check_support),
+        )
+}
+
+/// The repository's public versions as the policy sees them.
+async fn releases(pool: &SqlitePool, repository_id: i64) -> Result<Vec<Release>, AppError> {
+    Ok(store::versions::list_public(pool, repository_id)
+        .await?
+        .into_iter()
+        .filter_map(|entry| {
+            Some(Release {
+                version: semver::Version::parse(&entry.version).ok()?,
+                released_on: entry.released_at.map(|at| at.date_naive()),
+                // Withdrawals arrive with the version pages (issue 6).
+                withdrawn: false,
+            })
+        })
+        .collect())
 }
 
 #[derive(Debug, Serialize)]
@@ -43,18 +69,7 @@ async fn get_support(
     Path((owner, name)): Path<(String, String)>,
 ) -> Result<Json<SupportAnswer>, AppError> {
     let repo = super::tracked(&pool, &owner, &name).await?;
-    let releases: Vec<Release> = store::versions::list_public(&pool, repo.id)
-        .await?
-        .into_iter()
-        .filter_map(|entry| {
-            Some(Release {
-                version: semver::Version::parse(&entry.version).ok()?,
-                released_on: entry.released_at.map(|at| at.date_naive()),
-                // Withdrawals arrive with the version pages (issue 6).
-                withdrawn: false,
-            })
-        })
-        .collect();
+    let releases = releases(&pool, repo.id).await?;
     let policy = repo.policy();
     let lines = support_windows(&releases, &policy, Utc::now().date_naive())
         .into_iter()
@@ -73,5 +88,42 @@ async fn get_support(
         repository: format!("{}/{}", repo.owner, repo.name),
         policy,
         lines,
+    }))
+}
+
+#[derive(Debug, Serialize)]
+struct CheckAnswer {
+    query: String,
+    #[serde(flatten)]
+    check: VersionCheck,
+    /// Open incidents that affect the version; incidents arrive with issue 8.
+    incidents: Vec<serde_json::Value>,
+}
+
+/// `GET /api/v1/repos/{owner}/{repo}/support/check?version=X`: X is a tag or a version.
+async fn check_support(
+    State(pool): State<SqlitePool>,
+    Path((owner, name)): Path<(String, String)>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<CheckAnswer>, AppError> {
+    let repo = super::tracked(&pool, &owner, &name).await?;
+    let query = params
+        .get("version")
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| {
+            AppError::BadRequest("`version` is required, e.g. ?version=v1.2.3".to_owned())
+        })?;
+    let version =
+        parse_tag(&query, &repo.tag_prefix).map_err(|err| AppError::BadRequest(err.to_string()))?;
+    let releases = releases(&pool, repo.id).await?;
+    let policy = repo.policy();
+    let today = Utc::now().date_naive();
+    let windows = support_windows(&releases, &policy, today);
+    let check = check_version(&version, &releases, &windows, &policy, today);
+    Ok(Json(CheckAnswer {
+        query,
+        check,
+        incidents: Vec::new(),
     }))
 }
