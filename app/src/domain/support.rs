@@ -491,7 +491,7 @@ mod tests {
             Some("1.4.0")
         );
 
-        assert_eq!(check("2.0.1").upgrade_recommended, false);
+        assert!(!check("2.0.1").upgrade_recommended);
         assert_eq!(check("2.1.0-rc.1").phase, CheckPhase::Prerelease);
         assert_eq!(check("2.0.2").phase, CheckPhase::Withdrawn);
         let unknown = check("9.9.9");
