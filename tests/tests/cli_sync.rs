@@ -10,6 +10,11 @@ fn command(args: &[&str]) -> releasedesk::config::Command {
         .command
 }
 
+/// `sync REPO` against `db` and the fake GitHub at `url`.
+fn sync_args<'a>(repo: &'a str, db: &'a str, url: &'a str) -> [&'a str; 6] {
+    ["sync", repo, "--database-url", db, "--github-api-url", url]
+}
+
 #[tokio::test]
 async fn add_then_sync_brings_the_tags_in() {
     let fake = FakeGitHub::start().await;
@@ -64,16 +69,9 @@ async fn syncing_an_untracked_repository_fails_with_status_1_and_the_fix() {
     let fake = FakeGitHub::start().await;
     let dir = tempfile::tempdir().expect("temporary folder");
     let db = format!("sqlite://{}", dir.path().join("cli.db").display());
-    let err = run(command(&[
-        "sync",
-        "acme/nothing",
-        "--database-url",
-        &db,
-        "--github-api-url",
-        &fake.url,
-    ]))
-    .await
-    .expect_err("not tracked");
+    let err = run(command(&sync_args("acme/nothing", &db, &fake.url)))
+        .await
+        .expect_err("not tracked");
     assert_eq!(err.exit_code(), 1);
     let message = err.to_string();
     assert!(
@@ -91,16 +89,9 @@ async fn syncing_an_untracked_repository_fails_with_status_1_and_the_fix() {
     ]))
     .await
     .expect("added");
-    let err = run(command(&[
-        "sync",
-        "acme/nothing",
-        "--database-url",
-        &db,
-        "--github-api-url",
-        &fake.url,
-    ]))
-    .await
-    .expect_err("GitHub says 404");
+    let err = run(command(&sync_args("acme/nothing", &db, &fake.url)))
+        .await
+        .expect_err("GitHub says 404");
     assert_eq!(err.exit_code(), 1);
     assert!(err.to_string().contains("404"), "{err}");
 }

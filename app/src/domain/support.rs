@@ -277,6 +277,13 @@ mod tests {
         }
     }
 
+    fn withdrawn(version: &str, on: &str) -> Release {
+        Release {
+            withdrawn: true,
+            ..release(version, on)
+        }
+    }
+
     /// `(line, phase, eoas, eol)` of one line.
     type Row = (String, Phase, Option<String>, Option<String>);
 
@@ -451,14 +458,12 @@ mod tests {
 
     #[test]
     fn version_checks() {
-        let mut withdrawn = release("2.0.2", "2026-10-15");
-        withdrawn.withdrawn = true;
         let releases = [
             release("1.0.0", "2025-01-10"),
             release("1.4.0", "2026-05-01"),
             release("2.0.0", "2026-09-01"),
             release("2.0.1", "2026-10-01"),
-            withdrawn,
+            withdrawn("2.0.2", "2026-10-15"),
             release("2.1.0-rc.1", "2026-11-01"),
         ];
         let policy = Policy::default();
@@ -520,12 +525,10 @@ mod tests {
 
     #[test]
     fn withdrawn_versions_are_never_recommended() {
-        let mut bad = release("1.0.2", "2026-03-01");
-        bad.withdrawn = true;
         let releases = [
             release("1.0.0", "2026-01-01"),
             release("1.0.1", "2026-02-01"),
-            bad,
+            withdrawn("1.0.2", "2026-03-01"),
             release("1.1.0-rc.1", "2026-04-01"),
         ];
         let windows = support_windows(&releases, &Policy::default(), day("2026-11-24"));
