@@ -12,6 +12,23 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     BadRequest(String),
+    /// Nobody is signed in (or the API token is unknown).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Signed in, but not allowed.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 422: the input is well-formed but some fields are wrong; each named with its problem.
+    #[error("{message}")]
+    Validation {
+        message: String,
+        fields: std::collections::BTreeMap<String, String>,
+    },
+    #[error("too many requests from this address; wait a minute and try again")]
+    TooManyRequests,
+    /// GitHub failed us; nothing the caller did.
+    #[error("{0}")]
+    BadGateway(String),
     #[error("the server is not ready")]
     Unavailable,
     /// The detail was logged on the server; people see only this.
@@ -27,6 +44,11 @@ impl AppError {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::BadGateway(_) => StatusCode::BAD_GATEWAY,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal | AppError::ServerFn(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -37,8 +59,28 @@ impl AppError {
         match self {
             AppError::NotFound(_) => "not_found",
             AppError::BadRequest(_) => "bad_request",
+            AppError::Unauthorized(_) => "unauthorized",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::Validation { .. } => "validation",
+            AppError::TooManyRequests => "rate_limited",
+            AppError::BadGateway(_) => "github_unavailable",
             AppError::Unavailable => "unavailable",
             AppError::Internal | AppError::ServerFn(_) => "internal",
+        }
+    }
+}
+
+impl AppError {
+    /// A 422 naming the fields that are wrong.
+    pub fn validation<F: Into<String>>(fields: impl IntoIterator<Item = (F, String)>) -> AppError {
+        let fields: std::collections::BTreeMap<String, String> = fields
+            .into_iter()
+            .map(|(field, problem)| (field.into(), problem))
+            .collect();
+        let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+        AppError::Validation {
+            message: format!("check these fields: {}", names.join(", ")),
+            fields,
         }
     }
 }
@@ -69,9 +111,11 @@ impl From<sqlx::Error> for AppError {
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
-        let body = serde_json::json!({
-            "error": { "code": self.code(), "message": self.to_string() }
-        });
+        let mut error = serde_json::json!({ "code": self.code(), "message": self.to_string() });
+        if let AppError::Validation { fields, .. } = &self {
+            error["fields"] = serde_json::json!(fields);
+        }
+        let body = serde_json::json!({ "error": error });
         (self.status(), axum::Json(body)).into_response()
     }
 }

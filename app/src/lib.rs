@@ -4,6 +4,8 @@
 // Deeply nested view types need more room than the default when compiled for hydration.
 #![recursion_limit = "256"]
 
+#[cfg(feature = "ssr")]
+pub mod access;
 pub mod api;
 pub mod app;
 pub mod components;

@@ -32,6 +32,33 @@ pub enum Command {
     Repo(RepoCommand),
     /// Sync one tracked repository from GitHub now.
     Sync(SyncArgs),
+    /// Manage API tokens for CI jobs and bots.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for one repository and print it (the only time it is shown).
+    Create(TokenCreateArgs),
+}
+
+/// Scopes as one comma-separated value (a `Vec` would make clap expect repeated flags).
+pub type ScopeList = Vec<app::domain::access::Scope>;
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// The repository, as OWNER/NAME.
+    #[arg(value_parser = RepoName::parse)]
+    pub repository: RepoName,
+    /// What the token may change: checklists, incidents, or both (comma-separated).
+    #[arg(long, value_parser = app::domain::access::parse_scopes)]
+    pub scope: ScopeList,
+    /// A name to tell the token apart, e.g. "release workflow".
+    #[arg(long, default_value = "command line")]
+    pub label: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -285,7 +312,15 @@ impl ServeConfig {
                 &args.github_oauth_url,
             )?,
             webhook_secret: secret(args.webhook_secret),
-            secret_key: secret(args.secret_key),
+            secret_key: match secret(args.secret_key) {
+                Some(key) if key.expose().chars().count() < 16 => {
+                    return Err(ConfigError::new(
+                        "RELEASEDESK_SECRET_KEY (--secret-key)",
+                        "too short; use at least 16 random characters, e.g. `openssl rand -hex 32`",
+                    ))
+                }
+                key => key,
+            },
             sync_interval: parse_interval(&args.sync_interval).map_err(|message| {
                 ConfigError::new("RELEASEDESK_SYNC_INTERVAL (--sync-interval)", message)
             })?,

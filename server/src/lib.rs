@@ -1,6 +1,7 @@
 //! Release Desk's server: command line, configuration, HTTP router, GitHub sync and
 //! webhooks, background jobs, demo data.
 
+pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod github;

@@ -1,16 +1,22 @@
 //! What each subcommand does, from validated settings to a running server.
 
-use std::{io::ErrorKind, net::SocketAddr};
+use std::{io::ErrorKind, net::SocketAddr, sync::Arc};
 
 use app::{state::AppState, store};
 use chrono::Utc;
 use sqlx::SqlitePool;
 use tokio::net::TcpListener;
+use url::Url;
 
 use crate::{
+    auth::{
+        github::GitHubOAuth,
+        secret_key::{KeyOrigin, SecretKey},
+        Auth,
+    },
     config::{
         self, Command, ConfigError, Database, DatabaseArgs, GitHubApi, RepoAddArgs, RepoCommand,
-        ServeConfig, SyncArgs,
+        ServeConfig, SyncArgs, TokenCommand, TokenCreateArgs,
     },
     github::{Fetcher, FetcherSettings, OctocrabGitHub},
     sync::{sync_repository, Progress},
@@ -52,6 +58,7 @@ pub async fn run(command: Command) -> Result<(), Failure> {
         Command::Repo(RepoCommand::Add(args)) => add_repository(args).await,
         Command::Repo(RepoCommand::List(args)) => list_repositories(args).await,
         Command::Sync(args) => sync(args).await,
+        Command::Token(TokenCommand::Create(args)) => create_token(args).await,
         Command::Demo(args) => {
             let pool = open(&args).await?;
             load_demo(&pool).await?;
@@ -81,6 +88,31 @@ async fn add_repository(args: RepoAddArgs) -> Result<(), Failure> {
         .map_err(database_failure)?;
     pool.close().await;
     println!("tracking {repo}; sync it with `releasedesk sync {repo}`");
+    Ok(())
+}
+
+async fn create_token(args: TokenCreateArgs) -> Result<(), Failure> {
+    let pool = open(&args.database).await?;
+    let repo = &args.repository;
+    let repository = store::repositories::find(&pool, &repo.owner, &repo.name)
+        .await
+        .map_err(database_failure)?
+        .ok_or_else(|| {
+            Failure::Runtime(format!(
+                "{repo} is not tracked; add it first with `releasedesk repo add {repo}`"
+            ))
+        })?;
+    let created =
+        app::access::create_token(&pool, &repository, &args.label, &args.scope, "command line")
+            .await
+            .map_err(|err| Failure::Runtime(format!("cannot create the token: {err}")))?;
+    pool.close().await;
+    let scopes: Vec<&str> = args.scope.iter().map(|s| s.as_str()).collect();
+    eprintln!(
+        "API token for {repo} with scope {} (shown only now; send it as `Authorization: Bearer TOKEN`):",
+        scopes.join(",")
+    );
+    println!("{}", created.token);
     Ok(())
 }
 
@@ -233,7 +265,9 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
     if config.webhook_secret.is_none() {
         tracing::warn!("RELEASEDESK_WEBHOOK_SECRET is not set: webhooks are refused");
     }
+    let auth = Arc::new(auth_for(&config)?);
     let services = crate::http::Services {
+        auth: auth.clone(),
         webhook_secret: config.webhook_secret.clone(),
         sync,
         metrics: Default::default(),
@@ -248,6 +282,19 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
         .local_addr()
         .map_err(|err| Failure::Runtime(err.to_string()))?;
     tracing::info!("serving Release Desk at http://{address}");
+    if auth.github.is_none() {
+        let token = auth.issue_local_link(std::time::Instant::now());
+        let base = config
+            .public_url
+            .as_ref()
+            .map_or_else(|| format!("http://{address}/"), Url::to_string);
+        tracing::warn!("sign-in with GitHub is not configured (RELEASEDESK_GITHUB_CLIENT_ID)");
+        // On standard output, like a notebook server: the one way in for the administrator.
+        println!(
+            "Sign in as the local administrator with this link (it works once, for 15 minutes):\n    {base}auth/local?token={token}"
+        );
+    }
+    let router = router.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -255,6 +302,61 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
     pool.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Sign-in settings: the secret key (configured, or kept beside the database), and the GitHub
+/// OAuth app when there is one.
+fn auth_for(config: &ServeConfig) -> Result<Auth, Failure> {
+    let key = match &config.secret_key {
+        Some(secret) => SecretKey::from_secret(secret.expose()),
+        None => match config.database.options.get_filename() {
+            path if path.as_os_str().is_empty() || path.as_os_str() == ":memory:" => {
+                tracing::warn!("RELEASEDESK_SECRET_KEY is not set and the database is in memory: using a key that ends with this process");
+                SecretKey::random()
+            }
+            path => {
+                let key_path = key_path_beside(path);
+                let (key, origin) = SecretKey::load_or_create(&key_path).map_err(|err| {
+                    Failure::Runtime(format!(
+                        "cannot use the key file {}: {err}",
+                        key_path.display()
+                    ))
+                })?;
+                if origin == KeyOrigin::Generated {
+                    tracing::warn!("RELEASEDESK_SECRET_KEY is not set: generated a key and kept it in {}; back it up with the database, or set RELEASEDESK_SECRET_KEY", key_path.display());
+                } else {
+                    tracing::warn!(
+                        "RELEASEDESK_SECRET_KEY is not set: using the key kept in {}",
+                        key_path.display()
+                    );
+                }
+                key
+            }
+        },
+    };
+    let public = config.public_url.clone().unwrap_or_else(|| {
+        Url::parse(&format!("http://{}/", config.bind)).expect("an address makes a URL")
+    });
+    let github = match &config.oauth {
+        Some(app) => {
+            let redirect = public
+                .join("auth/callback")
+                .map_err(|err| Failure::Runtime(format!("bad public URL: {err}")))?;
+            Some(
+                GitHubOAuth::new(app, &config.github_oauth_url, &config.github.url, redirect)
+                    .map_err(Failure::Runtime)?,
+            )
+        }
+        None => None,
+    };
+    Ok(Auth::new(key, github, config.public_url.clone()))
+}
+
+/// `releasedesk.db` keeps its key in `releasedesk.db.secret-key`.
+fn key_path_beside(database: &std::path::Path) -> std::path::PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".secret-key");
+    name.into()
 }
 
 async fn bind(address: SocketAddr) -> Result<TcpListener, Failure> {

@@ -71,12 +71,20 @@ type Shared = Arc<Mutex<State_>>;
 
 pub struct FakeGitHub {
     pub url: String,
+    /// The sign-in side: OAuth endpoints, users and their permissions.
+    pub oauth: crate::fake_oauth::FakeOAuth,
     state: Shared,
 }
 
 impl FakeGitHub {
     pub async fn start() -> FakeGitHub {
+        FakeGitHub::start_on("127.0.0.1:0").await
+    }
+
+    /// Starts on a given address (the end-to-end tests use a fixed port).
+    pub async fn start_on(address: &str) -> FakeGitHub {
         let state = Shared::default();
+        let oauth = crate::fake_oauth::FakeOAuth::default();
         let router = Router::new()
             .route("/repos/{owner}/{repo}/releases", get(releases))
             .route("/repos/{owner}/{repo}/tags", get(tags))
@@ -84,8 +92,9 @@ impl FakeGitHub {
             .route("/repos/{owner}/{repo}/git/tags/{sha}", get(tag_object))
             .route("/repos/{owner}/{repo}/git/commits/{sha}", get(commit))
             .fallback(not_found)
-            .with_state(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .with_state(state.clone())
+            .merge(oauth.router());
+        let listener = tokio::net::TcpListener::bind(address)
             .await
             .expect("a free port");
         let url = format!("http://{}", listener.local_addr().expect("address"));
@@ -94,7 +103,7 @@ impl FakeGitHub {
                 .await
                 .expect("fake GitHub serves")
         });
-        FakeGitHub { url, state }
+        FakeGitHub { url, oauth, state }
     }
 
     fn with<R>(&self, f: impl FnOnce(&mut State_) -> R) -> R {

@@ -2,23 +2,28 @@
 //! the real binary for command-line tests.
 
 pub mod fake_github;
+pub mod fake_oauth;
 
-use std::path::PathBuf;
+use std::{path::PathBuf, sync::Arc};
 
 use app::state::AppState;
 use axum::{body::Body, Router};
 use http::{Request, StatusCode};
+use releasedesk::auth::{github::GitHubOAuth, secret_key::SecretKey, Auth};
 use sqlx::SqlitePool;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
 /// The webhook secret of every test app.
 pub const WEBHOOK_SECRET: &str = "test-webhook-secret";
+/// Where test apps say they are reached: cookie requests must come from this origin.
+pub const ORIGIN: &str = "http://releasedesk.test";
 
 /// A migrated database in a temporary folder and the router serving it.
 pub struct TestApp {
     pub pool: SqlitePool,
     pub router: Router,
+    pub auth: Arc<Auth>,
     pub dir: TempDir,
 }
 
@@ -36,7 +41,18 @@ impl TestResponse {
 }
 
 impl TestApp {
+    /// An app without GitHub sign-in.
     pub async fn new() -> TestApp {
+        TestApp::with_auth(test_auth(None)).await
+    }
+
+    /// An app that signs people in with the fake GitHub.
+    pub async fn with_github(github: &fake_github::FakeGitHub) -> TestApp {
+        TestApp::with_auth(test_auth(Some(github))).await
+    }
+
+    async fn with_auth(auth: Auth) -> TestApp {
+        let auth = Arc::new(auth);
         let dir = tempfile::tempdir().expect("temporary folder");
         let pool = app::store::connect(
             sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("test.db")),
@@ -47,8 +63,13 @@ impl TestApp {
             .run(&pool)
             .await
             .expect("migrations apply");
-        let router = router_for(pool.clone(), &dir);
-        TestApp { pool, router, dir }
+        let router = router_for(pool.clone(), &dir, auth.clone());
+        TestApp {
+            pool,
+            router,
+            auth,
+            dir,
+        }
     }
 
     pub async fn with_demo() -> TestApp {
@@ -86,14 +107,39 @@ impl TestApp {
     }
 }
 
+/// Sign-in settings for a test app: a random key, our test origin, and the fake GitHub's
+/// OAuth app when one is given.
+pub fn test_auth(github: Option<&fake_github::FakeGitHub>) -> Auth {
+    test_auth_with_key(github, SecretKey::random())
+}
+
+pub fn test_auth_with_key(github: Option<&fake_github::FakeGitHub>, key: SecretKey) -> Auth {
+    let public = url::Url::parse(ORIGIN).expect("origin");
+    let oauth = github.map(|github| {
+        let url = url::Url::parse(&github.url).expect("fake URL");
+        GitHubOAuth::new(
+            &releasedesk::config::OAuthApp {
+                client_id: fake_oauth::CLIENT_ID.to_owned(),
+                client_secret: releasedesk::config::Secret::new(fake_oauth::CLIENT_SECRET),
+            },
+            &url,
+            &url,
+            public.join("auth/callback").expect("callback"),
+        )
+        .expect("OAuth client")
+    });
+    Auth::new(key, oauth, Some(public))
+}
+
 /// The real router over `pool`, with an empty site root.
-pub fn router_for(pool: SqlitePool, dir: &TempDir) -> Router {
+pub fn router_for(pool: SqlitePool, dir: &TempDir, auth: Arc<Auth>) -> Router {
     let site_root = dir.path().join("site");
     let options = releasedesk::http::leptos_options(
         &site_root.to_string_lossy(),
         "127.0.0.1:0".parse().expect("address"),
     );
     let services = releasedesk::http::Services {
+        auth,
         webhook_secret: Some(releasedesk::config::Secret::new(WEBHOOK_SECRET)),
         sync: None,
         metrics: Default::default(),
@@ -153,4 +199,91 @@ pub struct AlloyTag {
     pub tag_object_sha: Option<String>,
     pub tagger_date: Option<String>,
     pub commit_date: String,
+}
+
+/// The `name=value` of the session cookie a response sets, if it sets one.
+pub fn session_cookie(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("releasedesk_session="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
+impl TestApp {
+    /// Sends a request, adding the session cookie when given.
+    pub async fn send(&self, mut request: Request<Body>, cookie: Option<&str>) -> TestResponse {
+        if let Some(cookie) = cookie {
+            request
+                .headers_mut()
+                .insert(http::header::COOKIE, cookie.parse().expect("cookie header"));
+        }
+        send(&self.router, request).await
+    }
+
+    /// Starts a sign-in: `/auth/login`, then the fake GitHub's authorize step. Returns the
+    /// session cookie and the callback path GitHub sent the browser to.
+    pub async fn start_sign_in(&self) -> (String, String) {
+        let request = Request::get("/auth/login?next=/acme/orbit")
+            .body(Body::empty())
+            .expect("request");
+        let start = self.send(request, None).await;
+        assert_eq!(start.status, StatusCode::SEE_OTHER, "{}", start.body);
+        let cookie = session_cookie(&start.headers).expect("a session cookie for the sign-in");
+        let authorize = header(&start, "location");
+        let answer = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+            .get(&authorize)
+            .send()
+            .await
+            .expect("fake GitHub answers");
+        assert!(
+            answer.status().is_redirection(),
+            "authorize: {}",
+            answer.status()
+        );
+        let callback = answer
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .expect("a redirect back")
+            .to_owned();
+        let path = callback
+            .strip_prefix(ORIGIN)
+            .unwrap_or_else(|| panic!("GitHub sent the browser elsewhere: {callback}"))
+            .to_owned();
+        (cookie, path)
+    }
+
+    /// Signs `login` in through the fake GitHub; returns the session cookie.
+    pub async fn sign_in(&self, github: &fake_github::FakeGitHub, login: &str) -> String {
+        github.oauth.sign_in_as(login);
+        let (cookie, callback) = self.start_sign_in().await;
+        let request = Request::get(callback.as_str())
+            .body(Body::empty())
+            .expect("request");
+        let done = self.send(request, Some(&cookie)).await;
+        assert_eq!(
+            done.status,
+            StatusCode::SEE_OTHER,
+            "callback: {}",
+            done.body
+        );
+        assert_eq!(header(&done, "location"), "/acme/orbit");
+        session_cookie(&done.headers).expect("a new session id after sign-in")
+    }
+}
+
+/// A response header as text; panics when it is missing.
+pub fn header(response: &TestResponse, name: &str) -> String {
+    response
+        .headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("no {name} header"))
+        .to_owned()
 }

@@ -22,7 +22,11 @@ async fn readyz_refuses_a_database_without_migrations() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let options = sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("bare.db"));
     let pool = app::store::connect(options).await.expect("database opens");
-    let router = router_for(pool.clone(), &dir);
+    let router = router_for(
+        pool.clone(),
+        &dir,
+        std::sync::Arc::new(releasedesk_tests::test_auth(None)),
+    );
     let request = http::Request::get("/readyz")
         .body(axum::body::Body::empty())
         .expect("request");
@@ -60,10 +64,10 @@ async fn server_functions_answer_bad_arguments_with_400() {
     use leptos::server_fn::ServerFn;
 
     let app = TestApp::with_demo().await;
-    let request = |body: &'static str| {
-        http::Request::post(app::api::history::GetHistory::PATH)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(axum::body::Body::from(body))
+    // A read, so a GET with the arguments in the query string.
+    let request = |query: &'static str| {
+        http::Request::get(format!("{}?{query}", app::api::history::GetHistory::PATH))
+            .body(axum::body::Body::empty())
             .expect("request")
     };
     let response = releasedesk_tests::send(&app.router, request("owner=acme")).await;

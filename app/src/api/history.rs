@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::codec::GetUrl};
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -38,7 +38,7 @@ pub struct History {
 }
 
 /// `None` when the repository is not tracked.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_history", input = GetUrl)]
 pub async fn get_history(owner: String, repo: String) -> Result<Option<History>, AppError> {
     use crate::{domain::drift::find_drift, state::app_state, store};
 

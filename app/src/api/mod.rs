@@ -1,6 +1,7 @@
 //! Server functions (under `/sfn`) and the data they return. Bodies stay thin: check access,
 //! call the store, map errors.
 
+pub mod account;
 pub mod history;
 pub mod repositories;
 pub mod sync;

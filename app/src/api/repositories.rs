@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::codec::GetUrl};
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -23,7 +23,7 @@ pub struct RepositoryList {
     pub repositories: Vec<RepositorySummary>,
 }
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "list_repositories", input = GetUrl)]
 pub async fn list_repositories() -> Result<RepositoryList, AppError> {
     use crate::{state::app_state, store};
 

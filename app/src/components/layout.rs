@@ -1,4 +1,7 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::api::account::current_person;
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
@@ -14,6 +17,7 @@ pub fn SiteHeader() -> impl IntoView {
             <nav aria-label="Main">
                 <a href="/">"Repositories"</a>
             </nav>
+            <Account/>
         </header>
     }
 }
@@ -25,4 +29,54 @@ pub fn SiteFooter() -> impl IntoView {
             <p>"Release Desk · release history, checklists and support windows for GitHub projects"</p>
         </footer>
     }
+}
+
+/// Who is signed in, with sign-out; or a sign-in link that comes back to this page.
+#[component]
+fn Account() -> impl IntoView {
+    let person = Resource::new(|| (), |_| current_person());
+    let location = use_location();
+    let sign_in_href = move || {
+        let path = location.pathname.get();
+        let search = location.search.get();
+        let search = search.trim_start_matches('?');
+        let here = if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        };
+        format!("/auth/login?next={}", urlencode(&here))
+    };
+    view! {
+        <div class="account">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match person.await {
+                        Ok(Some(person)) => view! {
+                            <span class="signed-in">
+                                "Signed in as "
+                                <strong title=person.name.clone().unwrap_or_default()>{person.login.clone()}</strong>
+                            </span>
+                            <form method="post" action="/auth/logout" class="sign-out">
+                                <button type="submit" class="link-button">"Sign out"</button>
+                            </form>
+                        }.into_any(),
+                        _ => view! { <a class="sign-in" href=sign_in_href>"Sign in"</a> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+/// Percent-encodes a path for a query value.
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

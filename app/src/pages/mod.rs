@@ -3,6 +3,8 @@
 
 mod history;
 mod home;
+mod tokens;
 
 pub use history::HistoryPage;
 pub use home::HomePage;
+pub use tokens::TokensPage;

@@ -1,6 +1,7 @@
 //! SQLite queries, one module per table. Functions take an executor so that callers choose
 //! between the pool and a transaction.
 
+pub mod access;
 pub mod repositories;
 pub mod sync;
 pub mod versions;

@@ -127,3 +127,32 @@ pub async fn list_ids(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<i64>> {
         .fetch_all(db)
         .await
 }
+
+/// Every tracked repository as `(id, owner, name)`.
+pub async fn list_names(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<(i64, String, String)>> {
+    let rows = sqlx::query!(r#"SELECT id AS "id!", owner, name FROM repositories ORDER BY id"#)
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.owner, r.name)).collect())
+}
+
+/// Changes a repository's support-policy settings.
+pub async fn update_policy(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    policy: &crate::domain::support::Policy,
+) -> sqlx::Result<()> {
+    let security_months = i64::from(policy.security_months);
+    let supported_lines = i64::try_from(policy.supported_lines).unwrap_or(i64::MAX);
+    sqlx::query!(
+        "UPDATE repositories SET security_months = ?, supported_lines = ?, zero_major_lines = ?
+         WHERE id = ?",
+        security_months,
+        supported_lines,
+        policy.zero_major_lines,
+        repository_id,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}

@@ -1,12 +1,14 @@
 //! The HTTP surface: one router per resource, merged here with the Leptos pages.
 
+pub mod access;
 mod api;
+mod auth;
 mod health;
 mod metrics;
 mod server_fn_status;
 mod webhooks;
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, sync::Arc};
 
 use app::{
     app::{shell, App},
@@ -22,7 +24,7 @@ use tower_http::{
 };
 
 use self::metrics::HttpMetrics;
-use crate::{config::Secret, scheduler::SyncTrigger};
+use crate::{auth::Auth, config::Secret, scheduler::SyncTrigger};
 
 /// Where the pages find the built stylesheet, scripts and WebAssembly.
 pub fn leptos_options(site_root: &str, address: SocketAddr) -> LeptosOptions {
@@ -35,8 +37,10 @@ pub fn leptos_options(site_root: &str, address: SocketAddr) -> LeptosOptions {
 }
 
 /// What the router needs beyond [`AppState`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Services {
+    /// Sign-in, sessions' secrets, the local administrator's link.
+    pub auth: Arc<Auth>,
     /// Webhooks are refused (401) without it.
     pub webhook_secret: Option<Secret>,
     /// Background syncs; absent in tests and for the demo.
@@ -61,6 +65,7 @@ pub fn router(state: AppState, services: Services) -> Router {
     let router = Router::new()
         .merge(health::router())
         .merge(api::router())
+        .merge(auth::router(services.auth.clone()))
         .merge(webhooks::router())
         .merge(metrics::router())
         .route("/api/{*rest}", any(unknown_api_route))
@@ -79,15 +84,47 @@ pub fn router(state: AppState, services: Services) -> Router {
             context, shell,
         ))
         .layer(axum::middleware::from_fn({
+            let auth = services.auth.clone();
+            move |request, next| access::guard(auth.clone(), request, next)
+        }))
+        .layer(axum::middleware::from_fn({
+            let pool = state.pool.clone();
+            let auth = services.auth.clone();
+            move |session, request, next| {
+                access::identify(pool.clone(), auth.clone(), session, request, next)
+            }
+        }))
+        .layer(sessions(&state.pool, &services.auth))
+        .layer(axum::middleware::from_fn({
             let http_metrics = services.metrics.clone();
             move |request, next| http_metrics.clone().track(request, next)
         }))
+        .layer(axum::Extension(services.auth.clone()))
         .layer(axum::Extension(services))
         .layer(axum::middleware::from_fn(server_fn_status::real_status))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     with_security_headers(router)
+}
+
+/// Sessions in our database, so they survive restarts: a cookie only the server reads (HttpOnly),
+/// not sent with cross-site subrequests (Lax), Secure behind https, ending after two weeks idle.
+fn sessions(
+    pool: &sqlx::SqlitePool,
+    auth: &Auth,
+) -> tower_sessions::SessionManagerLayer<tower_sessions_sqlx_store::SqliteStore> {
+    use tower_sessions::{cookie::SameSite, Expiry};
+    tower_sessions::SessionManagerLayer::new(tower_sessions_sqlx_store::SqliteStore::new(
+        pool.clone(),
+    ))
+    .with_name("releasedesk_session")
+    .with_http_only(true)
+    .with_same_site(SameSite::Lax)
+    .with_secure(auth.secure_cookies())
+    .with_expiry(Expiry::OnInactivity(
+        tower_sessions::cookie::time::Duration::days(14),
+    ))
 }
 
 /// Headers for every response. Pages send their own, nonce-bearing CSP (see `app::app::shell`);

@@ -2,6 +2,7 @@
 
 mod paging;
 mod repositories;
+mod settings;
 mod support;
 mod versions;
 
@@ -12,6 +13,7 @@ use sqlx::SqlitePool;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(repositories::router())
+        .merge(settings::router())
         .merge(support::router())
         .merge(versions::router())
 }

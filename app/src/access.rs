@@ -1,0 +1,111 @@
+//! Access checks for server functions and REST handlers alike: the server's middleware puts
+//! the [`Caller`] into the request; these read it and apply `domain::access`.
+
+use sqlx::SqlitePool;
+
+use crate::{
+    domain::access::{decide, Caller, Need, Refusal, Role},
+    error::AppError,
+    store::{self, repositories::Repository},
+};
+
+/// The session key of the signed-in user's id.
+pub const SESSION_USER_ID: &str = "user_id";
+/// The session key of a sign-in under way: its state, PKCE verifier and destination.
+pub const SESSION_PENDING_SIGN_IN: &str = "pending_sign_in";
+/// The session key of an API token just created, shown once on the tokens page.
+pub const SESSION_NEW_TOKEN: &str = "new_token";
+
+/// The caller of the current server function or page render.
+pub fn current_caller() -> Caller {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Caller>().cloned())
+        .unwrap_or_default()
+}
+
+/// The caller's role in a repository; `None` for anyone who is not a signed-in person.
+pub async fn role_in(
+    pool: &SqlitePool,
+    caller: &Caller,
+    repository: &Repository,
+) -> Result<Option<Role>, AppError> {
+    Ok(match caller.person() {
+        Some(person) => Some(store::access::role(pool, person, repository.id).await?),
+        None => None,
+    })
+}
+
+/// True when the caller maintains the repository: they see drafts and the maintainer tools.
+pub async fn maintains(
+    pool: &SqlitePool,
+    caller: &Caller,
+    repository: &Repository,
+) -> Result<bool, AppError> {
+    Ok(caller.person().is_some()
+        && require(pool, caller, repository, Need::Maintainer)
+            .await
+            .is_ok())
+}
+
+/// Refuses with 401 or 403 unless the caller may make a change needing `need`.
+pub async fn require(
+    pool: &SqlitePool,
+    caller: &Caller,
+    repository: &Repository,
+    need: Need,
+) -> Result<(), AppError> {
+    let role = role_in(pool, caller, repository).await?;
+    decide(caller, role, repository.id, need).map_err(|refusal| match refusal {
+        Refusal::SignInRequired => {
+            AppError::Unauthorized("sign in with GitHub to make changes".to_owned())
+        }
+        Refusal::Forbidden(reason) => AppError::Forbidden(reason),
+    })
+}
+
+/// A new random token for people or machines to present: 160 bits, hex, with a prefix that
+/// says what it is (and lets secret scanners find leaked ones).
+pub fn new_token(prefix: &str) -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 20];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("{prefix}{}", hex::encode(bytes))
+}
+
+/// The SHA-256 of a token in hex: what we store instead of the token.
+pub fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
+
+/// A token just made: shown once, then only its summary.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct CreatedToken {
+    pub id: i64,
+    pub token: String,
+}
+
+/// Makes an API token for a repository; only its hash is stored.
+pub async fn create_token(
+    pool: &SqlitePool,
+    repository: &Repository,
+    label: &str,
+    scopes: &[crate::domain::access::Scope],
+    created_by: &str,
+) -> Result<CreatedToken, AppError> {
+    let token = new_token("rdk_");
+    let hint = token[token.len() - 4..].to_owned();
+    let id = store::access::insert_token(
+        pool,
+        &store::access::NewToken {
+            repository_id: repository.id,
+            label,
+            scopes,
+            token_hash: &token_hash(&token),
+            hint: &hint,
+            created_by,
+        },
+    )
+    .await?;
+    Ok(CreatedToken { id, token })
+}

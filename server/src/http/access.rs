@@ -1,0 +1,190 @@
+//! Who is calling, and whether a change may even reach its handler.
+//!
+//! [`identify`] puts a [`Caller`] into every request: an API token from `Authorization: Bearer`,
+//! else the person of the session cookie, else anonymous. [`guard`] then stands before every
+//! route that changes something: it refuses routes missing from [`MUTATING_ROUTES`] (so a new
+//! route is closed until someone decides who may use it) and cookie-authenticated requests from
+//! other origins. The role or scope a change needs is checked by its handler with
+//! `app::access::require`, where the repository is known.
+
+use std::sync::Arc;
+
+use app::{
+    access::SESSION_USER_ID,
+    domain::access::{is_same_origin, Caller},
+    error::AppError,
+    store,
+};
+use axum::{
+    extract::{MatchedPath, Request},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use http::{header, HeaderMap, Method};
+use sqlx::SqlitePool;
+use tower_sessions::Session;
+
+use crate::auth::{person_for_session, secret_key::token_hash, Auth};
+
+/// How a route that changes something is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gate {
+    /// The handler requires a maintainer, or a token with a scope (`app::access::require`).
+    Checked,
+    /// Anyone may call it (signing out); cookie requests must still come from our origin.
+    Open,
+    /// Authenticated by GitHub's signature, checked by the handler; no cookies involved.
+    Signature,
+}
+
+/// Every route that changes something: method, path as routed, and its gate. The access-matrix
+/// test walks this list and fails for an entry it has no expectations for.
+pub const MUTATING_ROUTES: &[(&str, &str, Gate)] = &[
+    ("POST", "/auth/logout", Gate::Open),
+    ("POST", "/webhooks/github", Gate::Signature),
+    (
+        "PATCH",
+        "/api/v1/repos/{owner}/{repo}/settings",
+        Gate::Checked,
+    ),
+    ("POST", "/sfn/create_token", Gate::Checked),
+    ("POST", "/sfn/revoke_token", Gate::Checked),
+];
+
+pub fn gate_for(method: &Method, path: &str) -> Option<Gate> {
+    MUTATING_ROUTES
+        .iter()
+        .find(|(m, p, _)| *m == method.as_str() && *p == path)
+        .map(|(_, _, gate)| *gate)
+}
+
+/// Finds the caller and stores it in the request's extensions.
+pub async fn identify(
+    pool: SqlitePool,
+    auth: Arc<Auth>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    if request.uri().path().starts_with("/pkg/") {
+        return next.run(request).await;
+    }
+    let caller = match caller(&pool, &auth, &session, request.headers()).await {
+        Ok(caller) => caller,
+        Err(err) => return err.into_response(),
+    };
+    request.extensions_mut().insert(caller);
+    next.run(request).await
+}
+
+async fn caller(
+    pool: &SqlitePool,
+    auth: &Auth,
+    session: &Session,
+    headers: &HeaderMap,
+) -> Result<Caller, AppError> {
+    if let Some(value) = headers.get(header::AUTHORIZATION) {
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                AppError::Unauthorized("the Authorization header must be 'Bearer TOKEN'".to_owned())
+            })?;
+        return match store::access::use_token(pool, &token_hash(token)).await? {
+            Some(holder) => Ok(Caller::Token(holder)),
+            None => Err(AppError::Unauthorized(
+                "this API token is unknown or was revoked".to_owned(),
+            )),
+        };
+    }
+    // A broken session store must not lock everyone out of reading: treat it as signed out.
+    let user_id = match session.get::<i64>(SESSION_USER_ID).await {
+        Ok(user_id) => user_id,
+        Err(err) => {
+            tracing::warn!(error = %err, "cannot read the session");
+            None
+        }
+    };
+    Ok(match user_id {
+        Some(user_id) => person_for_session(pool, auth, user_id)
+            .await?
+            .map_or(Caller::Anonymous, Caller::Person),
+        None => Caller::Anonymous,
+    })
+}
+
+/// Our own origin: the public URL's, or the one the browser addressed.
+pub fn our_origin(auth: &Auth, headers: &HeaderMap) -> Option<String> {
+    match &auth.public_url {
+        Some(url) => Some(url.origin().ascii_serialization()),
+        None => headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(|host| format!("http://{host}")),
+    }
+}
+
+/// Lets safe methods through; for the rest, applies [`MUTATING_ROUTES`] and the origin check.
+pub async fn guard(auth: Arc<Auth>, request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    if matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(request).await;
+    }
+    // Unrouted requests go on to the fallback, which changes nothing.
+    let Some(path) = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+    else {
+        return next.run(request).await;
+    };
+    let Some(gate) = gate_for(&method, &path) else {
+        tracing::error!(%method, %path, "a route that changes data has no entry in MUTATING_ROUTES");
+        return refuse(
+            &path,
+            AppError::Forbidden("this route has no access rule".to_owned()),
+        );
+    };
+    let with_cookie = matches!(
+        request.extensions().get::<Caller>(),
+        Some(Caller::Person(_))
+    );
+    if with_cookie && gate != Gate::Signature {
+        let headers = request.headers();
+        let header_str = |name| {
+            headers
+                .get(name)
+                .and_then(|v: &http::HeaderValue| v.to_str().ok())
+        };
+        let same_origin = our_origin(&auth, headers).is_some_and(|ours| {
+            is_same_origin(
+                header_str(header::ORIGIN),
+                header_str(header::REFERER),
+                &ours,
+            )
+        });
+        if !same_origin {
+            return refuse(
+                &path,
+                AppError::Forbidden(
+                    "this change comes from another site; make it on Release Desk itself"
+                        .to_owned(),
+                ),
+            );
+        }
+    }
+    next.run(request).await
+}
+
+/// A refusal in the encoding the caller reads: server functions' own for `/sfn/` (the browser
+/// decodes it into the page's error), the API's `{"error":{...}}` everywhere else.
+fn refuse(path: &str, error: AppError) -> Response {
+    if path.starts_with("/sfn/") {
+        (error.status(), axum::Json(&error)).into_response()
+    } else {
+        error.into_response()
+    }
+}
