@@ -719,3 +719,48 @@ async fn an_unlisted_route_that_changes_data_is_refused() {
     assert_eq!(response.status, StatusCode::FORBIDDEN);
     assert!(!response.body.contains("changed!"));
 }
+
+#[tokio::test]
+async fn maintainers_see_drafts_and_nobody_else_does() {
+    let (github, app) = setup().await;
+    // The draft's title: its tag is a prefix of public pre-release tags.
+    let draft_title: String = sqlx::query_scalar(
+        "SELECT r.name FROM releases r JOIN versions v ON v.id = r.version_id WHERE r.draft = 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("the demo has a draft");
+    let viewer = app.sign_in(&github, "vic").await;
+    let maintainer = app.sign_in(&github, "mona").await;
+    for cookie in [None, Some(viewer.as_str())] {
+        let page = app.send(get("/acme/orbit"), cookie).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            !page.body.contains("drafts-title"),
+            "{cookie:?} must not see drafts"
+        );
+        assert!(
+            !page.body.contains("\\\"drafts\\\":[{"),
+            "nor in the page's data"
+        );
+        assert!(!page.body.contains("Maintainer tools"));
+        let api = app
+            .send(
+                get("/api/v1/repos/acme/orbit/versions?per_page=100"),
+                cookie,
+            )
+            .await;
+        assert!(!api.body.contains(&format!("\"{draft_title}\"")));
+    }
+    let page = app.send(get("/acme/orbit"), Some(&maintainer)).await;
+    assert!(
+        page.body.contains(&format!(">{draft_title}</span>")),
+        "the maintainer sees the draft"
+    );
+    assert!(
+        page.body.contains("\\\"drafts\\\":[{"),
+        "the check above can fail"
+    );
+    assert!(page.body.contains("/acme/orbit/tokens"));
+    assert!(page.body.contains("Signed in as"));
+}

@@ -22,6 +22,14 @@ pub struct HistoryEntry {
     pub has_release: bool,
 }
 
+/// A draft release on GitHub: shown to maintainers only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftEntry {
+    pub tag: String,
+    pub title: String,
+    pub created_at: DateTime<Utc>,
+}
+
 /// A repository's release history, newest first by SemVer precedence.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct History {
@@ -35,6 +43,10 @@ pub struct History {
     pub last_sync: Option<SyncRun>,
     /// Where GitHub disagrees with the versions.
     pub drift: Drift,
+    /// True when the caller maintains the repository.
+    pub maintainer: bool,
+    /// Draft releases; empty unless the caller maintains the repository.
+    pub drafts: Vec<DraftEntry>,
 }
 
 /// `None` when the repository is not tracked.
@@ -52,6 +64,13 @@ pub async fn get_history(owner: String, repo: String) -> Result<Option<History>,
         .into_iter()
         .next();
     let drift = find_drift(&store::versions::list_drift_inputs(&state.pool, repository.id).await?);
+    let caller = crate::access::current_caller();
+    let maintainer = crate::access::maintains(&state.pool, &caller, &repository).await?;
+    let drafts = if maintainer {
+        store::versions::list_drafts(&state.pool, repository.id).await?
+    } else {
+        Vec::new()
+    };
     Ok(Some(History {
         owner: repository.owner,
         name: repository.name,
@@ -60,5 +79,7 @@ pub async fn get_history(owner: String, repo: String) -> Result<Option<History>,
         versions,
         last_sync,
         drift,
+        maintainer,
+        drafts,
     }))
 }

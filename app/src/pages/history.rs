@@ -58,7 +58,10 @@ fn HistoryView(
         versions,
         last_sync,
         drift,
+        maintainer,
+        drafts,
     } = history;
+    let maintainer_tools = format!("/{owner}/{name}/tokens");
     let base = format!("/{owner}/{name}");
     let total = versions.len();
     let counts = count_by_channel(versions.iter().map(|v| v.channel));
@@ -133,6 +136,28 @@ fn HistoryView(
             </table>
             </div>
         </Show>
+
+        {(!drafts.is_empty()).then(|| view! {
+            <section class="drafts" aria-labelledby="drafts-title">
+                <h2 id="drafts-title">"Drafts"</h2>
+                <p class="hint">"Draft releases on GitHub. Only maintainers see them here."</p>
+                <ul>
+                    {drafts.into_iter().map(|draft| view! {
+                        <li>
+                            <span class="mono">{draft.tag}</span>
+                            " " <span class="draft-title">{draft.title}</span> " · started "
+                            <RelativeTime at=draft.created_at now=generated_at/>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+
+        {maintainer.then(|| view! {
+            <nav class="maintainer-tools" aria-label="Maintainer tools">
+                <a href=maintainer_tools>"API tokens for CI jobs and bots"</a>
+            </nav>
+        })}
 
         <section class="drift-section" aria-label="Drift from GitHub">
             <DriftReport drift/>

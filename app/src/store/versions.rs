@@ -343,3 +343,27 @@ pub async fn list_drift_inputs(
         })
         .collect())
 }
+
+/// The repository's draft releases, newest first: for maintainers' eyes only.
+pub async fn list_drafts(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Vec<crate::api::history::DraftEntry>> {
+    let rows = sqlx::query!(
+        r#"SELECT v.tag, r.name, r.created_at AS "created_at: DateTime<Utc>"
+           FROM releases r JOIN versions v ON v.id = r.version_id
+           WHERE v.repository_id = ? AND r.draft = 1 AND r.deleted_at IS NULL
+           ORDER BY r.created_at DESC, v.tag"#,
+        repository_id,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| crate::api::history::DraftEntry {
+            tag: row.tag,
+            title: row.name,
+            created_at: row.created_at,
+        })
+        .collect())
+}
