@@ -175,3 +175,73 @@ fn repo_add_and_list_and_sync_of_an_untracked_repository() {
     let (code, stderr) = run(releasedesk(&dir).args(["repo", "add", "no-slash"]));
     assert_eq!(code, 2, "{stderr}");
 }
+
+#[test]
+fn token_create_prints_a_token_once_and_stores_only_its_hash() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let output = releasedesk(&dir).args(["demo"]).output().expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    let output = releasedesk(&dir)
+        .args(["token", "create", "acme/orbit", "--scope", "checklists,incidents"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let token = stdout.trim();
+    assert!(token.starts_with("rdk_") && token.len() == 44, "{stdout}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("checklists,incidents"));
+    let db = std::fs::read(dir.path().join("releasedesk.db")).expect("database file");
+    assert!(
+        !db.windows(token.len()).any(|w| w == token.as_bytes()),
+        "the token itself is never stored"
+    );
+
+    let (code, stderr) = run(releasedesk(&dir).args(["token", "create", "acme/orbit", "--scope", "admin"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("unknown scope 'admin'"), "{stderr}");
+    let (code, stderr) = run(releasedesk(&dir).args(["token", "create", "acme/else", "--scope", "incidents"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("not tracked"), "{stderr}");
+}
+
+/// Without OAuth, `serve` prints a one-time link for the local administrator, and keeps a
+/// generated secret key beside the database.
+#[test]
+fn serve_without_oauth_prints_a_one_time_admin_link() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut child = releasedesk(&dir)
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("server starts");
+    let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let link = stdout
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|line| line.trim().starts_with("http://").then(|| line.trim().to_owned()))
+        .expect("a sign-in link on standard output");
+    assert!(link.contains("/auth/local?token=rdl_"), "{link}");
+    assert!(dir.path().join("releasedesk.db.secret-key").exists());
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (first, second) = runtime.block_on(async {
+        let client = ::reqwest::Client::builder()
+            .redirect(::reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let first = client.get(&link).send().await.expect("answer");
+        let cookie = first
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let second = client.get(&link).send().await.expect("answer");
+        ((first.status().as_u16(), cookie), second.status().as_u16())
+    });
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = child.wait();
+    assert_eq!(first.0, 303);
+    assert!(first.1.is_some_and(|c| c.starts_with("releasedesk_session=")));
+    assert_eq!(second, 400, "the link works once");
+}
