@@ -70,7 +70,9 @@ unit:
 	cargo test --workspace --locked
 
 e2e: build
+	cargo build --locked -p releasedesk-tests --bin fake-github
 	cd end2end && RELEASEDESK_BIN="$(CURDIR)/target/release/releasedesk" \
+	  FAKE_GITHUB_BIN="$(TARGET_DIR)/debug/fake-github" \
 	  LEPTOS_SITE_ROOT="$(CURDIR)/target/site" npx playwright test
 
 # Bundle sizes, idle memory and incremental rebuild time (medians; see scripts/bench.sh).

@@ -8,6 +8,10 @@ const port = Number(process.env.E2E_PORT ?? 3917);
 const binary = process.env.RELEASEDESK_BIN ?? resolve(__dirname, '../target/release/releasedesk');
 const siteRoot = process.env.LEPTOS_SITE_ROOT ?? resolve(__dirname, '../target/site');
 const database = join(mkdtempSync(join(tmpdir(), 'releasedesk-e2e-')), 'e2e.db');
+// The fake GitHub (tests/src/bin/fake-github.rs) stands in for github.com and its API.
+const githubPort = Number(process.env.E2E_GITHUB_PORT ?? 3918);
+const fakeGitHub =
+  process.env.FAKE_GITHUB_BIN ?? resolve(__dirname, '../target/debug/fake-github');
 
 // Debian's Chromium, never a downloaded browser; no background traffic on a closed network.
 const chromium = {
@@ -42,15 +46,28 @@ export default defineConfig({
     { name: 'no-javascript', use: { javaScriptEnabled: false } },
     { name: 'hydrated', use: { javaScriptEnabled: true } },
   ],
-  webServer: {
-    command: `"${binary}" serve --demo --bind 127.0.0.1:${port}`,
-    url: `http://127.0.0.1:${port}/readyz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    env: {
-      RELEASEDESK_DATABASE_URL: `sqlite://${database}`,
-      LEPTOS_SITE_ROOT: siteRoot,
-      RUST_LOG: 'warn',
+  webServer: [
+    {
+      command: `"${fakeGitHub}" 127.0.0.1:${githubPort}`,
+      url: `http://127.0.0.1:${githubPort}/repos/acme/orbit`,
+      reuseExistingServer: false,
+      timeout: 60_000,
     },
-  },
+    {
+      command: `"${binary}" serve --demo --bind 127.0.0.1:${port}`,
+      url: `http://127.0.0.1:${port}/readyz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        RELEASEDESK_DATABASE_URL: `sqlite://${database}`,
+        LEPTOS_SITE_ROOT: siteRoot,
+        RELEASEDESK_GITHUB_OAUTH_URL: `http://127.0.0.1:${githubPort}`,
+        RELEASEDESK_GITHUB_API_URL: `http://127.0.0.1:${githubPort}`,
+        RELEASEDESK_GITHUB_CLIENT_ID: 'fake-client-id',
+        RELEASEDESK_GITHUB_CLIENT_SECRET: 'fake-client-secret',
+        RELEASEDESK_SECRET_KEY: 'end-to-end tests only, not a secret',
+        RUST_LOG: 'warn',
+      },
+    },
+  ],
 });

@@ -182,7 +182,13 @@ fn token_create_prints_a_token_once_and_stores_only_its_hash() {
     let output = releasedesk(&dir).args(["demo"]).output().expect("runs");
     assert!(output.status.success(), "{output:?}");
     let output = releasedesk(&dir)
-        .args(["token", "create", "acme/orbit", "--scope", "checklists,incidents"])
+        .args([
+            "token",
+            "create",
+            "acme/orbit",
+            "--scope",
+            "checklists,incidents",
+        ])
         .output()
         .expect("runs");
     assert!(output.status.success(), "{output:?}");
@@ -196,10 +202,12 @@ fn token_create_prints_a_token_once_and_stores_only_its_hash() {
         "the token itself is never stored"
     );
 
-    let (code, stderr) = run(releasedesk(&dir).args(["token", "create", "acme/orbit", "--scope", "admin"]));
+    let (code, stderr) =
+        run(releasedesk(&dir).args(["token", "create", "acme/orbit", "--scope", "admin"]));
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("unknown scope 'admin'"), "{stderr}");
-    let (code, stderr) = run(releasedesk(&dir).args(["token", "create", "acme/else", "--scope", "incidents"]));
+    let (code, stderr) =
+        run(releasedesk(&dir).args(["token", "create", "acme/else", "--scope", "incidents"]));
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("not tracked"), "{stderr}");
 }
@@ -219,7 +227,11 @@ fn serve_without_oauth_prints_a_one_time_admin_link() {
     let link = stdout
         .lines()
         .map_while(Result::ok)
-        .find_map(|line| line.trim().starts_with("http://").then(|| line.trim().to_owned()))
+        .find_map(|line| {
+            line.trim()
+                .starts_with("http://")
+                .then(|| line.trim().to_owned())
+        })
         .expect("a sign-in link on standard output");
     assert!(link.contains("/auth/local?token=rdl_"), "{link}");
     assert!(dir.path().join("releasedesk.db.secret-key").exists());
@@ -239,9 +251,13 @@ fn serve_without_oauth_prints_a_one_time_admin_link() {
         let second = client.get(&link).send().await.expect("answer");
         ((first.status().as_u16(), cookie), second.status().as_u16())
     });
-    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
     let _ = child.wait();
     assert_eq!(first.0, 303);
-    assert!(first.1.is_some_and(|c| c.starts_with("releasedesk_session=")));
+    assert!(first
+        .1
+        .is_some_and(|c| c.starts_with("releasedesk_session=")));
     assert_eq!(second, 400, "the link works once");
 }

@@ -61,7 +61,7 @@ fn Account() -> impl IntoView {
                                 <button type="submit" class="link-button">"Sign out"</button>
                             </form>
                         }.into_any(),
-                        _ => view! { <a class="sign-in" href=sign_in_href>"Sign in"</a> }.into_any(),
+                        _ => view! { <a class="sign-in" href=sign_in_href rel="external">"Sign in"</a> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -52,7 +52,7 @@ fn Refused(err: AppError) -> impl IntoView {
         <section class="empty-state">
             <h1>"API tokens"</h1>
             <p role="alert">{err.to_string()}</p>
-            {sign_in.then(|| view! { <p><a href="/auth/login">"Sign in with GitHub"</a></p> })}
+            {sign_in.then(|| view! { <p><a href="/auth/login" rel="external">"Sign in with GitHub"</a></p> })}
         </section>
     }
 }

@@ -1,0 +1,42 @@
+import { test, expect } from '@playwright/test';
+import { hydrated } from './pages';
+
+// The server signs people in with the fake GitHub (tests/src/bin/fake-github.rs), where `mona`,
+// who may push to acme/orbit, is signed in and approves at once.
+test('sign in with GitHub, make an API token, sign out', async ({ page, javaScriptEnabled }) => {
+  const project = test.info().project.name;
+  const ready = async () => {
+    if (javaScriptEnabled) await hydrated(page);
+  };
+
+  await page.goto('/acme/orbit');
+  await ready();
+  await page.getByRole('link', { name: 'Sign in' }).click();
+
+  // Back where we started, signed in, with the maintainer's tools.
+  await expect(page).toHaveURL(/\/acme\/orbit$/);
+  await expect(page.locator('.account')).toContainText('Signed in as mona');
+  await ready();
+  await page.getByRole('link', { name: 'API tokens for CI jobs and bots' }).click();
+  await expect(page.getByRole('heading', { name: 'API tokens', level: 1 })).toBeVisible();
+  await ready();
+
+  const label = `release workflow (${project})`;
+  await page.getByLabel('Name').fill(label);
+  await page.getByRole('button', { name: 'Create token' }).click();
+  await expect(page.getByTestId('new-token')).toHaveText(/^rdk_[0-9a-f]{40}$/);
+  await expect(page.getByRole('cell', { name: label })).toBeVisible();
+  await page.screenshot({ path: `test-results/tokens-${project}.png`, fullPage: true });
+
+  // Shown once: gone after a reload, while the token stays listed.
+  await page.reload();
+  await ready();
+  await expect(page.getByTestId('new-token')).toHaveCount(0);
+  await expect(page.getByRole('cell', { name: label })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  const response = await page.goto('/acme/orbit/tokens');
+  expect(response?.status()).toBe(401);
+  await expect(page.getByRole('alert')).toContainText('sign in');
+});
