@@ -266,6 +266,7 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
         tracing::warn!("RELEASEDESK_WEBHOOK_SECRET is not set: webhooks are refused");
     }
     let auth = Arc::new(auth_for(&config)?);
+    forget_expired_sessions(&pool);
     let services = crate::http::Services {
         auth: auth.clone(),
         webhook_secret: config.webhook_secret.clone(),
@@ -302,6 +303,20 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
     pool.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Deletes expired sessions hourly, for as long as the server runs.
+fn forget_expired_sessions(pool: &SqlitePool) {
+    use tower_sessions::ExpiredDeletion;
+    let store = tower_sessions_sqlx_store::SqliteStore::new(pool.clone());
+    tokio::spawn(async move {
+        if let Err(err) = store
+            .continuously_delete_expired(std::time::Duration::from_secs(3600))
+            .await
+        {
+            tracing::warn!(error = %err, "stopped deleting expired sessions");
+        }
+    });
 }
 
 /// Sign-in settings: the secret key (configured, or kept beside the database), and the GitHub

@@ -764,3 +764,20 @@ async fn maintainers_see_drafts_and_nobody_else_does() {
     assert!(page.body.contains("/acme/orbit/tokens"));
     assert!(page.body.contains("Signed in as"));
 }
+
+#[tokio::test]
+async fn session_cookies_are_secure_behind_https() {
+    let github = FakeGitHub::start().await;
+    let app = TestApp::with_github(&github).await;
+    let mut auth = test_auth_with_key(
+        Some(&github),
+        releasedesk::auth::secret_key::SecretKey::random(),
+    );
+    auth.public_url = Some(url::Url::parse("https://releases.example.org").expect("url"));
+    let router = router_for(app.pool.clone(), &app.dir, Arc::new(auth));
+    let response = releasedesk_tests::send(&router, get("/auth/login")).await;
+    let set_cookie = header(&response, "set-cookie");
+    assert!(set_cookie.contains("Secure"), "{set_cookie}");
+    let plain = app.send(get("/auth/login"), None).await;
+    assert!(!header(&plain, "set-cookie").contains("Secure"));
+}
