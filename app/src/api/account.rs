@@ -1,4 +1,4 @@
-//! The signed-in person, and the API tokens maintainers make for CI jobs and bots.
+//! The API tokens maintainers make for CI jobs and bots.
 
 use chrono::{DateTime, Utc};
 use leptos::{prelude::*, server_fn::codec::GetUrl};
@@ -6,13 +6,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::store::access::TokenSummary;
-use crate::{domain::access::Person, error::AppError};
-
-/// Who is signed in, for the header; `None` for visitors.
-#[server(prefix = "/sfn", endpoint = "current_person", input = GetUrl)]
-pub async fn current_person() -> Result<Option<Person>, AppError> {
-    Ok(crate::access::current_caller().person().cloned())
-}
+use crate::error::AppError;
 
 /// An API token as the tokens page lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::api::account::current_person;
+use crate::domain::access::Person;
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
@@ -32,9 +32,13 @@ pub fn SiteFooter() -> impl IntoView {
 }
 
 /// Who is signed in, with sign-out; or a sign-in link that comes back to this page.
+///
+/// The person is read synchronously on the server and handed to the browser with the page (a
+/// `SharedValue`), not through a resource: a second `<Suspense>` beside the page's own made
+/// server rendering hang now and then (leptos-rs/leptos#4851).
 #[component]
 fn Account() -> impl IntoView {
-    let person = Resource::new(|| (), |_| current_person());
+    let person = SharedValue::new(signed_in_person).into_inner();
     let location = use_location();
     let sign_in_href = move || {
         let path = location.pathname.get();
@@ -49,24 +53,31 @@ fn Account() -> impl IntoView {
     };
     view! {
         <div class="account">
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match person.await {
-                        Ok(Some(person)) => view! {
-                            <span class="signed-in">
-                                "Signed in as "
-                                <strong title=person.name.clone().unwrap_or_default()>{person.login.clone()}</strong>
-                            </span>
-                            <form method="post" action="/auth/logout" class="sign-out">
-                                <button type="submit" class="link-button">"Sign out"</button>
-                            </form>
-                        }.into_any(),
-                        _ => view! { <a class="sign-in" href=sign_in_href rel="external">"Sign in"</a> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {match person {
+                Some(person) => view! {
+                    <span class="signed-in">
+                        "Signed in as "
+                        <strong title=person.name.clone().unwrap_or_default()>{person.login.clone()}</strong>
+                    </span>
+                    <form method="post" action="/auth/logout" class="sign-out">
+                        <button type="submit" class="link-button">"Sign out"</button>
+                    </form>
+                }.into_any(),
+                None => view! { <a class="sign-in" href=sign_in_href rel="external">"Sign in"</a> }.into_any(),
+            }}
         </div>
     }
+}
+
+#[cfg(feature = "ssr")]
+fn signed_in_person() -> Option<Person> {
+    crate::access::current_caller().person().cloned()
+}
+
+/// In the browser the value always comes from the server's page.
+#[cfg(not(feature = "ssr"))]
+fn signed_in_person() -> Option<Person> {
+    None
 }
 
 /// Percent-encodes a path for a query value.

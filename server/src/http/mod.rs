@@ -17,7 +17,9 @@ use app::{
 };
 use axum::{routing::any, Router};
 use leptos::prelude::{provide_context, LeptosOptions};
-use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use leptos_axum::{
+    file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes,
+};
 use tower_http::{
     compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
@@ -79,7 +81,7 @@ pub fn router(state: AppState, services: Services) -> Router {
                 ))
                 .service(ServeDir::new(pkg_dir)),
         )
-        .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), pages)
+        .leptos_routes_with_context(&state, page_routes(), context.clone(), pages)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
@@ -106,6 +108,15 @@ pub fn router(state: AppState, services: Services) -> Router {
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     with_security_headers(router)
+}
+
+/// The page routes, generated once per process. Generating them raises a process-wide Leptos
+/// flag that keeps every resource from loading meanwhile, so a generation overlapping a render
+/// (a second router built while the first serves, as the tests do) left that render hanging.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::LazyLock<Vec<AxumRouteListing>> =
+        std::sync::LazyLock::new(|| generate_route_list(App));
+    ROUTES.clone()
 }
 
 /// Sessions in our database, so they survive restarts: a cookie only the server reads (HttpOnly),
