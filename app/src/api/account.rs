@@ -4,9 +4,9 @@ use chrono::{DateTime, Utc};
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 use serde::{Deserialize, Serialize};
 
+use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::store::access::TokenSummary;
-use crate::error::AppError;
 
 /// An API token as the tokens page lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
