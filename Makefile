@@ -21,7 +21,7 @@ endif
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup run build test lint unit e2e bench bench-sync prepare clean
+.PHONY: help setup run build test lint unit e2e compat bench bench-sync prepare clean
 
 help:
 	@echo "make run    build the release and serve the demo at http://127.0.0.1:3000"
@@ -59,7 +59,7 @@ run: build
 
 ## Checks -------------------------------------------------------------------------------------
 
-test: setup lint unit e2e
+test: setup lint unit e2e compat
 
 lint:
 	cargo fmt --all --check
@@ -74,6 +74,18 @@ e2e: build
 	cd end2end && RELEASEDESK_BIN="$(CURDIR)/target/release/releasedesk" \
 	  FAKE_GITHUB_BIN="$(TARGET_DIR)/debug/fake-github" \
 	  LEPTOS_SITE_ROOT="$(CURDIR)/target/site" npx playwright test
+
+# A real endoflife.date client (norwegianblue, from PyPI) reads our v0 API from the release build.
+COMPAT_VENV := $(TARGET_DIR)/compat-venv
+NORWEGIANBLUE_VERSION := 0.26.0
+
+$(COMPAT_VENV)/.installed-$(NORWEGIANBLUE_VERSION):
+	python3 -m venv "$(COMPAT_VENV)"
+	"$(COMPAT_VENV)/bin/pip" install --quiet "norwegianblue==$(NORWEGIANBLUE_VERSION)"
+	touch $@
+
+compat: build $(COMPAT_VENV)/.installed-$(NORWEGIANBLUE_VERSION)
+	scripts/compat.sh "$(COMPAT_VENV)/bin/python"
 
 # Bundle sizes, idle memory and incremental rebuild time (medians; see scripts/bench.sh).
 bench: build

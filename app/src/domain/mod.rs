@@ -3,6 +3,7 @@
 pub mod access;
 pub mod dates;
 pub mod drift;
+pub mod endoflife;
 pub mod repository;
 pub mod support;
 pub mod version;

@@ -13,6 +13,8 @@ pub struct Repository {
     pub zero_major_lines: bool,
     pub security_months: i64,
     pub supported_lines: i64,
+    /// The endoflife.date-style product slug: set, or the repository's name.
+    pub product: String,
 }
 
 impl Repository {
@@ -61,7 +63,8 @@ pub async fn find(
     sqlx::query_as!(
         Repository,
         r#"SELECT id AS "id!", owner, name, description, tag_prefix,
-                  zero_major_lines AS "zero_major_lines: bool", security_months, supported_lines
+                  zero_major_lines AS "zero_major_lines: bool", security_months, supported_lines,
+                  COALESCE(product, name) AS "product!: String"
            FROM repositories
            WHERE owner = ? COLLATE NOCASE AND name = ? COLLATE NOCASE"#,
         owner,
@@ -113,7 +116,8 @@ pub async fn find_by_id(db: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Op
     sqlx::query_as!(
         Repository,
         r#"SELECT id AS "id!", owner, name, description, tag_prefix,
-                  zero_major_lines AS "zero_major_lines: bool", security_months, supported_lines
+                  zero_major_lines AS "zero_major_lines: bool", security_months, supported_lines,
+                  COALESCE(product, name) AS "product!: String"
            FROM repositories WHERE id = ?"#,
         id,
     )
@@ -136,23 +140,78 @@ pub async fn list_names(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<(i64, S
     Ok(rows.into_iter().map(|r| (r.id, r.owner, r.name)).collect())
 }
 
-/// Changes a repository's support-policy settings.
-pub async fn update_policy(
+/// The repository whose product slug is `product` (ignoring case); the oldest when two share it.
+pub async fn find_by_product(
     db: impl SqliteExecutor<'_>,
-    repository_id: i64,
-    policy: &crate::domain::support::Policy,
+    product: &str,
+) -> sqlx::Result<Option<Repository>> {
+    sqlx::query_as!(
+        Repository,
+        r#"SELECT id AS "id!", owner, name, description, tag_prefix,
+                  zero_major_lines AS "zero_major_lines: bool", security_months, supported_lines,
+                  COALESCE(product, name) AS "product!: String"
+           FROM repositories WHERE COALESCE(product, name) = ? COLLATE NOCASE
+           ORDER BY id LIMIT 1"#,
+        product,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Every product slug, in the order the repositories were added.
+pub async fn list_products(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        r#"SELECT COALESCE(product, name) AS "product!: String" FROM repositories ORDER BY id"#
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A repository's settings, all at once.
+pub struct Settings<'a> {
+    pub policy: crate::domain::support::Policy,
+    pub tag_prefix: &'a str,
+    /// `None` for the repository's name.
+    pub product: Option<&'a str>,
+}
+
+/// Changes a repository's settings and re-reads every stored tag when the tag prefix or the
+/// 0.x rule changed, so that versions, channels and lines follow at once.
+pub async fn update_settings(
+    tx: &mut sqlx::SqliteConnection,
+    repository: &Repository,
+    settings: &Settings<'_>,
 ) -> sqlx::Result<()> {
-    let security_months = i64::from(policy.security_months);
-    let supported_lines = i64::try_from(policy.supported_lines).unwrap_or(i64::MAX);
+    let security_months = i64::from(settings.policy.security_months);
+    let supported_lines = i64::try_from(settings.policy.supported_lines).unwrap_or(i64::MAX);
     sqlx::query!(
-        "UPDATE repositories SET security_months = ?, supported_lines = ?, zero_major_lines = ?
+        "UPDATE repositories SET security_months = ?, supported_lines = ?, zero_major_lines = ?,
+                tag_prefix = ?, product = ?
          WHERE id = ?",
         security_months,
         supported_lines,
-        policy.zero_major_lines,
-        repository_id,
+        settings.policy.zero_major_lines,
+        settings.tag_prefix,
+        settings.product,
+        repository.id,
     )
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
+    let reparse = settings.tag_prefix != repository.tag_prefix
+        || settings.policy.zero_major_lines != repository.zero_major_lines;
+    if reparse {
+        let Some(updated) = find_by_id(&mut *tx, repository.id).await? else {
+            return Ok(());
+        };
+        let tags = sqlx::query_scalar!(
+            "SELECT tag FROM versions WHERE repository_id = ?",
+            repository.id
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for tag in tags {
+            super::versions::upsert(&mut *tx, &updated, &tag).await?;
+        }
+    }
     Ok(())
 }

@@ -367,3 +367,37 @@ pub async fn list_drafts(
         })
         .collect())
 }
+
+/// The GitHub release page of each published version, by version.
+pub async fn release_links(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<std::collections::HashMap<String, String>> {
+    let rows = sqlx::query!(
+        r#"SELECT v.version AS "version!", r.html_url
+           FROM versions v JOIN releases r ON r.version_id = v.id
+           WHERE v.repository_id = ? AND v.version IS NOT NULL AND r.draft = 0
+             AND r.deleted_at IS NULL AND r.html_url <> ''"#,
+        repository_id,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.version, r.html_url)).collect())
+}
+
+/// When the repository's public versions last changed: its newest release or tag date.
+pub async fn last_change(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
+    sqlx::query_scalar!(
+        r#"SELECT MAX(COALESCE(r.published_at, t.tagged_at)) AS "at?: DateTime<Utc>"
+           FROM versions v
+           LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
+           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+           WHERE v.repository_id = ? AND v.version IS NOT NULL"#,
+        repository_id,
+    )
+    .fetch_one(db)
+    .await
+}

@@ -70,7 +70,8 @@ pub fn router(state: AppState, services: Services) -> Router {
         .merge(auth::router(services.auth.clone()))
         .merge(webhooks::router())
         .merge(metrics::router())
-        .route("/api/{*rest}", any(unknown_api_route))
+        // One segment under /api is endoflife.date v0 (`/api/{product}.json`, in api::products).
+        .route("/api/{section}/{*rest}", any(unknown_api_route))
         // Built assets first, so `/pkg/x.css` is never taken for an `/{owner}/{repo}` page.
         .nest_service(
             "/pkg",

@@ -1,6 +1,7 @@
 //! The public REST API under `/api/v1`: one router per resource, merged here.
 
 mod paging;
+mod products;
 mod repositories;
 mod settings;
 mod support;
@@ -12,6 +13,7 @@ use sqlx::SqlitePool;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(products::router())
         .merge(repositories::router())
         .merge(settings::router())
         .merge(support::router())

@@ -28,7 +28,10 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The repository's public versions as the policy sees them.
-async fn releases(pool: &SqlitePool, repository_id: i64) -> Result<Vec<Release>, AppError> {
+pub(super) async fn releases(
+    pool: &SqlitePool,
+    repository_id: i64,
+) -> Result<Vec<Release>, AppError> {
     Ok(store::versions::list_public(pool, repository_id)
         .await?
         .into_iter()
