@@ -201,3 +201,103 @@ async fn the_product_slug_and_tag_prefix_are_settings() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.json()["error"]["fields"]["supported_lines"].is_string());
 }
+
+#[tokio::test]
+async fn badges_as_svg_and_shields_json() {
+    let app = TestApp::with_demo().await;
+    let svg = app.get("/badge/acme/orbit/3.x.svg").await;
+    assert_eq!(svg.status, StatusCode::OK);
+    assert!(svg.headers["content-type"]
+        .to_str()
+        .is_ok_and(|t| t.starts_with("image/svg+xml")));
+    assert!(svg.body.starts_with("<svg") && svg.body.contains("supported"));
+    let security = app
+        .get("/api/v1/repos/acme/orbit/badge/v2.3.2")
+        .await
+        .json();
+    assert_eq!(security["schemaVersion"], 1);
+    assert_eq!(security["label"], "v2.3.2");
+    assert!(security["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("security fixes until")));
+    let eol = app.get("/api/v1/repos/acme/orbit/badge/1").await.json();
+    assert_eq!(eol["message"], "end of life");
+    let pre = app
+        .get("/api/v1/repos/acme/orbit/badge/3.2.0-rc.1")
+        .await
+        .json();
+    assert_eq!(pre["message"], "pre-release");
+    for (path, status) in [
+        ("/badge/acme/orbit/garbage!.svg", StatusCode::BAD_REQUEST),
+        (
+            "/api/v1/repos/acme/orbit/badge/not-a-version",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("/badge/acme/nothing/3.x.svg", StatusCode::NOT_FOUND),
+        ("/badge/acme/orbit/3.x.png", StatusCode::NOT_FOUND),
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status, status, "{path}");
+        assert!(response.json()["error"]["code"].is_string());
+    }
+}
+
+#[tokio::test]
+async fn the_support_calendar() {
+    let app = TestApp::with_demo().await;
+    let ics = app.get("/acme/orbit/calendar.ics").await;
+    assert_eq!(ics.status, StatusCode::OK);
+    assert!(ics.headers["content-type"]
+        .to_str()
+        .is_ok_and(|t| t.starts_with("text/calendar")));
+    // Three lines: three starts, two ends of full support, two ends of life.
+    assert_eq!(ics.body.matches("BEGIN:VEVENT").count(), 7);
+    assert!(ics.body.contains("UID:acme/orbit/2.x/eol@releasedesk"));
+    assert_eq!(
+        app.get("/acme/orbit/calendar.ics").await.body,
+        ics.body,
+        "stable"
+    );
+    assert_eq!(
+        app.get("/acme/nothing/calendar.ics").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn public_reads_answer_if_none_match_with_304() {
+    let app = TestApp::with_demo().await;
+    let first = app.get("/api/v1/repos/acme/orbit/support").await;
+    let etag = releasedesk_tests::header(&first, "etag");
+    assert_eq!(
+        releasedesk_tests::header(&first, "cache-control"),
+        "public, max-age=60"
+    );
+    let again = Request::get("/api/v1/repos/acme/orbit/support")
+        .header(header::IF_NONE_MATCH, &etag)
+        .body(Body::empty())
+        .expect("request");
+    let cached = app.send(again, None).await;
+    assert_eq!(cached.status, StatusCode::NOT_MODIFIED);
+    assert!(cached.body.is_empty());
+
+    // A change in the data changes the tag.
+    let cookie = admin(&app).await;
+    patch_settings(&app, &cookie, r#"{"security_months": 9}"#).await;
+    let changed = app.get("/api/v1/repos/acme/orbit/support").await;
+    assert_ne!(releasedesk_tests::header(&changed, "etag"), etag);
+
+    // Signed-in answers are never cached publicly.
+    let personal = app
+        .send(
+            Request::get("/api/v1/repos/acme/orbit/support")
+                .body(Body::empty())
+                .expect("request"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        releasedesk_tests::header(&personal, "cache-control"),
+        "private, no-cache"
+    );
+}

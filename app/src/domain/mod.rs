@@ -1,6 +1,8 @@
 //! Pure release-management logic, compiled for the server and the browser alike: no I/O here.
 
 pub mod access;
+pub mod badge;
+pub mod calendar;
 pub mod dates;
 pub mod drift;
 pub mod endoflife;

@@ -3,6 +3,9 @@
 pub mod access;
 mod api;
 mod auth;
+mod badges;
+mod caching;
+mod calendar;
 mod health;
 mod metrics;
 mod server_fn_status;
@@ -68,6 +71,8 @@ pub fn router(state: AppState, services: Services) -> Router {
         .merge(health::router())
         .merge(api::router())
         .merge(auth::router(services.auth.clone()))
+        .merge(badges::router())
+        .merge(calendar::router())
         .merge(webhooks::router())
         .merge(metrics::router())
         // One segment under /api is endoflife.date v0 (`/api/{product}.json`, in api::products).
@@ -86,6 +91,7 @@ pub fn router(state: AppState, services: Services) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
+        .layer(axum::middleware::from_fn(caching::conditional))
         .layer(axum::middleware::from_fn({
             let auth = services.auth.clone();
             move |request, next| access::guard(auth.clone(), request, next)

@@ -4,7 +4,7 @@ mod paging;
 mod products;
 mod repositories;
 mod settings;
-mod support;
+pub(crate) mod support;
 mod versions;
 
 use app::{error::AppError, state::AppState, store};
@@ -21,7 +21,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The tracked repository named in the path, or a 404 that says so.
-async fn tracked(
+pub(crate) async fn tracked(
     pool: &SqlitePool,
     owner: &str,
     name: &str,

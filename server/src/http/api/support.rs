@@ -46,6 +46,16 @@ pub(super) async fn releases(
         .collect())
 }
 
+/// The repository's lines as the policy sees them today.
+pub(crate) async fn windows_today(
+    pool: &SqlitePool,
+    repo: &store::repositories::Repository,
+) -> Result<(Vec<Release>, Vec<app::domain::support::LineSupport>), AppError> {
+    let releases = releases(pool, repo.id).await?;
+    let windows = support_windows(&releases, &repo.policy(), Utc::now().date_naive());
+    Ok((releases, windows))
+}
+
 #[derive(Debug, Serialize)]
 struct SupportAnswer {
     repository: String,

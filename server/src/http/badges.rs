@@ -1,0 +1,110 @@
+//! Support badges for READMEs: `GET /badge/{owner}/{repo}/{version}.svg` (a flat SVG) and
+//! `GET /api/v1/repos/{owner}/{repo}/badge/{version}` (shields.io's endpoint JSON). `version` is
+//! a version or tag (`3.1.1`, `v3.1.1`) or a line (`3.x`, `3`, `0.4.x`).
+
+use app::{
+    domain::{
+        badge::{self, Badge, ShieldsEndpoint},
+        support::check_version,
+        version::{parse_tag, Line},
+    },
+    error::AppError,
+    state::AppState,
+};
+use axum::{
+    extract::{Path, State},
+    http::header,
+    response::{IntoResponse, Response},
+    routing::get,
+    Json, Router,
+};
+use chrono::Utc;
+use sqlx::SqlitePool;
+
+use super::api::{support::windows_today, tracked};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/badge/{owner}/{repo}/{file}", get(badge_svg))
+        .route(
+            "/api/v1/repos/{owner}/{repo}/badge/{version}",
+            get(badge_json),
+        )
+}
+
+/// What a badge is about.
+enum Subject {
+    Line(Line),
+    Version(semver::Version),
+}
+
+fn subject(text: &str, tag_prefix: &str) -> Result<Subject, AppError> {
+    if let Ok(line) = text.parse::<Line>() {
+        return Ok(Subject::Line(line));
+    }
+    if let Ok(major) = text.parse::<u64>() {
+        return Ok(Subject::Line(Line { major, minor: None }));
+    }
+    parse_tag(text, tag_prefix)
+        .map(Subject::Version)
+        .map_err(|err| {
+            AppError::BadRequest(format!(
+                "{err}; a badge is for a version (3.1.1) or a line (3.x)"
+            ))
+        })
+}
+
+async fn badge_for(
+    pool: &SqlitePool,
+    owner: &str,
+    name: &str,
+    text: &str,
+) -> Result<Badge, AppError> {
+    let repo = tracked(pool, owner, name).await?;
+    let subject = subject(text, &repo.tag_prefix)?;
+    let (releases, windows) = windows_today(pool, &repo).await?;
+    Ok(match subject {
+        Subject::Line(line) => {
+            let window = windows.iter().find(|w| w.line == line);
+            badge::for_line(
+                &line.to_string(),
+                window.map(|w| w.phase),
+                window.and_then(|w| w.eol),
+            )
+        }
+        Subject::Version(version) => {
+            let check = check_version(
+                &version,
+                &releases,
+                &windows,
+                &repo.policy(),
+                Utc::now().date_naive(),
+            );
+            // Open incidents arrive with incident notices (issue 8).
+            badge::for_check(&format!("v{version}"), check.phase, check.eol, 0)
+        }
+    })
+}
+
+async fn badge_svg(
+    State(pool): State<SqlitePool>,
+    Path((owner, name, file)): Path<(String, String, String)>,
+) -> Result<Response, AppError> {
+    let text = file.strip_suffix(".svg").ok_or_else(|| {
+        AppError::NotFound("badges end in .svg, e.g. /badge/OWNER/REPO/3.x.svg".to_owned())
+    })?;
+    let badge = badge_for(&pool, &owner, &name, text).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+        badge::svg(&badge),
+    )
+        .into_response())
+}
+
+async fn badge_json(
+    State(pool): State<SqlitePool>,
+    Path((owner, name, version)): Path<(String, String, String)>,
+) -> Result<Json<ShieldsEndpoint>, AppError> {
+    let badge = badge_for(&pool, &owner, &name, &version).await?;
+    Ok(Json(ShieldsEndpoint::from(&badge)))
+}

@@ -1,0 +1,53 @@
+//! `GET /{owner}/{repo}/calendar.ics`: line starts, ends of full support and ends of life, to
+//! subscribe to in a calendar.
+
+use std::sync::Arc;
+
+use app::{domain::calendar::support_calendar, error::AppError, state::AppState};
+use axum::{
+    extract::{Path, State},
+    http::{header, HeaderMap},
+    response::{IntoResponse, Response},
+    routing::get,
+    Extension, Router,
+};
+use chrono::Utc;
+use sqlx::SqlitePool;
+
+use super::{
+    access::our_origin,
+    api::{support::windows_today, tracked},
+};
+use crate::auth::Auth;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/{owner}/{repo}/calendar.ics", get(calendar))
+}
+
+async fn calendar(
+    State(pool): State<SqlitePool>,
+    Extension(auth): Extension<Arc<Auth>>,
+    headers: HeaderMap,
+    Path((owner, name)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let repo = tracked(&pool, &owner, &name).await?;
+    let (_, windows) = windows_today(&pool, &repo).await?;
+    let site = our_origin(&auth, &headers).unwrap_or_default();
+    let page = format!("{site}/{}/{}/support", repo.owner, repo.name);
+    // Stamped with the data's last change, so the same data always makes the same file.
+    let stamp = app::store::versions::last_change(&pool, repo.id)
+        .await?
+        .unwrap_or_else(Utc::now);
+    let body = support_calendar(&repo.owner, &repo.name, &windows, &page, stamp);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "inline; filename=\"support.ics\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
