@@ -7,7 +7,7 @@ use leptos_router::{
 
 use crate::{
     components::{NotFound, SiteFooter, SiteHeader},
-    pages::{HistoryPage, HomePage, TokensPage},
+    pages::{HistoryPage, HomePage, SupportPage, TokensPage},
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound what="There is no page at this address."/> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo") view=HistoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/support") view=SupportPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/tokens") view=TokensPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

@@ -243,3 +243,35 @@ async fn pages_carry_a_strict_policy_that_admits_their_own_scripts() {
     );
     assert_eq!(api.headers["x-frame-options"], "DENY");
 }
+
+#[tokio::test]
+async fn the_support_page_shows_three_lines_in_three_phases_and_checks_versions() {
+    let app = TestApp::with_demo().await;
+    let page = app.get("/acme/orbit/support").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(body.contains("<svg"), "the timeline is drawn on the server");
+    for class in ["segment full", "segment security", "segment eol"] {
+        assert!(body.contains(class), "{class}");
+    }
+    for phase in ["phase full", "phase security", "phase eol"] {
+        assert!(body.contains(phase), "the table shows a line in {phase}");
+    }
+    assert!(body.contains("class=\"today\""));
+
+    // The check works without JavaScript: a GET form.
+    let checked = app.get("/acme/orbit/support?version=v2.3.1").await;
+    assert!(
+        checked.body.contains("gets security fixes only, until"),
+        "{}",
+        checked.body
+    );
+    assert!(checked.body.contains("Upgrade to 2.3.2"));
+    let garbage = app.get("/acme/orbit/support?version=not-a-version").await;
+    assert_eq!(garbage.status, StatusCode::OK, "the page still answers");
+    assert!(garbage.body.contains("role=\"alert\""));
+    assert_eq!(
+        app.get("/acme/nothing/support").await.status,
+        StatusCode::NOT_FOUND
+    );
+}

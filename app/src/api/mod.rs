@@ -4,4 +4,5 @@
 pub mod account;
 pub mod history;
 pub mod repositories;
+pub mod support;
 pub mod sync;

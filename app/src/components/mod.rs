@@ -5,6 +5,7 @@ mod drift_report;
 mod layout;
 mod not_found;
 mod relative_time;
+mod support_timeline;
 mod sync_status;
 
 pub use channel_chip::ChannelChip;
@@ -12,4 +13,5 @@ pub use drift_report::DriftReport;
 pub use layout::{SiteFooter, SiteHeader};
 pub use not_found::NotFound;
 pub use relative_time::RelativeTime;
+pub use support_timeline::{phase_class, phase_label, SupportTimeline};
 pub use sync_status::SyncStatus;

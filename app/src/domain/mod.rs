@@ -8,4 +8,5 @@ pub mod drift;
 pub mod endoflife;
 pub mod repository;
 pub mod support;
+pub mod timeline;
 pub mod version;

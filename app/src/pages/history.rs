@@ -87,6 +87,7 @@ fn HistoryView(
             <h1>{owner.clone()} "/" <strong>{name.clone()}</strong></h1>
             <p class="description">{description}</p>
             <SyncStatus run=last_sync now=generated_at/>
+            <p class="page-links"><a href=format!("{base}/support")>"Support windows and version check"</a></p>
         </header>
 
         <nav class="channel-filter" aria-label="Filter by channel">

@@ -3,8 +3,10 @@
 
 mod history;
 mod home;
+mod support;
 mod tokens;
 
 pub use history::HistoryPage;
 pub use home::HomePage;
+pub use support::SupportPage;
 pub use tokens::TokensPage;

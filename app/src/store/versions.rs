@@ -401,3 +401,22 @@ pub async fn last_change(
     .fetch_one(db)
     .await
 }
+
+/// The repository's public versions as the support policy sees them.
+pub async fn support_releases(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Vec<crate::domain::support::Release>> {
+    Ok(list_public(db, repository_id)
+        .await?
+        .into_iter()
+        .filter_map(|entry| {
+            Some(crate::domain::support::Release {
+                version: semver::Version::parse(&entry.version).ok()?,
+                released_on: entry.released_at.map(|at| at.date_naive()),
+                // Withdrawals arrive with the version pages (issue 6).
+                withdrawn: false,
+            })
+        })
+        .collect())
+}

@@ -27,23 +27,11 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// The repository's public versions as the policy sees them.
 pub(super) async fn releases(
     pool: &SqlitePool,
     repository_id: i64,
 ) -> Result<Vec<Release>, AppError> {
-    Ok(store::versions::list_public(pool, repository_id)
-        .await?
-        .into_iter()
-        .filter_map(|entry| {
-            Some(Release {
-                version: semver::Version::parse(&entry.version).ok()?,
-                released_on: entry.released_at.map(|at| at.date_naive()),
-                // Withdrawals arrive with the version pages (issue 6).
-                withdrawn: false,
-            })
-        })
-        .collect())
+    Ok(store::versions::support_releases(pool, repository_id).await?)
 }
 
 /// The repository's lines as the policy sees them today.

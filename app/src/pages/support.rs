@@ -1,0 +1,187 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::{
+    api::support::{check_support, get_support, SupportOverview},
+    components::{phase_class, phase_label, NotFound, SupportTimeline},
+    domain::support::{CheckPhase, LineSupport, VersionCheck},
+    error::AppError,
+};
+
+/// `/{owner}/{repo}/support`: which lines are supported, until when, and a version check.
+#[component]
+pub fn SupportPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let owner = move || params.read().get("owner").unwrap_or_default();
+    let repo = move || params.read().get("repo").unwrap_or_default();
+    let support = Resource::new(
+        move || (owner(), repo()),
+        |(owner, repo)| get_support(owner, repo),
+    );
+    // What is being checked: the query string at first (so the form works without JavaScript),
+    // then each keystroke once hydrated.
+    let typed = RwSignal::new(query.read_untracked().get("version").unwrap_or_default());
+    let check = Resource::new(
+        move || (owner(), repo(), typed.get().trim().to_owned()),
+        |(owner, repo, version)| async move {
+            if version.is_empty() {
+                None
+            } else {
+                Some(check_support(owner, repo, version).await)
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading support windows…"</p> }>
+            {move || Suspend::new(async move {
+                match support.await {
+                    Ok(Some(overview)) => view! { <SupportView overview typed check/> }.into_any(),
+                    Ok(None) => view! {
+                        <NotFound what=format!("Release Desk does not track {}/{}.", owner(), repo())/>
+                    }.into_any(),
+                    Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn SupportView(
+    overview: SupportOverview,
+    typed: RwSignal<String>,
+    check: Resource<Option<Result<VersionCheck, AppError>>>,
+) -> impl IntoView {
+    let SupportOverview {
+        owner,
+        name,
+        today,
+        policy,
+        lines,
+        timeline,
+    } = overview;
+    let base = format!("/{owner}/{name}");
+    let calendar = format!("{base}/calendar.ics");
+    let action = format!("{base}/support");
+    view! {
+        <Title text=format!("Support · {owner}/{name} · Release Desk")/>
+        <nav class="breadcrumbs" aria-label="Breadcrumbs">
+            <a href="/">"Repositories"</a>
+            <span aria-hidden="true">" / "</span>
+            <a href=base.clone()>{owner.clone()} "/" {name.clone()}</a>
+        </nav>
+        <header class="page-header">
+            <h1>"Support for " <strong>{name.clone()}</strong></h1>
+            <p class="description">
+                "The latest major gets full support; the one before gets security fixes for "
+                {policy.security_months} " months after its successor ships; older lines get none. "
+                "Today is " <time datetime=today.to_string()>{today.to_string()}</time> "."
+            </p>
+        </header>
+
+        <section class="panel check" aria-labelledby="check-title">
+            <h2 id="check-title">"Check your version"</h2>
+            <form method="get" action=action class="inline-form" role="search">
+                <label for="version">"Version or tag"</label>
+                <input
+                    id="version" name="version" placeholder="e.g. v2.3.1" autocomplete="off"
+                    prop:value=move || typed.get()
+                    on:input=move |ev| typed.set(event_target_value(&ev))
+                />
+                <button type="submit">"Check"</button>
+            </form>
+            // Its own boundary, so that typing re-renders only the answer, never the input.
+            <div aria-live="polite">
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        check.await.map(|result| view! { <CheckResult result/> })
+                    })}
+                </Transition>
+            </div>
+        </section>
+
+        <SupportTimeline timeline/>
+
+        <div class="table-wrap">
+            <table class="support">
+                <caption class="visually-hidden">"Support lines, newest first"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Line"</th>
+                        <th scope="col">"Phase"</th>
+                        <th scope="col">"Released"</th>
+                        <th scope="col">"Full support until"</th>
+                        <th scope="col">"End of life"</th>
+                        <th scope="col">"Latest"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {lines.into_iter().map(|line| view! { <LineRow line/> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <p class="hint">
+            "Subscribe to these dates: " <a href=calendar>"calendar (iCalendar)"</a>
+            ". Machines read them from " <a href=format!("/api/v1/repos/{owner}/{name}/support")>"the API"</a> "."
+        </p>
+    }
+}
+
+#[component]
+fn LineRow(line: LineSupport) -> impl IntoView {
+    let date = |d: Option<chrono::NaiveDate>| d.map_or("not yet".to_owned(), |d| d.to_string());
+    view! {
+        <tr>
+            <th scope="row" class="mono">{line.line.to_string()}</th>
+            <td><span class=format!("phase {}", phase_class(line.phase))>{phase_label(line.phase)}</span></td>
+            <td>{line.started.to_string()}</td>
+            <td>{date(line.eoas)}</td>
+            <td>{date(line.eol)}</td>
+            <td class="mono">{line.latest.map(|v| v.to_string()).unwrap_or_default()}</td>
+        </tr>
+        <tr class="explanation">
+            <td colspan="6">{line.explanation}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn CheckResult(result: Result<VersionCheck, AppError>) -> impl IntoView {
+    match result {
+        Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+        Ok(check) => {
+            let (class, verdict) = match check.phase {
+                CheckPhase::Full => ("full", "is fully supported.".to_owned()),
+                CheckPhase::Security => (
+                    "security",
+                    match check.eol {
+                        Some(eol) => format!("gets security fixes only, until {eol}."),
+                        None => "gets security fixes only.".to_owned(),
+                    },
+                ),
+                CheckPhase::Eol => (
+                    "eol",
+                    "has reached its end of life: it gets no fixes.".to_owned(),
+                ),
+                CheckPhase::Prerelease => (
+                    "prerelease",
+                    "is a pre-release: for testing, not production.".to_owned(),
+                ),
+                CheckPhase::Withdrawn => ("eol", "was withdrawn: do not use it.".to_owned()),
+                CheckPhase::Unknown => ("unknown", "was never released here.".to_owned()),
+            };
+            let advice = check
+                .recommended
+                .filter(|_| check.upgrade_recommended)
+                .map(|v| format!(" Upgrade to {v}."));
+            view! {
+                <p class=format!("verdict {class}") data-testid="verdict">
+                    <strong class="mono">{check.version.to_string()}</strong> " " {verdict} {advice}
+                </p>
+            }
+            .into_any()
+        }
+    }
+}

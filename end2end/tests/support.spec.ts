@@ -1,0 +1,41 @@
+import { test, expect } from '@playwright/test';
+import { hydrated } from './pages';
+
+test('the support page shows each line, its phase and dates', async ({ page }) => {
+  await page.goto('/acme/orbit/support');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Support for orbit');
+  await expect(page.getByRole('img', { name: /Support timeline/ })).toBeVisible();
+  const lines = page.getByRole('table').getByRole('rowheader');
+  await expect(lines).toHaveText(['3.x', '2.x', '1.x']);
+  await expect(page.getByRole('table')).toContainText('Full support');
+  await expect(page.getByRole('table')).toContainText('Security fixes');
+  await expect(page.getByRole('table')).toContainText('End of life');
+  await page.screenshot({ path: `test-results/support-${test.info().project.name}.png`, fullPage: true });
+});
+
+test('checking a version works through the form', async ({ page, javaScriptEnabled }) => {
+  test.skip(javaScriptEnabled, 'the form submission is what no-JavaScript users get');
+  await page.goto('/acme/orbit/support');
+  await page.getByLabel('Version or tag').fill('v1.3.0');
+  await page.getByRole('button', { name: 'Check' }).click();
+  await expect(page).toHaveURL(/version=v1\.3\.0/);
+  await expect(page.getByTestId('verdict')).toContainText('has reached its end of life');
+});
+
+test('hydrated, the check answers as you type', async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, 'needs JavaScript');
+  await page.goto('/acme/orbit/support');
+  await hydrated(page);
+  const url = page.url();
+  const input = page.getByLabel('Version or tag');
+  await input.pressSequentially('v2.3.1');
+  await expect(page.getByTestId('verdict')).toContainText('gets security fixes only');
+  await expect(page.getByTestId('verdict')).toContainText('Upgrade to 2.3.2');
+  await expect(input).toBeFocused();
+  expect(page.url()).toBe(url);
+  await input.fill('v3.1.1');
+  await expect(page.getByTestId('verdict')).toContainText('is fully supported');
+  await input.fill('nonsense');
+  await expect(page.getByRole('alert')).toBeVisible();
+  await page.screenshot({ path: 'test-results/support-typing.png', fullPage: true });
+});
