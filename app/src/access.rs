@@ -15,12 +15,36 @@ pub const SESSION_USER_ID: &str = "user_id";
 pub const SESSION_PENDING_SIGN_IN: &str = "pending_sign_in";
 /// The session key of an API token just created, shown once on the tokens page.
 pub const SESSION_NEW_TOKEN: &str = "new_token";
+/// The session key of the last settings form's outcome, shown once on the settings page.
+pub const SESSION_SETTINGS_OUTCOME: &str = "settings_outcome";
 
 /// The caller of the current server function or page render.
 pub fn current_caller() -> Caller {
     leptos::prelude::use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<Caller>().cloned())
         .unwrap_or_default()
+}
+
+/// The session of the current request (for what a page shows once, like a new token).
+pub fn current_session() -> Result<tower_sessions::Session, AppError> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<tower_sessions::Session>().cloned())
+        .ok_or(AppError::Unavailable)
+}
+
+/// The tracked repository `owner/name`, once the current caller is known to maintain it.
+pub async fn maintained(
+    pool: &SqlitePool,
+    owner: &str,
+    name: &str,
+) -> Result<Repository, AppError> {
+    let repository = store::repositories::find(pool, owner, name)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(format!("the repository {owner}/{name} is not tracked"))
+        })?;
+    require(pool, &current_caller(), &repository, Need::Maintainer).await?;
+    Ok(repository)
 }
 
 /// The caller's role in a repository; `None` for anyone who is not a signed-in person.

@@ -40,3 +40,23 @@ test('sign in with GitHub, make an API token, sign out', async ({ page, javaScri
   expect(response?.status()).toBe(401);
   await expect(page.getByRole('alert')).toContainText('sign in');
 });
+
+test('a maintainer changes the settings; a mistake is named and nothing is lost', async ({ page, javaScriptEnabled }) => {
+  const project = test.info().project.name;
+  await page.goto('/auth/login?next=/acme/orbit/settings');
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+  if (javaScriptEnabled) await hydrated(page);
+
+  const months = page.getByLabel('Security fixes after the next major (months)');
+  await months.fill('-3');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByRole('alert')).toContainText('Nothing was saved');
+  await expect(page.getByText('a whole number of months from 0 to 120')).toBeVisible();
+  await expect(months).toHaveValue('-3');
+  await page.screenshot({ path: `test-results/settings-refused-${project}.png`, fullPage: true });
+
+  await months.fill('6');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByRole('status')).toContainText('Saved.');
+  await expect(months).toHaveValue('6');
+});

@@ -226,9 +226,13 @@ impl TestApp {
     /// Starts a sign-in: `/auth/login`, then the fake GitHub's authorize step. Returns the
     /// session cookie and the callback path GitHub sent the browser to.
     pub async fn start_sign_in(&self) -> (String, String) {
-        let request = Request::get("/auth/login?next=/acme/orbit")
+        let mut request = Request::get("/auth/login?next=/acme/orbit")
             .body(Body::empty())
             .expect("request");
+        // Each sign-in comes from a browser of its own, as far as the rate limit can tell.
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(next_client_address()));
         let start = self.send(request, None).await;
         assert_eq!(start.status, StatusCode::SEE_OTHER, "{}", start.body);
         let cookie = session_cookie(&start.headers).expect("a session cookie for the sign-in");
@@ -276,6 +280,13 @@ impl TestApp {
         assert_eq!(header(&done, "location"), "/acme/orbit");
         session_cookie(&done.headers).expect("a new session id after sign-in")
     }
+}
+
+/// A new client address for each simulated browser: 10.0.x.y.
+fn next_client_address() -> std::net::SocketAddr {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::net::SocketAddr::from(([10, 0, (n >> 8) as u8, n as u8], 40000))
 }
 
 /// A response header as text; panics when it is missing.

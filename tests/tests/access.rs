@@ -541,6 +541,12 @@ const MATRIX: &[Row] = &[
     },
     Row {
         method: "POST",
+        path: "/sfn/save_settings",
+        scope: None,
+        expect: [401, 403, 200, 403, 403, 403],
+    },
+    Row {
+        method: "POST",
         path: "/sfn/revoke_token",
         scope: None,
         expect: [401, 403, 200, 403, 403, 403],
@@ -568,6 +574,12 @@ async fn request_for(app: &TestApp, row: &Row) -> Request<Body> {
             row.path.to_owned(),
             Some("application/x-www-form-urlencoded"),
             "owner=acme&repo=orbit&label=matrix&checklists=on".to_owned(),
+        ),
+        "/sfn/save_settings" => (
+            row.path.to_owned(),
+            Some("application/x-www-form-urlencoded"),
+            "owner=acme&repo=orbit&security_months=6&supported_lines=2&zero_major_lines=on&tag_prefix=v&product="
+                .to_owned(),
         ),
         "/sfn/revoke_token" => {
             let repository = app::store::repositories::find(&app.pool, "acme", "orbit")

@@ -275,3 +275,98 @@ async fn the_support_page_shows_three_lines_in_three_phases_and_checks_versions(
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn maintainers_change_settings_on_a_page_and_mistakes_are_named() {
+    let app = TestApp::with_demo().await;
+    assert_eq!(
+        app.get("/acme/orbit/settings").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let token = app.auth.issue_local_link(std::time::Instant::now());
+    let signed_in = app.get(&format!("/auth/local?token={token}")).await;
+    let cookie = releasedesk_tests::session_cookie(&signed_in.headers).expect("session");
+    let page = |uri: &str| {
+        http::Request::get(uri)
+            .body(axum::body::Body::empty())
+            .expect("request")
+    };
+    let form = app.send(page("/acme/orbit/settings"), Some(&cookie)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("name=\"security_months\""));
+
+    // A plain form post, as a browser without JavaScript sends it.
+    let post = |body: &'static str| {
+        http::Request::post("/sfn/save_settings")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html")
+            .header("origin", releasedesk_tests::ORIGIN)
+            .header(
+                "referer",
+                format!("{}/acme/orbit/settings", releasedesk_tests::ORIGIN),
+            )
+            .body(axum::body::Body::from(body))
+            .expect("request")
+    };
+    let refused = app
+        .send(post("owner=acme&repo=orbit&security_months=-2&supported_lines=0&tag_prefix=v&product=Bad+Slug"), Some(&cookie))
+        .await;
+    assert!(
+        refused.status.is_redirection(),
+        "back to the form: {}",
+        refused.status
+    );
+    let shown = app.send(page("/acme/orbit/settings"), Some(&cookie)).await;
+    assert!(shown.body.contains("Nothing was saved"));
+    assert!(shown
+        .body
+        .contains("a whole number of months from 0 to 120"));
+    assert!(shown.body.contains("value=\"-2\""), "what was typed stays");
+    assert!(shown.body.contains("Bad Slug"));
+    let support = app.get("/api/v1/repos/acme/orbit/settings").await.json();
+    assert_eq!(support["security_months"], 6, "nothing was saved");
+
+    let saved = app
+        .send(post("owner=acme&repo=orbit&security_months=12&supported_lines=3&zero_major_lines=on&tag_prefix=v&product="), Some(&cookie))
+        .await;
+    assert!(saved.status.is_redirection());
+    let shown = app.send(page("/acme/orbit/settings"), Some(&cookie)).await;
+    assert!(shown.body.contains("Saved."));
+    let settings = app.get("/api/v1/repos/acme/orbit/settings").await.json();
+    assert_eq!(settings["security_months"], 12);
+    assert_eq!(settings["supported_lines"], 3);
+    assert_eq!(settings["product"], "orbit");
+}
+
+/// Hydrated pages call server functions with fetch: a refused change (422) must still leave its
+/// outcome in the session for the page to show.
+#[tokio::test]
+async fn a_refused_change_from_a_hydrated_page_keeps_its_outcome() {
+    let app = TestApp::with_demo().await;
+    let token = app.auth.issue_local_link(std::time::Instant::now());
+    let signed_in = app.get(&format!("/auth/local?token={token}")).await;
+    let cookie = releasedesk_tests::session_cookie(&signed_in.headers).expect("session");
+    let refused = app
+        .send(
+            http::Request::post("/sfn/save_settings")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("accept", "application/json")
+                .header("origin", releasedesk_tests::ORIGIN)
+                .body(axum::body::Body::from(
+                    "owner=acme&repo=orbit&security_months=-3&supported_lines=2&tag_prefix=v&product=",
+                ))
+                .expect("request"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let outcome = app
+        .send(
+            http::Request::get("/sfn/get_settings?owner=acme&repo=orbit")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+            Some(&cookie),
+        )
+        .await;
+    assert!(outcome.body.contains("\"Refused\""), "{}", outcome.body);
+}

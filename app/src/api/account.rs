@@ -60,43 +60,13 @@ struct NewToken {
     token: String,
 }
 
-/// The repository, after checking that the caller maintains it.
-#[cfg(feature = "ssr")]
-async fn maintained(
-    pool: &sqlx::SqlitePool,
-    owner: &str,
-    repo: &str,
-) -> Result<crate::store::repositories::Repository, AppError> {
-    use crate::{access, domain::access::Need, store};
-    let repository = store::repositories::find(pool, owner, repo)
-        .await?
-        .ok_or_else(|| {
-            AppError::NotFound(format!("the repository {owner}/{repo} is not tracked"))
-        })?;
-    access::require(
-        pool,
-        &access::current_caller(),
-        &repository,
-        Need::Maintainer,
-    )
-    .await?;
-    Ok(repository)
-}
-
-#[cfg(feature = "ssr")]
-fn session() -> Result<tower_sessions::Session, AppError> {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<tower_sessions::Session>().cloned())
-        .ok_or(AppError::Unavailable)
-}
-
 #[server(prefix = "/sfn", endpoint = "list_tokens", input = GetUrl)]
 pub async fn list_tokens(owner: String, repo: String) -> Result<Tokens, AppError> {
     use crate::{access::SESSION_NEW_TOKEN, state::app_state, store};
 
     let pool = app_state()?.pool;
-    let repository = maintained(&pool, &owner, &repo).await?;
-    let session = session()?;
+    let repository = crate::access::maintained(&pool, &owner, &repo).await?;
+    let session = crate::access::current_session()?;
     // Shown once: taken out of the session as it is shown.
     let just_created = match session.get::<NewToken>(SESSION_NEW_TOKEN).await {
         Ok(Some(new)) if new.repository_id == repository.id => {
@@ -131,7 +101,7 @@ pub async fn create_token(
     };
 
     let pool = app_state()?.pool;
-    let repository = maintained(&pool, &owner, &repo).await?;
+    let repository = crate::access::maintained(&pool, &owner, &repo).await?;
     let label = label.trim();
     let mut problems = Vec::new();
     if label.is_empty() || label.chars().count() > 100 {
@@ -159,7 +129,7 @@ pub async fn create_token(
         repository_id: repository.id,
         token: created.token,
     };
-    session()?
+    access::current_session()?
         .insert(SESSION_NEW_TOKEN, new)
         .await
         .map_err(|err| {
@@ -174,7 +144,7 @@ pub async fn revoke_token(owner: String, repo: String, id: i64) -> Result<(), Ap
     use crate::{state::app_state, store};
 
     let pool = app_state()?.pool;
-    let repository = maintained(&pool, &owner, &repo).await?;
+    let repository = crate::access::maintained(&pool, &owner, &repo).await?;
     if !store::access::revoke_token(&pool, repository.id, id).await? {
         return Err(AppError::NotFound(
             "there is no such live token in this repository".to_owned(),

@@ -4,5 +4,6 @@
 pub mod account;
 pub mod history;
 pub mod repositories;
+pub mod settings;
 pub mod support;
 pub mod sync;

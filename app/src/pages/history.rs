@@ -62,6 +62,7 @@ fn HistoryView(
         drafts,
     } = history;
     let maintainer_tools = format!("/{owner}/{name}/tokens");
+    let settings_href = format!("/{owner}/{name}/settings");
     let base = format!("/{owner}/{name}");
     let total = versions.len();
     let counts = count_by_channel(versions.iter().map(|v| v.channel));
@@ -157,6 +158,7 @@ fn HistoryView(
         {maintainer.then(|| view! {
             <nav class="maintainer-tools" aria-label="Maintainer tools">
                 <a href=maintainer_tools>"API tokens for CI jobs and bots"</a>
+                <a href=settings_href>"Settings"</a>
             </nav>
         })}
 

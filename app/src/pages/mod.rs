@@ -3,10 +3,12 @@
 
 mod history;
 mod home;
+mod settings;
 mod support;
 mod tokens;
 
 pub use history::HistoryPage;
 pub use home::HomePage;
+pub use settings::SettingsPage;
 pub use support::SupportPage;
 pub use tokens::TokensPage;

@@ -49,6 +49,7 @@ pub const MUTATING_ROUTES: &[(&str, &str, Gate)] = &[
     ),
     ("POST", "/sfn/create_token", Gate::Checked),
     ("POST", "/sfn/revoke_token", Gate::Checked),
+    ("POST", "/sfn/save_settings", Gate::Checked),
 ];
 
 pub fn gate_for(method: &Method, path: &str) -> Option<Gate> {

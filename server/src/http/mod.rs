@@ -91,6 +91,9 @@ pub fn router(state: AppState, services: Services) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
+        // Innermost, so that sessions, metrics and caching all see a server function's real
+        // status (a session is not saved with a 5xx answer).
+        .layer(axum::middleware::from_fn(server_fn_status::real_status))
         .layer(axum::middleware::from_fn(caching::conditional))
         .layer(axum::middleware::from_fn({
             let auth = services.auth.clone();
@@ -110,7 +113,6 @@ pub fn router(state: AppState, services: Services) -> Router {
         }))
         .layer(axum::Extension(services.auth.clone()))
         .layer(axum::Extension(services))
-        .layer(axum::middleware::from_fn(server_fn_status::real_status))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state);
