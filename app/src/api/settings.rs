@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 use serde::{Deserialize, Serialize};
 
-use crate::{domain::support::Policy, error::AppError};
+use crate::error::AppError;
 
 /// The settings as the page shows and edits them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,8 +158,8 @@ mod server {
     use serde_json::{Map, Value};
     use sqlx::SqlitePool;
 
-    use super::Policy;
     use crate::{
+        domain::support::Policy,
         error::AppError,
         store::{self, repositories::Repository},
     };
