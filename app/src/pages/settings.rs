@@ -4,7 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::settings::{get_settings, Outcome, SaveSettings, SettingsPage, SettingsValuesTyped},
-    error::AppError,
+    components::Refused,
 };
 
 /// `/{owner}/{repo}/settings`: maintainers change the support policy, tag prefix and product
@@ -26,26 +26,10 @@ pub fn SettingsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(page) => view! { <SettingsForm page save/> }.into_any(),
-                    Err(err) => view! { <Refused err/> }.into_any(),
+                    Err(err) => view! { <Refused title="Settings" err/> }.into_any(),
                 }
             })}
         </Transition>
-    }
-}
-
-#[component]
-fn Refused(err: AppError) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(err.status());
-    }
-    let sign_in = matches!(err, AppError::Unauthorized(_));
-    view! {
-        <section class="empty-state">
-            <h1>"Settings"</h1>
-            <p role="alert">{err.to_string()}</p>
-            {sign_in.then(|| view! { <p><a href="/auth/login" rel="external">"Sign in with GitHub"</a></p> })}
-        </section>
     }
 }
 

@@ -4,8 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::account::{list_tokens, CreateToken, RevokeToken, TokenRow, Tokens},
-    components::RelativeTime,
-    error::AppError,
+    components::{Refused, RelativeTime},
 };
 
 /// `/{owner}/{repo}/tokens`: maintainers make and revoke API tokens for CI jobs and bots.
@@ -33,27 +32,10 @@ pub fn TokensPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match tokens.await {
                     Ok(tokens) => view! { <TokensView tokens create revoke/> }.into_any(),
-                    Err(err) => view! { <Refused err/> }.into_any(),
+                    Err(err) => view! { <Refused title="API tokens" err/> }.into_any(),
                 }
             })}
         </Suspense>
-    }
-}
-
-/// A refusal, with its status set on the server and a way forward.
-#[component]
-fn Refused(err: AppError) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(err.status());
-    }
-    let sign_in = matches!(err, AppError::Unauthorized(_));
-    view! {
-        <section class="empty-state">
-            <h1>"API tokens"</h1>
-            <p role="alert">{err.to_string()}</p>
-            {sign_in.then(|| view! { <p><a href="/auth/login" rel="external">"Sign in with GitHub"</a></p> })}
-        </section>
     }
 }
 
