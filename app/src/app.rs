@@ -7,7 +7,7 @@ use leptos_router::{
 
 use crate::{
     components::{NotFound, SiteFooter, SiteHeader},
-    pages::{HistoryPage, HomePage, SettingsPage, SupportPage, TokensPage},
+    pages::{HistoryPage, HomePage, SettingsPage, SupportPage, TokensPage, VersionPage},
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo") view=HistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/support") view=SupportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/v/:version") view=VersionPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/tokens") view=TokensPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/settings") view=SettingsPage ssr=SsrMode::Async/>
                 </Routes>

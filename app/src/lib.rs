@@ -11,6 +11,8 @@ pub mod app;
 pub mod components;
 pub mod domain;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod markdown;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -105,3 +105,16 @@ test('drift from GitHub unfolds on request, with or without JavaScript', async (
   await expect(drift.getByRole('listitem').filter({ hasText: 'nightly' })).toBeVisible();
   await page.screenshot({ path: `test-results/history-drift-${test.info().project.name}.png`, fullPage: true });
 });
+
+test('from the history to a version page and on to the next version', async ({ page, javaScriptEnabled }) => {
+  await page.goto('/acme/orbit');
+  if (javaScriptEnabled) await hydrated(page);
+  await page.getByRole('link', { name: 'v2.3.1', exact: true }).click();
+  await expect(page).toHaveURL(/\/acme\/orbit\/v\/v2\.3\.1$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('v2.3.1');
+  await expect(page.getByText('Security fixes only, until')).toBeVisible();
+  await expect(page.getByRole('article', { name: 'Release notes' })).toBeVisible();
+  await page.screenshot({ path: `test-results/version-${test.info().project.name}.png`, fullPage: true });
+  await page.getByRole('link', { name: /Newer: v2\.3\.2/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('v2.3.2');
+});

@@ -225,3 +225,97 @@ async fn the_version_check_answers_for_tags_and_versions() {
         assert_eq!(response.json()["error"]["code"], "bad_request");
     }
 }
+
+#[tokio::test]
+async fn one_version_with_sanitised_notes_and_neighbours() {
+    let app = TestApp::with_demo().await;
+    let body = app.get("/api/v1/repos/acme/orbit/versions/v2.3.1").await;
+    assert_eq!(body.status, http::StatusCode::OK, "{}", body.body);
+    let json = body.json();
+    assert_eq!(json["version"], "2.3.1");
+    assert_eq!(json["channel"], "stable");
+    assert_eq!(json["environment"], "production");
+    assert_eq!(json["phase"], "security");
+    assert_eq!(json["support"]["recommended"], "2.3.2");
+    assert_eq!(json["previous"], "v2.3.0");
+    assert_eq!(json["next"], "v2.3.2");
+    assert!(json["notes"]["markdown"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
+    assert!(json["notes"]["html"]
+        .as_str()
+        .is_some_and(|h| h.contains('<')));
+    // A version without the prefix names the same version.
+    assert_eq!(
+        app.get("/api/v1/repos/acme/orbit/versions/2.3.1")
+            .await
+            .json()["tag"],
+        "v2.3.1"
+    );
+    for (path, status) in [
+        (
+            "/api/v1/repos/acme/orbit/versions/v9.9.9",
+            http::StatusCode::NOT_FOUND,
+        ),
+        (
+            "/api/v1/repos/acme/orbit/versions/garbage",
+            http::StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/v1/repos/acme/nothing/versions/v1.0.0",
+            http::StatusCode::NOT_FOUND,
+        ),
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status, status, "{path}");
+        assert!(response.json()["error"]["code"].is_string());
+    }
+}
+
+/// Release notes are user text from GitHub: hostile markup renders inert on the page and in the
+/// API's HTML, while the Markdown as written is kept.
+#[tokio::test]
+async fn hostile_release_notes_render_inert() {
+    let app = TestApp::with_demo().await;
+    let hostile = "## Fixes\n\n<script>alert('x')</script>\n<img src=x onerror=alert(1)>\n[docs](javascript:alert(1))\n<iframe src=\"https://evil.example\"></iframe>\n<a href=\"#\" onclick=\"steal()\">x</a>";
+    sqlx::query("UPDATE releases SET body = ? WHERE version_id = (SELECT id FROM versions WHERE tag = 'v2.3.1')")
+        .bind(hostile)
+        .execute(&app.pool)
+        .await
+        .expect("notes set");
+    let api = app
+        .get("/api/v1/repos/acme/orbit/versions/v2.3.1")
+        .await
+        .json();
+    assert_eq!(
+        api["notes"]["markdown"], hostile,
+        "the notes as written are kept"
+    );
+    let html = api["notes"]["html"]
+        .as_str()
+        .expect("html")
+        .to_ascii_lowercase();
+    let page = app.get("/acme/orbit/v/v2.3.1").await;
+    assert_eq!(page.status, http::StatusCode::OK);
+    let notes = page
+        .body
+        .split("class=\"notes-body\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</article>").next())
+        .expect("the notes on the page")
+        .to_ascii_lowercase();
+    for shown in [html.as_str(), notes.as_str()] {
+        // As text, "javascript:" is harmless; as an attribute value it is not.
+        for bad in [
+            "<script",
+            "onerror",
+            "onclick",
+            "=\"javascript:",
+            "=javascript:",
+            "<iframe",
+        ] {
+            assert!(!shown.contains(bad), "{bad} survived in {shown}");
+        }
+        assert!(shown.contains("<h2>fixes</h2>"));
+    }
+}

@@ -7,3 +7,4 @@ pub mod repositories;
 pub mod settings;
 pub mod support;
 pub mod sync;
+pub mod versions;

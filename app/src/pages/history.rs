@@ -64,6 +64,7 @@ fn HistoryView(
     let maintainer_tools = format!("/{owner}/{name}/tokens");
     let settings_href = format!("/{owner}/{name}/settings");
     let base = format!("/{owner}/{name}");
+    let rows_base = StoredValue::new(base.clone());
     let total = versions.len();
     let counts = count_by_channel(versions.iter().map(|v| v.channel));
     let selected = move || channel.get().ok().flatten();
@@ -132,7 +133,7 @@ fn HistoryView(
                     <For
                         each=move || visible.get()
                         key=|entry| entry.tag.clone()
-                        children=move |entry| view! { <VersionRow entry now=generated_at/> }
+                        children=move |entry| view! { <VersionRow entry now=generated_at base=rows_base.get_value()/> }
                     />
                 </tbody>
             </table>
@@ -189,11 +190,12 @@ fn FilterLink(
 }
 
 #[component]
-fn VersionRow(entry: HistoryEntry, now: DateTime<Utc>) -> impl IntoView {
+fn VersionRow(entry: HistoryEntry, now: DateTime<Utc>, base: String) -> impl IntoView {
+    let href = format!("{base}/v/{}", entry.tag);
     view! {
         <tr>
             <th scope="row" class="mono version">
-                {entry.tag}
+                <a href=href>{entry.tag}</a>
                 {(!entry.has_release).then(|| view! { <span class="tag-only" title="A git tag without a GitHub release">"tag"</span> })}
             </th>
             <td><ChannelChip channel=entry.channel/></td>

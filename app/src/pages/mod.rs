@@ -6,9 +6,11 @@ mod home;
 mod settings;
 mod support;
 mod tokens;
+mod version;
 
 pub use history::HistoryPage;
 pub use home::HomePage;
 pub use settings::SettingsPage;
 pub use support::SupportPage;
 pub use tokens::TokensPage;
+pub use version::VersionPage;

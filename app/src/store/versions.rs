@@ -420,3 +420,77 @@ pub async fn support_releases(
         })
         .collect())
 }
+
+/// One public version with its notes, as the version page shows it.
+pub struct VersionDetail {
+    pub tag: String,
+    pub version: String,
+    pub channel: String,
+    pub line: String,
+    pub precedence: String,
+    pub released_at: Option<DateTime<Utc>>,
+    pub title: String,
+    pub body: String,
+    pub html_url: String,
+    pub has_release: bool,
+}
+
+/// The public version `version` (tag or published release; never a draft).
+pub async fn find_public(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    version: &str,
+) -> sqlx::Result<Option<VersionDetail>> {
+    sqlx::query_as!(
+        VersionDetail,
+        r#"SELECT v.tag, v.version AS "version!", v.channel AS "channel!", v.line AS "line!",
+                  v.precedence AS "precedence!",
+                  COALESCE(r.published_at, t.tagged_at) AS "released_at?: DateTime<Utc>",
+                  COALESCE(r.name, '') AS "title!: String", COALESCE(r.body, '') AS "body!: String",
+                  COALESCE(r.html_url, '') AS "html_url!: String",
+                  r.version_id IS NOT NULL AS "has_release!: bool"
+           FROM versions v
+           LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
+           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+           WHERE v.repository_id = ?1 AND v.version = ?2
+             AND (t.version_id IS NOT NULL OR r.version_id IS NOT NULL)
+           ORDER BY v.tag LIMIT 1"#,
+        repository_id,
+        version,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// The public versions just below and just above `precedence`: (previous, next) tags.
+pub async fn neighbours(
+    pool: &sqlx::SqlitePool,
+    repository_id: i64,
+    precedence: &str,
+) -> sqlx::Result<(Option<String>, Option<String>)> {
+    let previous = sqlx::query_scalar!(
+        r#"SELECT v.tag FROM versions v
+           WHERE v.repository_id = ?1 AND v.precedence < ?2 AND v.version IS NOT NULL
+             AND (EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id AND t.deleted_at IS NULL)
+                  OR EXISTS (SELECT 1 FROM releases r WHERE r.version_id = v.id
+                             AND r.deleted_at IS NULL AND r.draft = 0))
+           ORDER BY v.precedence DESC LIMIT 1"#,
+        repository_id,
+        precedence,
+    )
+    .fetch_optional(pool)
+    .await?;
+    let next = sqlx::query_scalar!(
+        r#"SELECT v.tag FROM versions v
+           WHERE v.repository_id = ?1 AND v.precedence > ?2 AND v.version IS NOT NULL
+             AND (EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id AND t.deleted_at IS NULL)
+                  OR EXISTS (SELECT 1 FROM releases r WHERE r.version_id = v.id
+                             AND r.deleted_at IS NULL AND r.draft = 0))
+           ORDER BY v.precedence ASC LIMIT 1"#,
+        repository_id,
+        precedence,
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok((previous, next))
+}

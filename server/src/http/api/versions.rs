@@ -20,7 +20,48 @@ use sqlx::SqlitePool;
 use super::paging::{link_header, PageRequest};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/repos/{owner}/{repo}/versions", get(list_versions))
+    Router::new()
+        .route("/api/v1/repos/{owner}/{repo}/versions", get(list_versions))
+        .route(
+            "/api/v1/repos/{owner}/{repo}/versions/{version}",
+            get(get_version),
+        )
+}
+
+/// `GET /api/v1/repos/{owner}/{repo}/versions/{version}`: one version (a tag or a version) with
+/// its notes as written and as sanitised HTML, its support phase and its neighbours.
+async fn get_version(
+    State(pool): State<SqlitePool>,
+    Path((owner, name, version)): Path<(String, String, String)>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let repo = super::tracked(&pool, &owner, &name).await?;
+    let page = app::api::versions::version_page(&pool, &repo, &version)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("{owner}/{name} has no version {version}")))?;
+    Ok(Json(serde_json::json!({
+        "tag": page.tag,
+        "version": page.version,
+        "channel": page.channel,
+        "environment": page.channel.environment(),
+        "line": page.line,
+        "released_at": page.released_at,
+        "title": page.title,
+        "notes": { "markdown": page.notes_markdown, "html": page.notes_html },
+        "html_url": (!page.html_url.is_empty()).then_some(page.html_url),
+        "has_release": page.has_release,
+        "phase": page.check.phase,
+        "support": {
+            "line": page.check.line,
+            "eoas": page.check.eoas,
+            "eol": page.check.eol,
+            "recommended": page.check.recommended,
+            "upgrade_recommended": page.check.upgrade_recommended,
+        },
+        "previous": page.previous,
+        "next": page.next,
+        // Withdrawals, assets and checklists arrive with issues 6 and 7.
+        "withdrawal": null,
+    })))
 }
 
 /// A version as the API lists it.
