@@ -8,6 +8,8 @@ fn listed_versions(html: &str) -> Vec<String> {
     html.split("<th scope=\"row\" class=\"mono version\">")
         .skip(1)
         .map(|rest| {
+            // The tag is the text of the row's link.
+            let rest = rest.split_once('>').map_or(rest, |(_, after)| after);
             rest.split(['<'])
                 .next()
                 .unwrap_or_default()
