@@ -535,6 +535,18 @@ const MATRIX: &[Row] = &[
     },
     Row {
         method: "POST",
+        path: "/api/v1/repos/{owner}/{repo}/versions/{version}/withdraw",
+        scope: None,
+        expect: [401, 403, 200, 403, 403, 403],
+    },
+    Row {
+        method: "DELETE",
+        path: "/api/v1/repos/{owner}/{repo}/versions/{version}/withdraw",
+        scope: None,
+        expect: [401, 403, 200, 403, 403, 403],
+    },
+    Row {
+        method: "POST",
         path: "/sfn/create_token",
         scope: None,
         expect: [401, 403, 200, 403, 403, 403],
@@ -570,6 +582,23 @@ async fn request_for(app: &TestApp, row: &Row) -> Request<Body> {
             Some("application/json"),
             r#"{"security_months": 6}"#.to_owned(),
         ),
+        "/api/v1/repos/{owner}/{repo}/versions/{version}/withdraw" => {
+            if row.method == "DELETE" {
+                // Something to restore, whoever asks.
+                let id = app::store::versions::public_id(&app.pool, 1, "1.0.0")
+                    .await
+                    .expect("query")
+                    .expect("v1.0.0");
+                app::store::versions::withdraw(&app.pool, id, "broken", None, "test")
+                    .await
+                    .expect("withdrawn");
+            }
+            (
+                format!("/api/v1/repos/{REPO}/versions/v1.0.0/withdraw"),
+                Some("application/json"),
+                r#"{"reason": "broken", "superseded_by": "v1.0.1"}"#.to_owned(),
+            )
+        }
         "/sfn/create_token" => (
             row.path.to_owned(),
             Some("application/x-www-form-urlencoded"),

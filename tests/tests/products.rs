@@ -301,3 +301,115 @@ async fn public_reads_answer_if_none_match_with_304() {
         "private, no-cache"
     );
 }
+
+async fn send_json(
+    app: &TestApp,
+    cookie: &str,
+    method: &str,
+    uri: &str,
+    body: &str,
+) -> releasedesk_tests::TestResponse {
+    let request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ORIGIN, ORIGIN)
+        .body(Body::from(body.to_owned()))
+        .expect("request");
+    app.send(request, Some(cookie)).await
+}
+
+#[tokio::test]
+async fn a_withdrawn_version_is_flagged_everywhere_until_restored() {
+    let app = TestApp::with_demo().await;
+    let cookie = admin(&app).await;
+    let path = "/api/v1/repos/acme/orbit/versions/v2.3.2/withdraw";
+
+    let refused = send_json(
+        &app,
+        &cookie,
+        "POST",
+        path,
+        r#"{"reason": " ", "superseded_by": "v2.3.1"}"#,
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields = &refused.json()["error"]["fields"];
+    assert!(fields["reason"].is_string() && fields["superseded_by"].is_string());
+    assert_eq!(
+        send_json(
+            &app,
+            &cookie,
+            "POST",
+            "/api/v1/repos/acme/orbit/versions/v9.0.0/withdraw",
+            r#"{"reason":"x"}"#
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+
+    let done = send_json(
+        &app,
+        &cookie,
+        "POST",
+        path,
+        r#"{"reason": "breaks the scheduler on restart", "superseded_by": "v3.1.1"}"#,
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+
+    let version = app
+        .get("/api/v1/repos/acme/orbit/versions/v2.3.2")
+        .await
+        .json();
+    assert_eq!(
+        version["withdrawal"]["reason"],
+        "breaks the scheduler on restart"
+    );
+    assert_eq!(version["withdrawal"]["superseded_by"], "3.1.1");
+    assert_eq!(version["phase"], "withdrawn");
+    let list = app
+        .get("/api/v1/repos/acme/orbit/versions?line=2.x")
+        .await
+        .json();
+    let flagged: Vec<bool> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|v| v["withdrawn"] == true)
+        .collect();
+    assert_eq!(flagged.iter().filter(|w| **w).count(), 1);
+    let support = app.get("/api/v1/repos/acme/orbit/support").await.json();
+    assert_eq!(
+        support["lines"][1]["latest"], "2.3.1",
+        "a withdrawn version is never the one to run"
+    );
+    assert_eq!(
+        app.get("/api/v1/repos/acme/orbit/badge/v2.3.2")
+            .await
+            .json()["message"],
+        "withdrawn"
+    );
+    assert!(app.get("/acme/orbit").await.body.contains("withdrawn-flag"));
+    let page = app.get("/acme/orbit/v/v2.3.2").await.body;
+    assert!(
+        page.contains("Withdrawn: do not use this version")
+            && page.contains("breaks the scheduler")
+    );
+
+    assert_eq!(
+        send_json(&app, &cookie, "DELETE", path, "").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send_json(&app, &cookie, "DELETE", path, "").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(app
+        .get("/api/v1/repos/acme/orbit/versions/v2.3.2")
+        .await
+        .json()["withdrawal"]
+        .is_null());
+    assert!(!app.get("/acme/orbit").await.body.contains("withdrawn-flag"));
+}

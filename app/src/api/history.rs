@@ -20,6 +20,8 @@ pub struct HistoryEntry {
     /// The GitHub release's title; empty for tag-only versions.
     pub title: String,
     pub has_release: bool,
+    /// Withdrawn by a maintainer: flagged wherever the version appears.
+    pub withdrawn: bool,
 }
 
 /// A draft release on GitHub: shown to maintainers only.

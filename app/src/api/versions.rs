@@ -9,6 +9,15 @@ use crate::{
     error::AppError,
 };
 
+/// A standing withdrawal, as pages and the API show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WithdrawalInfo {
+    pub reason: String,
+    pub superseded_by: Option<String>,
+    pub withdrawn_by: String,
+    pub withdrawn_at: DateTime<Utc>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VersionPage {
     pub owner: String,
@@ -26,6 +35,7 @@ pub struct VersionPage {
     pub html_url: String,
     pub has_release: bool,
     pub check: VersionCheck,
+    pub withdrawal: Option<WithdrawalInfo>,
     pub previous: Option<String>,
     pub next: Option<String>,
     pub generated_at: DateTime<Utc>,
@@ -60,6 +70,17 @@ pub async fn version_page(
     let check = check_version(&version, &releases, &windows, &policy, today);
     let (previous, next) =
         store::versions::neighbours(pool, repository.id, &detail.precedence).await?;
+    let withdrawal = match store::versions::public_id(pool, repository.id, &detail.version).await? {
+        Some(id) => store::versions::withdrawal(pool, id)
+            .await?
+            .map(|w| WithdrawalInfo {
+                reason: w.reason,
+                superseded_by: w.superseded_by,
+                withdrawn_by: w.withdrawn_by,
+                withdrawn_at: w.withdrawn_at,
+            }),
+        None => None,
+    };
     Ok(Some(VersionPage {
         owner: repository.owner.clone(),
         name: repository.name.clone(),
@@ -74,6 +95,7 @@ pub async fn version_page(
         html_url: detail.html_url,
         has_release: detail.has_release,
         check,
+        withdrawal,
         previous,
         next,
         generated_at: Utc::now(),

@@ -197,6 +197,7 @@ fn VersionRow(entry: HistoryEntry, now: DateTime<Utc>, base: String) -> impl Int
             <th scope="row" class="mono version">
                 <a href=href>{entry.tag}</a>
                 {(!entry.has_release).then(|| view! { <span class="tag-only" title="A git tag without a GitHub release">"tag"</span> })}
+                {entry.withdrawn.then(|| view! { <span class="withdrawn-flag" title="Withdrawn by a maintainer: do not use">"withdrawn"</span> })}
             </th>
             <td><ChannelChip channel=entry.channel/></td>
             <td>

@@ -48,6 +48,7 @@ fn VersionView(page: VersionPage) -> impl IntoView {
         html_url,
         has_release,
         check,
+        withdrawal,
         previous,
         next,
         generated_at,
@@ -93,6 +94,16 @@ fn VersionView(page: VersionPage) -> impl IntoView {
                 " · " <a href=format!("{base}/support")>"support windows"</a>
             </p>
         </header>
+        {withdrawal.map(|w| view! {
+            <section class="withdrawn" role="alert" aria-labelledby="withdrawn-title">
+                <h2 id="withdrawn-title">"Withdrawn: do not use this version"</h2>
+                <p>{w.reason}</p>
+                {w.superseded_by.map(|v| view! {
+                    <p>"Use " <a href=format!("/{}/v/{v}", page_owner_name(&base))>{v.clone()}</a> " instead."</p>
+                })}
+                <p class="hint">"Withdrawn by " {w.withdrawn_by} " " <RelativeTime at=w.withdrawn_at now=generated_at/> "."</p>
+            </section>
+        })}
         <article class="notes" aria-label="Release notes">
             {if has_release && !notes_html.is_empty() {
                 view! { <div class="notes-body" inner_html=notes_html></div> }.into_any()

@@ -140,7 +140,9 @@ pub async fn list_public_page(
         r#"SELECT v.tag, v.version AS "version!", v.channel AS "channel!", v.line AS "line!",
                   COALESCE(r.published_at, t.tagged_at) AS "released_at?: DateTime<Utc>",
                   COALESCE(r.name, '') AS "title!: String",
-                  r.version_id IS NOT NULL AS "has_release!: bool"
+                  r.version_id IS NOT NULL AS "has_release!: bool",
+                  EXISTS (SELECT 1 FROM withdrawals w
+                          WHERE w.version_id = v.id AND w.restored_at IS NULL) AS "withdrawn!: bool"
            FROM versions v
            LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
            LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
@@ -168,6 +170,7 @@ pub async fn list_public_page(
             released_at: row.released_at,
             title: row.title,
             has_release: row.has_release,
+            withdrawn: row.withdrawn,
         })
         .collect())
 }
@@ -404,18 +407,18 @@ pub async fn last_change(
 
 /// The repository's public versions as the support policy sees them.
 pub async fn support_releases(
-    db: impl SqliteExecutor<'_>,
+    pool: &sqlx::SqlitePool,
     repository_id: i64,
 ) -> sqlx::Result<Vec<crate::domain::support::Release>> {
-    Ok(list_public(db, repository_id)
+    let withdrawn = withdrawn_versions(pool, repository_id).await?;
+    Ok(list_public(pool, repository_id)
         .await?
         .into_iter()
         .filter_map(|entry| {
             Some(crate::domain::support::Release {
+                withdrawn: withdrawn.contains(&entry.version),
                 version: semver::Version::parse(&entry.version).ok()?,
                 released_on: entry.released_at.map(|at| at.date_naive()),
-                // Withdrawals arrive with the version pages (issue 6).
-                withdrawn: false,
             })
         })
         .collect())
@@ -493,4 +496,101 @@ pub async fn neighbours(
     .fetch_optional(pool)
     .await?;
     Ok((previous, next))
+}
+
+/// A version's withdrawal, while it stands.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Withdrawal {
+    pub reason: String,
+    pub superseded_by: Option<String>,
+    pub withdrawn_by: String,
+    pub withdrawn_at: DateTime<Utc>,
+}
+
+/// The version id of the public version `version`.
+pub async fn public_id(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    version: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        r#"SELECT v.id AS "id!" FROM versions v
+           WHERE v.repository_id = ?1 AND v.version = ?2
+             AND (EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id AND t.deleted_at IS NULL)
+                  OR EXISTS (SELECT 1 FROM releases r WHERE r.version_id = v.id
+                             AND r.deleted_at IS NULL AND r.draft = 0))
+           ORDER BY v.tag LIMIT 1"#,
+        repository_id,
+        version,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn withdraw(
+    db: impl SqliteExecutor<'_>,
+    version_id: i64,
+    reason: &str,
+    superseded_by: Option<&str>,
+    by: &str,
+) -> sqlx::Result<()> {
+    let now = Utc::now();
+    sqlx::query!(
+        "INSERT INTO withdrawals (version_id, reason, superseded_by, withdrawn_by, withdrawn_at)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (version_id) DO UPDATE SET reason = excluded.reason,
+             superseded_by = excluded.superseded_by, withdrawn_by = excluded.withdrawn_by,
+             withdrawn_at = excluded.withdrawn_at, restored_at = NULL",
+        version_id,
+        reason,
+        superseded_by,
+        by,
+        now,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Restores a withdrawn version; false when it was not withdrawn.
+pub async fn restore(db: impl SqliteExecutor<'_>, version_id: i64) -> sqlx::Result<bool> {
+    let now = Utc::now();
+    let result = sqlx::query!(
+        "UPDATE withdrawals SET restored_at = ? WHERE version_id = ? AND restored_at IS NULL",
+        now,
+        version_id,
+    )
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+pub async fn withdrawal(
+    db: impl SqliteExecutor<'_>,
+    version_id: i64,
+) -> sqlx::Result<Option<Withdrawal>> {
+    sqlx::query_as!(
+        Withdrawal,
+        r#"SELECT reason, superseded_by, withdrawn_by,
+                  withdrawn_at AS "withdrawn_at: DateTime<Utc>"
+           FROM withdrawals WHERE version_id = ? AND restored_at IS NULL"#,
+        version_id,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// The versions of a repository that stand withdrawn.
+pub async fn withdrawn_versions(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<std::collections::HashSet<String>> {
+    let rows = sqlx::query_scalar!(
+        r#"SELECT v.version AS "version!" FROM withdrawals w JOIN versions v ON v.id = w.version_id
+           WHERE v.repository_id = ? AND w.restored_at IS NULL AND v.version IS NOT NULL"#,
+        repository_id,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().collect())
 }

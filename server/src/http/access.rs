@@ -50,6 +50,16 @@ pub const MUTATING_ROUTES: &[(&str, &str, Gate)] = &[
     ("POST", "/sfn/create_token", Gate::Checked),
     ("POST", "/sfn/revoke_token", Gate::Checked),
     ("POST", "/sfn/save_settings", Gate::Checked),
+    (
+        "POST",
+        "/api/v1/repos/{owner}/{repo}/versions/{version}/withdraw",
+        Gate::Checked,
+    ),
+    (
+        "DELETE",
+        "/api/v1/repos/{owner}/{repo}/versions/{version}/withdraw",
+        Gate::Checked,
+    ),
 ];
 
 pub fn gate_for(method: &Method, path: &str) -> Option<Gate> {

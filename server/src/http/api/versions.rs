@@ -1,6 +1,10 @@
 use std::collections::HashMap;
 
 use app::{
+    access::require,
+    domain::access::{Caller, Need},
+};
+use app::{
     api::history::HistoryEntry,
     domain::version::{Channel, Line},
     error::AppError,
@@ -10,8 +14,8 @@ use app::{
 use axum::{
     extract::{Path, Query, State},
     http::{header, HeaderMap, HeaderValue},
-    routing::get,
-    Json, Router,
+    routing::{get, post},
+    Extension, Json, Router,
 };
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -26,6 +30,109 @@ pub fn router() -> Router<AppState> {
             "/api/v1/repos/{owner}/{repo}/versions/{version}",
             get(get_version),
         )
+        .route(
+            "/api/v1/repos/{owner}/{repo}/versions/{version}/withdraw",
+            post(withdraw).delete(restore),
+        )
+}
+
+/// The public version `text` (a tag or a version) of the repository, or a 404 or 400.
+async fn version_id(
+    pool: &SqlitePool,
+    repo: &store::repositories::Repository,
+    text: &str,
+) -> Result<(semver::Version, i64), AppError> {
+    let version = app::domain::version::parse_tag(text.trim(), &repo.tag_prefix)
+        .map_err(|err| AppError::BadRequest(err.to_string()))?;
+    let id = store::versions::public_id(pool, repo.id, &version.to_string())
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "{}/{} has no version {text}",
+                repo.owner, repo.name
+            ))
+        })?;
+    Ok((version, id))
+}
+
+/// `POST .../versions/{version}/withdraw` `{"reason","superseded_by"}`: a maintainer in person
+/// withdraws a version. It stays in the history, flagged everywhere, and stops counting as the
+/// latest of its line.
+async fn withdraw(
+    State(pool): State<SqlitePool>,
+    Extension(caller): Extension<Caller>,
+    Path((owner, name, text)): Path<(String, String, String)>,
+    body: axum::body::Bytes,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let repo = super::tracked(&pool, &owner, &name).await?;
+    require(&pool, &caller, &repo, Need::Maintainer).await?;
+    let (version, id) = version_id(&pool, &repo, &text).await?;
+    let input: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&body)
+        .map_err(|err| AppError::BadRequest(format!("the body must be a JSON object: {err}")))?;
+    let mut problems = Vec::new();
+    let reason = input
+        .get("reason")
+        .and_then(|v| v.as_str())
+        .map(str::trim)
+        .unwrap_or("");
+    if reason.is_empty() || reason.chars().count() > 2000 {
+        problems.push((
+            "reason",
+            "say why, in 1 to 2000 characters (e.g. broken, insecure)".to_owned(),
+        ));
+    }
+    let superseded_by = match input.get("superseded_by") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(text)) => {
+            match app::domain::version::parse_tag(text.trim(), &repo.tag_prefix) {
+                Ok(newer)
+                    if newer.cmp_precedence(&version).is_gt()
+                        && store::versions::public_id(&pool, repo.id, &newer.to_string())
+                            .await?
+                            .is_some() =>
+                {
+                    Some(newer.to_string())
+                }
+                _ => {
+                    problems.push((
+                        "superseded_by",
+                        format!("'{text}' is not a released version newer than {version}"),
+                    ));
+                    None
+                }
+            }
+        }
+        Some(_) => {
+            problems.push(("superseded_by", "a version, or null".to_owned()));
+            None
+        }
+    };
+    if !problems.is_empty() {
+        return Err(AppError::validation(problems));
+    }
+    let by = caller.person().map(|p| p.login.clone()).unwrap_or_default();
+    store::versions::withdraw(&pool, id, reason, superseded_by.as_deref(), &by).await?;
+    let withdrawal = store::versions::withdrawal(&pool, id).await?;
+    Ok(Json(
+        serde_json::json!({ "version": version.to_string(), "withdrawal": withdrawal }),
+    ))
+}
+
+/// `DELETE .../versions/{version}/withdraw`: restores a withdrawn version.
+async fn restore(
+    State(pool): State<SqlitePool>,
+    Extension(caller): Extension<Caller>,
+    Path((owner, name, text)): Path<(String, String, String)>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let repo = super::tracked(&pool, &owner, &name).await?;
+    require(&pool, &caller, &repo, Need::Maintainer).await?;
+    let (version, id) = version_id(&pool, &repo, &text).await?;
+    if !store::versions::restore(&pool, id).await? {
+        return Err(AppError::NotFound(format!("{version} is not withdrawn")));
+    }
+    Ok(Json(
+        serde_json::json!({ "version": version.to_string(), "withdrawal": null }),
+    ))
 }
 
 /// `GET /api/v1/repos/{owner}/{repo}/versions/{version}`: one version (a tag or a version) with
@@ -59,8 +166,7 @@ async fn get_version(
         },
         "previous": page.previous,
         "next": page.next,
-        // Withdrawals, assets and checklists arrive with issues 6 and 7.
-        "withdrawal": null,
+        "withdrawal": page.withdrawal,
     })))
 }
 
@@ -77,6 +183,7 @@ struct VersionItem {
     draft: bool,
     has_release: bool,
     deleted: bool,
+    withdrawn: bool,
 }
 
 impl From<HistoryEntry> for VersionItem {
@@ -92,6 +199,7 @@ impl From<HistoryEntry> for VersionItem {
             draft: false,
             has_release: entry.has_release,
             deleted: false,
+            withdrawn: entry.withdrawn,
         }
     }
 }
