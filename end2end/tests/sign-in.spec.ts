@@ -60,3 +60,34 @@ test('a maintainer changes the settings; a mistake is named and nothing is lost'
   await expect(page.getByRole('status')).toContainText('Saved.');
   await expect(months).toHaveValue('6');
 });
+
+test('a maintainer withdraws a version from its page and restores it', async ({ page, javaScriptEnabled }) => {
+  const project = test.info().project.name;
+  const tag = javaScriptEnabled ? 'v1.2.0' : 'v1.2.1';
+  await page.goto(`/auth/login?next=/acme/orbit/v/${tag}`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(tag);
+  if (javaScriptEnabled) await hydrated(page);
+
+  await page.getByLabel('Why').fill('Corrupts the job queue on upgrade');
+  await page.getByLabel('Use this version instead (optional)').fill('v1.0.0');
+  await page.getByRole('button', { name: `Withdraw ${tag}` }).click();
+  if (javaScriptEnabled) {
+    // An older version cannot supersede: the field is named, nothing is withdrawn.
+    await expect(page.getByRole('alert')).toContainText('is not a released version newer than');
+  } else {
+    await expect(page.getByRole('button', { name: `Withdraw ${tag}` })).toBeVisible();
+  }
+  await page.getByLabel('Why').fill('Corrupts the job queue on upgrade');
+  await page.getByLabel('Use this version instead (optional)').fill('v1.3.1');
+  await page.getByRole('button', { name: `Withdraw ${tag}` }).click();
+  await expect(page.getByRole('heading', { name: 'Withdrawn: do not use this version' })).toBeVisible();
+  await page.screenshot({ path: `test-results/withdrawn-${project}.png`, fullPage: true });
+
+  await page.goto('/acme/orbit');
+  await expect(page.getByRole('rowheader', { name: new RegExp(`^${tag.replaceAll('.', '\\.')}`) })).toContainText('withdrawn');
+
+  await page.goto(`/acme/orbit/v/${tag}`);
+  if (javaScriptEnabled) await hydrated(page);
+  await page.getByRole('button', { name: `Restore ${tag}` }).click();
+  await expect(page.getByRole('button', { name: `Withdraw ${tag}` })).toBeVisible();
+});

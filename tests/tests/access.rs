@@ -547,6 +547,18 @@ const MATRIX: &[Row] = &[
     },
     Row {
         method: "POST",
+        path: "/sfn/withdraw",
+        scope: None,
+        expect: [401, 403, 200, 403, 403, 403],
+    },
+    Row {
+        method: "POST",
+        path: "/sfn/restore",
+        scope: None,
+        expect: [401, 403, 200, 403, 403, 403],
+    },
+    Row {
+        method: "POST",
         path: "/sfn/create_token",
         scope: None,
         expect: [401, 403, 200, 403, 403, 403],
@@ -597,6 +609,26 @@ async fn request_for(app: &TestApp, row: &Row) -> Request<Body> {
                 format!("/api/v1/repos/{REPO}/versions/v1.0.0/withdraw"),
                 Some("application/json"),
                 r#"{"reason": "broken", "superseded_by": "v1.0.1"}"#.to_owned(),
+            )
+        }
+        "/sfn/withdraw" => (
+            row.path.to_owned(),
+            Some("application/x-www-form-urlencoded"),
+            "owner=acme&repo=orbit&version=v1.1.0&reason=broken&superseded_by=".to_owned(),
+        ),
+        "/sfn/restore" => {
+            // Something to restore, whoever asks.
+            let id = app::store::versions::public_id(&app.pool, 1, "1.1.0")
+                .await
+                .expect("query")
+                .expect("v1.1.0");
+            app::store::versions::withdraw(&app.pool, id, "broken", None, "test")
+                .await
+                .expect("withdrawn");
+            (
+                row.path.to_owned(),
+                Some("application/x-www-form-urlencoded"),
+                "owner=acme&repo=orbit&version=v1.1.0".to_owned(),
             )
         }
         "/sfn/create_token" => (

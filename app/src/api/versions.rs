@@ -39,6 +39,8 @@ pub struct VersionPage {
     pub previous: Option<String>,
     pub next: Option<String>,
     pub generated_at: DateTime<Utc>,
+    /// The caller maintains the repository: the page offers to withdraw or restore.
+    pub maintainer: bool,
 }
 
 /// `text` is a tag or a version; `None` when the repository has no such public version.
@@ -99,6 +101,8 @@ pub async fn version_page(
         previous,
         next,
         generated_at: Utc::now(),
+        maintainer: crate::access::maintains(pool, &crate::access::current_caller(), repository)
+            .await?,
     }))
 }
 
@@ -116,4 +120,128 @@ pub async fn get_version(
         return Ok(None);
     };
     version_page(&pool, &repository, &version).await
+}
+
+/// Withdraws the public version `text` (a tag or version): `reason` is required, and
+/// `superseded_by`, when given, must be a released version newer than this one. The caller must
+/// already be known to maintain the repository.
+#[cfg(feature = "ssr")]
+pub async fn withdraw_version(
+    pool: &sqlx::SqlitePool,
+    repository: &crate::store::repositories::Repository,
+    text: &str,
+    reason: &str,
+    superseded_by: Option<&str>,
+    by: &str,
+) -> Result<semver::Version, AppError> {
+    use crate::{domain::version::parse_tag, store};
+
+    let (version, id) = public_version(pool, repository, text).await?;
+    let mut problems = Vec::new();
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 2000 {
+        problems.push((
+            "reason",
+            "say why, in 1 to 2000 characters (e.g. broken, insecure)".to_owned(),
+        ));
+    }
+    let superseded_by = match superseded_by.map(str::trim).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(text) => match parse_tag(text, &repository.tag_prefix) {
+            Ok(newer)
+                if newer.cmp_precedence(&version).is_gt()
+                    && store::versions::public_id(pool, repository.id, &newer.to_string())
+                        .await?
+                        .is_some() =>
+            {
+                Some(newer.to_string())
+            }
+            _ => {
+                problems.push((
+                    "superseded_by",
+                    format!("'{text}' is not a released version newer than {version}"),
+                ));
+                None
+            }
+        },
+    };
+    if !problems.is_empty() {
+        return Err(AppError::validation(problems));
+    }
+    store::versions::withdraw(pool, id, reason, superseded_by.as_deref(), by).await?;
+    Ok(version)
+}
+
+/// Restores a withdrawn version; 404 when it is not withdrawn.
+#[cfg(feature = "ssr")]
+pub async fn restore_version(
+    pool: &sqlx::SqlitePool,
+    repository: &crate::store::repositories::Repository,
+    text: &str,
+) -> Result<semver::Version, AppError> {
+    let (version, id) = public_version(pool, repository, text).await?;
+    if !crate::store::versions::restore(pool, id).await? {
+        return Err(AppError::NotFound(format!("{version} is not withdrawn")));
+    }
+    Ok(version)
+}
+
+/// The public version `text` of the repository and its id, or a 400 or 404.
+#[cfg(feature = "ssr")]
+async fn public_version(
+    pool: &sqlx::SqlitePool,
+    repository: &crate::store::repositories::Repository,
+    text: &str,
+) -> Result<(semver::Version, i64), AppError> {
+    let version = crate::domain::version::parse_tag(text.trim(), &repository.tag_prefix)
+        .map_err(|err| AppError::BadRequest(err.to_string()))?;
+    let id = crate::store::versions::public_id(pool, repository.id, &version.to_string())
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "{}/{} has no version {text}",
+                repository.owner, repository.name
+            ))
+        })?;
+    Ok((version, id))
+}
+
+/// The version page's withdraw form (maintainers). Refusals come back as the action's error
+/// when hydrated; a plain form post returns to the page, which shows the withdrawal.
+#[server(prefix = "/sfn", endpoint = "withdraw")]
+pub async fn withdraw(
+    owner: String,
+    repo: String,
+    version: String,
+    reason: String,
+    superseded_by: String,
+) -> Result<(), AppError> {
+    use crate::{access, state::app_state};
+
+    let pool = app_state()?.pool;
+    let repository = access::maintained(&pool, &owner, &repo).await?;
+    let by = access::current_caller()
+        .person()
+        .map(|p| p.login.clone())
+        .unwrap_or_default();
+    withdraw_version(
+        &pool,
+        &repository,
+        &version,
+        &reason,
+        Some(&superseded_by),
+        &by,
+    )
+    .await?;
+    Ok(())
+}
+
+#[server(prefix = "/sfn", endpoint = "restore")]
+pub async fn restore(owner: String, repo: String, version: String) -> Result<(), AppError> {
+    use crate::{access, state::app_state};
+
+    let pool = app_state()?.pool;
+    let repository = access::maintained(&pool, &owner, &repo).await?;
+    restore_version(&pool, &repository, &version).await?;
+    Ok(())
 }

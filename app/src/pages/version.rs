@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    api::versions::{get_version, VersionPage},
+    api::versions::{get_version, Restore, VersionPage, Withdraw},
     components::{phase_class, ChannelChip, NotFound, RelativeTime},
     domain::support::{CheckPhase, Phase},
 };
@@ -15,15 +15,25 @@ pub fn VersionPage() -> impl IntoView {
     let owner = move || params.read().get("owner").unwrap_or_default();
     let repo = move || params.read().get("repo").unwrap_or_default();
     let version = move || params.read().get("version").unwrap_or_default();
+    let withdraw = ServerAction::<Withdraw>::new();
+    let restore = ServerAction::<Restore>::new();
     let page = Resource::new(
-        move || (owner(), repo(), version()),
-        |(owner, repo, version)| get_version(owner, repo, version),
+        move || {
+            (
+                owner(),
+                repo(),
+                version(),
+                withdraw.version().get(),
+                restore.version().get(),
+            )
+        },
+        |(owner, repo, version, _, _)| get_version(owner, repo, version),
     );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the version…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(Some(page)) => view! { <VersionView page/> }.into_any(),
+                    Ok(Some(page)) => view! { <VersionView page withdraw restore/> }.into_any(),
                     Ok(None) => view! {
                         <NotFound what=format!("{}/{} has no version {}.", owner(), repo(), version())/>
                     }.into_any(),
@@ -35,7 +45,11 @@ pub fn VersionPage() -> impl IntoView {
 }
 
 #[component]
-fn VersionView(page: VersionPage) -> impl IntoView {
+fn VersionView(
+    page: VersionPage,
+    withdraw: ServerAction<Withdraw>,
+    restore: ServerAction<Restore>,
+) -> impl IntoView {
     let VersionPage {
         owner,
         name,
@@ -52,8 +66,24 @@ fn VersionView(page: VersionPage) -> impl IntoView {
         previous,
         next,
         generated_at,
+        maintainer,
         ..
     } = page;
+    let withdrawn = withdrawal.is_some();
+    let form_owner = owner.clone();
+    let form_name = name.clone();
+    let form_tag = tag.clone();
+    let refusal = move || {
+        withdraw.value().get().and_then(Result::err).map(|err| {
+            let fields = match &err {
+                crate::error::AppError::Validation { fields, .. } => {
+                    fields.values().cloned().collect::<Vec<_>>().join("; ")
+                }
+                other => other.to_string(),
+            };
+            view! { <p class="error" role="alert">{fields}</p> }
+        })
+    };
     let base = format!("/{owner}/{name}");
     let (phase_text, phase) = match check.phase {
         CheckPhase::Full => ("In full support".to_owned(), Some(Phase::Full)),
@@ -116,6 +146,38 @@ fn VersionView(page: VersionPage) -> impl IntoView {
             {neighbour(next, "next", "Newer:")}
         </nav>
         {(!html_url.is_empty()).then(|| view! { <p class="hint"><a href=html_url>"This release on GitHub"</a></p> })}
+        {maintainer.then(|| if withdrawn {
+            view! {
+                <section class="panel" aria-labelledby="restore-title">
+                    <h2 id="restore-title">"Restore this version"</h2>
+                    <p class="hint">"It will count as released again, in every list and answer."</p>
+                    <ActionForm action=restore>
+                        <input type="hidden" name="owner" value=form_owner.clone()/>
+                        <input type="hidden" name="repo" value=form_name.clone()/>
+                        <input type="hidden" name="version" value=form_tag.clone()/>
+                        <button type="submit">"Restore " {form_tag.clone()}</button>
+                    </ActionForm>
+                </section>
+            }.into_any()
+        } else {
+            view! {
+                <section class="panel" aria-labelledby="withdraw-title">
+                    <h2 id="withdraw-title">"Withdraw this version"</h2>
+                    <p class="hint">"For a broken or insecure release: it stays in the history, flagged everywhere, and is never recommended."</p>
+                    <ActionForm action=withdraw attr:class="stacked-form">
+                        <input type="hidden" name="owner" value=form_owner.clone()/>
+                        <input type="hidden" name="repo" value=form_name.clone()/>
+                        <input type="hidden" name="version" value=form_tag.clone()/>
+                        <label for="reason">"Why"</label>
+                        <textarea id="reason" name="reason" required maxlength="2000" rows="3"></textarea>
+                        <label for="superseded_by">"Use this version instead (optional)"</label>
+                        <input id="superseded_by" name="superseded_by" placeholder="e.g. v2.3.3"/>
+                        <button type="submit" class="danger">"Withdraw " {form_tag.clone()}</button>
+                    </ActionForm>
+                    {refusal}
+                </section>
+            }.into_any()
+        })}
     }
 }
 

@@ -50,6 +50,8 @@ pub const MUTATING_ROUTES: &[(&str, &str, Gate)] = &[
     ("POST", "/sfn/create_token", Gate::Checked),
     ("POST", "/sfn/revoke_token", Gate::Checked),
     ("POST", "/sfn/save_settings", Gate::Checked),
+    ("POST", "/sfn/withdraw", Gate::Checked),
+    ("POST", "/sfn/restore", Gate::Checked),
     (
         "POST",
         "/api/v1/repos/{owner}/{repo}/versions/{version}/withdraw",

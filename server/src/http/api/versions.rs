@@ -2,11 +2,14 @@ use std::collections::HashMap;
 
 use app::{
     access::require,
-    domain::access::{Caller, Need},
-};
-use app::{
-    api::history::HistoryEntry,
-    domain::version::{Channel, Line},
+    api::{
+        history::HistoryEntry,
+        versions::{restore_version, withdraw_version},
+    },
+    domain::{
+        access::{Caller, Need},
+        version::{Channel, Line},
+    },
     error::AppError,
     state::AppState,
     store::{self, versions::VersionFilter},
@@ -36,25 +39,6 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// The public version `text` (a tag or a version) of the repository, or a 404 or 400.
-async fn version_id(
-    pool: &SqlitePool,
-    repo: &store::repositories::Repository,
-    text: &str,
-) -> Result<(semver::Version, i64), AppError> {
-    let version = app::domain::version::parse_tag(text.trim(), &repo.tag_prefix)
-        .map_err(|err| AppError::BadRequest(err.to_string()))?;
-    let id = store::versions::public_id(pool, repo.id, &version.to_string())
-        .await?
-        .ok_or_else(|| {
-            AppError::NotFound(format!(
-                "{}/{} has no version {text}",
-                repo.owner, repo.name
-            ))
-        })?;
-    Ok((version, id))
-}
-
 /// `POST .../versions/{version}/withdraw` `{"reason","superseded_by"}`: a maintainer in person
 /// withdraws a version. It stays in the history, flagged everywhere, and stops counting as the
 /// latest of its line.
@@ -66,52 +50,24 @@ async fn withdraw(
 ) -> Result<Json<serde_json::Value>, AppError> {
     let repo = super::tracked(&pool, &owner, &name).await?;
     require(&pool, &caller, &repo, Need::Maintainer).await?;
-    let (version, id) = version_id(&pool, &repo, &text).await?;
     let input: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&body)
         .map_err(|err| AppError::BadRequest(format!("the body must be a JSON object: {err}")))?;
-    let mut problems = Vec::new();
-    let reason = input
-        .get("reason")
-        .and_then(|v| v.as_str())
-        .map(str::trim)
-        .unwrap_or("");
-    if reason.is_empty() || reason.chars().count() > 2000 {
-        problems.push((
-            "reason",
-            "say why, in 1 to 2000 characters (e.g. broken, insecure)".to_owned(),
-        ));
-    }
+    let reason = input.get("reason").and_then(|v| v.as_str()).unwrap_or("");
     let superseded_by = match input.get("superseded_by") {
         None | Some(serde_json::Value::Null) => None,
-        Some(serde_json::Value::String(text)) => {
-            match app::domain::version::parse_tag(text.trim(), &repo.tag_prefix) {
-                Ok(newer)
-                    if newer.cmp_precedence(&version).is_gt()
-                        && store::versions::public_id(&pool, repo.id, &newer.to_string())
-                            .await?
-                            .is_some() =>
-                {
-                    Some(newer.to_string())
-                }
-                _ => {
-                    problems.push((
-                        "superseded_by",
-                        format!("'{text}' is not a released version newer than {version}"),
-                    ));
-                    None
-                }
-            }
-        }
+        Some(serde_json::Value::String(text)) => Some(text.as_str()),
         Some(_) => {
-            problems.push(("superseded_by", "a version, or null".to_owned()));
-            None
+            return Err(AppError::validation([(
+                "superseded_by",
+                "a version, or null".to_owned(),
+            )]))
         }
     };
-    if !problems.is_empty() {
-        return Err(AppError::validation(problems));
-    }
     let by = caller.person().map(|p| p.login.clone()).unwrap_or_default();
-    store::versions::withdraw(&pool, id, reason, superseded_by.as_deref(), &by).await?;
+    let version = withdraw_version(&pool, &repo, &text, reason, superseded_by, &by).await?;
+    let id = store::versions::public_id(&pool, repo.id, &version.to_string())
+        .await?
+        .ok_or(AppError::Internal)?;
     let withdrawal = store::versions::withdrawal(&pool, id).await?;
     Ok(Json(
         serde_json::json!({ "version": version.to_string(), "withdrawal": withdrawal }),
@@ -126,10 +82,7 @@ async fn restore(
 ) -> Result<Json<serde_json::Value>, AppError> {
     let repo = super::tracked(&pool, &owner, &name).await?;
     require(&pool, &caller, &repo, Need::Maintainer).await?;
-    let (version, id) = version_id(&pool, &repo, &text).await?;
-    if !store::versions::restore(&pool, id).await? {
-        return Err(AppError::NotFound(format!("{version} is not withdrawn")));
-    }
+    let version = restore_version(&pool, &repo, &text).await?;
     Ok(Json(
         serde_json::json!({ "version": version.to_string(), "withdrawal": null }),
     ))
