@@ -17,6 +17,8 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # CI starts from a fresh clone: keep its build cache outside the clone so later runs reuse it.
 ifeq ($(CI),true)
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/releasedesk/target
+# Incremental data only helps edit-compile loops; in CI it just fills the disk run after run.
+export CARGO_INCREMENTAL ?= 0
 endif
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
