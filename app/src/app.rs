@@ -7,7 +7,9 @@ use leptos_router::{
 
 use crate::{
     components::{NotFound, SiteFooter, SiteHeader},
-    pages::{HistoryPage, HomePage, SettingsPage, SupportPage, TokensPage, VersionPage},
+    pages::{
+        ComparePage, HistoryPage, HomePage, SettingsPage, SupportPage, TokensPage, VersionPage,
+    },
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -87,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/:owner/:repo") view=HistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/support") view=SupportPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/v/:version") view=VersionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/compare/:range") view=ComparePage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/tokens") view=TokensPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/settings") view=SettingsPage ssr=SsrMode::Async/>
                 </Routes>

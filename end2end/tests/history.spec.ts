@@ -117,4 +117,8 @@ test('from the history to a version page and on to the next version', async ({ p
   await page.screenshot({ path: `test-results/version-${test.info().project.name}.png`, fullPage: true });
   await page.getByRole('link', { name: /Newer: v2\.3\.2/ }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('v2.3.2');
+  await page.getByRole('link', { name: /What changed since v2\.3\.1/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('From 2.3.1 to 2.3.2');
+  await expect(page.getByRole('article', { name: 'v2.3.2' })).toBeVisible();
+  await page.screenshot({ path: `test-results/compare-${test.info().project.name}.png`, fullPage: true });
 });

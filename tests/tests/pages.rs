@@ -372,3 +372,23 @@ async fn a_refused_change_from_a_hydrated_page_keeps_its_outcome() {
         .await;
     assert!(outcome.body.contains("\"Refused\""), "{}", outcome.body);
 }
+
+#[tokio::test]
+async fn compare_lists_every_version_in_between_with_its_notes() {
+    let app = TestApp::with_demo().await;
+    let page = app.get("/acme/orbit/compare/v2.2.0...v2.3.2").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let order: Vec<usize> = ["v2.2.1", "v2.3.0", "v2.3.1", "v2.3.2"]
+        .iter()
+        .map(|tag| page.body.find(&format!("aria-label=\"{tag}\"")).unwrap_or_else(|| panic!("{tag} listed")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "oldest first");
+    assert!(!page.body.contains("aria-label=\"v2.2.0\""), "FROM itself is not listed");
+    assert!(page.body.contains("4 versions"));
+    // Either order names the same range; nonsense is a 404 page that says how to write one.
+    let reversed = app.get("/acme/orbit/compare/v2.3.2...v2.2.0").await;
+    assert!(reversed.body.contains("4 versions"));
+    let bad = app.get("/acme/orbit/compare/nonsense").await;
+    assert_eq!(bad.status, StatusCode::NOT_FOUND);
+    assert!(bad.body.contains("FROM...TO"));
+}

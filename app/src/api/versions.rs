@@ -245,3 +245,92 @@ pub async fn restore(owner: String, repo: String, version: String) -> Result<(),
     restore_version(&pool, &repository, &version).await?;
     Ok(())
 }
+
+/// One version in a comparison: what changed in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComparedVersion {
+    pub tag: String,
+    pub channel: Channel,
+    pub released_at: Option<DateTime<Utc>>,
+    pub title: String,
+    pub notes_html: String,
+    pub withdrawn: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub owner: String,
+    pub name: String,
+    pub from: String,
+    pub to: String,
+    /// Every version after `from` up to and including `to`, oldest first: the upgrade's reading
+    /// order.
+    pub versions: Vec<ComparedVersion>,
+    pub generated_at: DateTime<Utc>,
+}
+
+/// At most this many versions are compared at once.
+pub const MAX_COMPARED: usize = 200;
+
+/// `range` is `FROM...TO` (tags or versions, either order). `Ok(None)` for an untracked
+/// repository; a malformed range is a 400 that says how to write one.
+#[server(prefix = "/sfn", endpoint = "compare", input = GetUrl)]
+pub async fn compare(
+    owner: String,
+    repo: String,
+    range: String,
+) -> Result<Option<Comparison>, AppError> {
+    use crate::{domain::version::parse_tag, markdown, state::app_state, store};
+
+    let pool = app_state()?.pool;
+    let Some(repository) = store::repositories::find(&pool, &owner, &repo).await? else {
+        return Ok(None);
+    };
+    let usage = || {
+        AppError::BadRequest(format!(
+            "compare two versions as FROM...TO, e.g. v1.0.0...v1.2.0; got '{range}'"
+        ))
+    };
+    let (from, to) = range.split_once("...").ok_or_else(usage)?;
+    let parse = |text: &str| {
+        parse_tag(text.trim(), &repository.tag_prefix)
+            .map_err(|err| AppError::BadRequest(err.to_string()))
+    };
+    let (mut low, mut high) = (parse(from)?, parse(to)?);
+    if low.cmp_precedence(&high).is_gt() {
+        std::mem::swap(&mut low, &mut high);
+    }
+    let mut entries: Vec<_> = store::versions::list_public(&pool, repository.id)
+        .await?
+        .into_iter()
+        .filter(|entry| {
+            semver::Version::parse(&entry.version)
+                .is_ok_and(|v| v.cmp_precedence(&low).is_gt() && !v.cmp_precedence(&high).is_gt())
+        })
+        .collect();
+    entries.reverse();
+    entries.truncate(MAX_COMPARED);
+    let mut versions = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let body = store::versions::find_public(&pool, repository.id, &entry.version)
+            .await?
+            .map(|detail| detail.body)
+            .unwrap_or_default();
+        versions.push(ComparedVersion {
+            tag: entry.tag,
+            channel: entry.channel,
+            released_at: entry.released_at,
+            title: entry.title,
+            notes_html: markdown::render(&body),
+            withdrawn: entry.withdrawn,
+        });
+    }
+    Ok(Some(Comparison {
+        owner: repository.owner,
+        name: repository.name,
+        from: low.to_string(),
+        to: high.to_string(),
+        versions,
+        generated_at: Utc::now(),
+    }))
+}

@@ -1,6 +1,7 @@
 //! One page per file. Pages read their parameters, load data through `api`, and hand it to
 //! components; they hold no logic of their own.
 
+mod compare;
 mod history;
 mod home;
 mod settings;
@@ -8,6 +9,7 @@ mod support;
 mod tokens;
 mod version;
 
+pub use compare::ComparePage;
 pub use history::HistoryPage;
 pub use home::HomePage;
 pub use settings::SettingsPage;

@@ -70,6 +70,10 @@ fn VersionView(
         ..
     } = page;
     let withdrawn = withdrawal.is_some();
+    let compare_link = previous.clone().map(|older| {
+        let href = format!("/{owner}/{name}/compare/{older}...{tag}");
+        view! { <a href=href>"What changed since " <span class="mono">{older}</span></a> }
+    });
     let form_owner = owner.clone();
     let form_name = name.clone();
     let form_tag = tag.clone();
@@ -142,6 +146,7 @@ fn VersionView(
             }}
         </article>
         <nav class="neighbours" aria-label="Other versions">
+            {compare_link}
             {neighbour(previous, "prev", "Older:")}
             {neighbour(next, "next", "Newer:")}
         </nav>

@@ -1,0 +1,82 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::{
+    api::versions::{compare, Comparison},
+    components::{ChannelChip, NotFound, RelativeTime},
+};
+
+/// `/{owner}/{repo}/compare/{from}...{to}`: every version in between, with its notes, in the
+/// order an upgrade goes through them.
+#[component]
+pub fn ComparePage() -> impl IntoView {
+    let params = use_params_map();
+    let owner = move || params.read().get("owner").unwrap_or_default();
+    let repo = move || params.read().get("repo").unwrap_or_default();
+    let range = move || params.read().get("range").unwrap_or_default();
+    let comparison = Resource::new(
+        move || (owner(), repo(), range()),
+        |(owner, repo, range)| compare(owner, repo, range),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Comparing…"</p> }>
+            {move || Suspend::new(async move {
+                match comparison.await {
+                    Ok(Some(comparison)) => view! { <CompareView comparison/> }.into_any(),
+                    Ok(None) => view! {
+                        <NotFound what=format!("Release Desk does not track {}/{}.", owner(), repo())/>
+                    }.into_any(),
+                    Err(err) => view! { <NotFound what=err.to_string()/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CompareView(comparison: Comparison) -> impl IntoView {
+    let Comparison {
+        owner,
+        name,
+        from,
+        to,
+        versions,
+        generated_at,
+    } = comparison;
+    let base = format!("/{owner}/{name}");
+    let count = versions.len();
+    view! {
+        <Title text=format!("{from}...{to} · {owner}/{name} · Release Desk")/>
+        <nav class="breadcrumbs" aria-label="Breadcrumbs">
+            <a href=base.clone()>{owner.clone()} "/" {name.clone()}</a>
+        </nav>
+        <header class="page-header">
+            <h1>"From " <span class="mono">{from.clone()}</span> " to " <span class="mono">{to.clone()}</span></h1>
+            <p class="description">
+                {match count {
+                    0 => "No versions between these two.".to_owned(),
+                    1 => "One version, with its notes.".to_owned(),
+                    n => format!("{n} versions, oldest first: the order an upgrade goes through them."),
+                }}
+            </p>
+        </header>
+        {versions.into_iter().map(|version| {
+            let href = format!("{base}/v/{}", version.tag);
+            view! {
+                <article class="notes compared" aria-label=version.tag.clone()>
+                    <h2>
+                        <a class="mono" href=href>{version.tag.clone()}</a>
+                        " " <ChannelChip channel=version.channel/>
+                        {version.withdrawn.then(|| view! { <span class="withdrawn-flag">"withdrawn"</span> })}
+                    </h2>
+                    <p class="hint">
+                        {version.title}
+                        {version.released_at.map(|at| view! { " · " <RelativeTime at now=generated_at/> })}
+                    </p>
+                    <div class="notes-body" inner_html=version.notes_html></div>
+                </article>
+            }
+        }).collect_view()}
+    }
+}
