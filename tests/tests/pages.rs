@@ -380,10 +380,17 @@ async fn compare_lists_every_version_in_between_with_its_notes() {
     assert_eq!(page.status, StatusCode::OK);
     let order: Vec<usize> = ["v2.2.1", "v2.3.0", "v2.3.1", "v2.3.2"]
         .iter()
-        .map(|tag| page.body.find(&format!("aria-label=\"{tag}\"")).unwrap_or_else(|| panic!("{tag} listed")))
+        .map(|tag| {
+            page.body
+                .find(&format!("aria-label=\"{tag}\""))
+                .unwrap_or_else(|| panic!("{tag} listed"))
+        })
         .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "oldest first");
-    assert!(!page.body.contains("aria-label=\"v2.2.0\""), "FROM itself is not listed");
+    assert!(
+        !page.body.contains("aria-label=\"v2.2.0\""),
+        "FROM itself is not listed"
+    );
     assert!(page.body.contains("4 versions"));
     // Either order names the same range; nonsense is a 404 page that says how to write one.
     let reversed = app.get("/acme/orbit/compare/v2.3.2...v2.2.0").await;
