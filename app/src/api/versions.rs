@@ -124,7 +124,7 @@ pub async fn get_version(
 
 /// Withdraws the public version `text` (a tag or version): `reason` is required, and
 /// `superseded_by`, when given, must be a released version newer than this one. The caller must
-/// already be known to maintain the repository.
+/// already be known to maintain the repository. Returns the version and its id.
 #[cfg(feature = "ssr")]
 pub async fn withdraw_version(
     pool: &sqlx::SqlitePool,
@@ -133,7 +133,7 @@ pub async fn withdraw_version(
     reason: &str,
     superseded_by: Option<&str>,
     by: &str,
-) -> Result<semver::Version, AppError> {
+) -> Result<(semver::Version, i64), AppError> {
     use crate::{domain::version::parse_tag, store};
 
     let (version, id) = public_version(pool, repository, text).await?;
@@ -169,7 +169,7 @@ pub async fn withdraw_version(
         return Err(AppError::validation(problems));
     }
     store::versions::withdraw(pool, id, reason, superseded_by.as_deref(), by).await?;
-    Ok(version)
+    Ok((version, id))
 }
 
 /// Restores a withdrawn version; 404 when it is not withdrawn.

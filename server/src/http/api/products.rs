@@ -55,7 +55,7 @@ async fn product(pool: &SqlitePool, slug: &str) -> Result<Product, AppError> {
     let repository = store::repositories::find_by_product(pool, slug)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("there is no product '{slug}'")))?;
-    let releases = super::support::releases(pool, repository.id).await?;
+    let releases = store::versions::support_releases(pool, repository.id).await?;
     let links = store::versions::release_links(pool, repository.id).await?;
     let windows = support_windows(&releases, &repository.policy(), Utc::now().date_naive());
     let cycles = windows

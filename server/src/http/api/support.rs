@@ -27,19 +27,12 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-pub(super) async fn releases(
-    pool: &SqlitePool,
-    repository_id: i64,
-) -> Result<Vec<Release>, AppError> {
-    Ok(store::versions::support_releases(pool, repository_id).await?)
-}
-
 /// The repository's lines as the policy sees them today.
 pub(crate) async fn windows_today(
     pool: &SqlitePool,
     repo: &store::repositories::Repository,
 ) -> Result<(Vec<Release>, Vec<app::domain::support::LineSupport>), AppError> {
-    let releases = releases(pool, repo.id).await?;
+    let releases = store::versions::support_releases(pool, repo.id).await?;
     let windows = support_windows(&releases, &repo.policy(), Utc::now().date_naive());
     Ok((releases, windows))
 }
@@ -70,7 +63,7 @@ async fn get_support(
     Path((owner, name)): Path<(String, String)>,
 ) -> Result<Json<SupportAnswer>, AppError> {
     let repo = super::tracked(&pool, &owner, &name).await?;
-    let releases = releases(&pool, repo.id).await?;
+    let releases = store::versions::support_releases(&pool, repo.id).await?;
     let policy = repo.policy();
     let lines = support_windows(&releases, &policy, Utc::now().date_naive())
         .into_iter()
@@ -117,7 +110,7 @@ async fn check_support(
         })?;
     let version =
         parse_tag(&query, &repo.tag_prefix).map_err(|err| AppError::BadRequest(err.to_string()))?;
-    let releases = releases(&pool, repo.id).await?;
+    let releases = store::versions::support_releases(&pool, repo.id).await?;
     let policy = repo.policy();
     let today = Utc::now().date_naive();
     let windows = support_windows(&releases, &policy, today);

@@ -64,10 +64,7 @@ async fn withdraw(
         }
     };
     let by = caller.person().map(|p| p.login.clone()).unwrap_or_default();
-    let version = withdraw_version(&pool, &repo, &text, reason, superseded_by, &by).await?;
-    let id = store::versions::public_id(&pool, repo.id, &version.to_string())
-        .await?
-        .ok_or(AppError::Internal)?;
+    let (version, id) = withdraw_version(&pool, &repo, &text, reason, superseded_by, &by).await?;
     let withdrawal = store::versions::withdrawal(&pool, id).await?;
     Ok(Json(
         serde_json::json!({ "version": version.to_string(), "withdrawal": withdrawal }),
