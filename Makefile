@@ -23,7 +23,7 @@ endif
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup run build test lint unit e2e compat bench bench-sync prepare clean
+.PHONY: help setup run build test lint unit e2e compat bench bench-sync bench-history prepare clean
 
 help:
 	@echo "make run    build the release and serve the demo at http://127.0.0.1:3000"
@@ -31,6 +31,7 @@ help:
 	@echo "make build  the release build: target/release/releasedesk and target/site/"
 	@echo "make bench  bundle sizes, idle memory, incremental rebuild time"
 	@echo "make bench-sync  a 10,000-tag sync against the fake GitHub"
+	@echo "make bench-history  server render times of a 10,000-version history"
 
 ## Tools --------------------------------------------------------------------------------------
 
@@ -96,6 +97,10 @@ bench: build
 # Sync 10,000 tags and 9,000 releases from the fake GitHub at 20 ms per request.
 bench-sync:
 	cargo run --release --locked -p releasedesk-tests --bin bench-sync
+
+# Render the history of a 10,000-version repository through the real router; medians.
+bench-history:
+	cargo run --release --locked -p releasedesk-tests --bin bench-history
 
 ## Maintenance --------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ test('the history renders newest first by SemVer precedence', async ({ page }) =
   await expect(history.versions.nth(2)).toContainText('v3.1.1');
   await expect(history.versions.last()).toContainText('v1.0.0-alpha.1');
   // Dates read relatively, with the exact date one hover away.
-  const firstDate = page.getByRole('row').nth(1).locator('time');
+  const firstDate = page.locator('.version-row time').first();
   await expect(firstDate).toHaveAttribute('title', /\d{4}, \d\d:\d\d UTC$/);
   await page.screenshot({ path: `test-results/history-${test.info().project.name}.png`, fullPage: true });
 });
@@ -52,6 +52,60 @@ test('hydrated, the channel filter narrows the list without a page load', async 
   await expect(history.versions).toHaveCount(38);
   expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
   await page.screenshot({ path: 'test-results/history-hydrated-all.png', fullPage: true });
+});
+
+test('lines are sections, and pre-releases unfold under their release', async ({ page, javaScriptEnabled }) => {
+  const history = new HistoryPage(page);
+  await history.open();
+  if (javaScriptEnabled) await hydrated(page);
+  await expect(page.getByRole('heading', { level: 2, name: /^\d\.x$/ })).toHaveText(['3.x', '2.x', '1.x']);
+  const line = page.getByRole('region', { name: '3.x' });
+  // 3.2.0 is not out yet: its pre-releases show. v3.1.0's candidate is folded under it.
+  await expect(line.getByRole('link', { name: 'v3.2.0-rc.1' })).toBeVisible();
+  const candidate = line.getByRole('link', { name: 'v3.1.0-rc.1' });
+  await expect(candidate).toBeHidden();
+  await line.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'v3.1.0', exact: true }) })
+    .getByText('1 pre-release').click();
+  await expect(candidate).toBeVisible();
+  await page.screenshot({ path: `test-results/history-unfolded-${test.info().project.name}.png`, fullPage: true });
+});
+
+test('search works as a form without JavaScript', async ({ page }) => {
+  test.skip(test.info().project.name !== 'no-javascript', 'the hydrated variant is below');
+  const history = new HistoryPage(page);
+  await history.open();
+  await history.search.fill('rc.2');
+  await history.search.press('Enter');
+  await expect(page).toHaveURL(/\?q=rc\.2$/);
+  await expect(history.versions).toHaveText(['v3.0.0-rc.2', 'v2.0.0-rc.2']);
+  await expect(page.getByText('2 versions match “rc.2”.')).toBeVisible();
+  await expect(history.search).toHaveValue('rc.2');
+  // The channel filter keeps the search.
+  await history.channel(/^Release candidate/).click();
+  await expect(page).toHaveURL(/\?q=rc\.2&channel=rc$/);
+  await expect(history.versions).toHaveCount(2);
+  await page.screenshot({ path: 'test-results/history-search-no-javascript.png', fullPage: true });
+});
+
+test('hydrated, search answers as you type and keeps the focus', async ({ page }) => {
+  test.skip(test.info().project.name !== 'hydrated', 'needs JavaScript');
+  const history = new HistoryPage(page);
+  await history.open();
+  await hydrated(page);
+  await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+
+  await history.search.pressSequentially('beta');
+  await expect(history.versions).toHaveCount(5);
+  await expect(page).toHaveURL(/\?q=beta$/);
+  await expect(history.search).toBeFocused();
+  await expect(history.search).toHaveValue('beta');
+  await page.screenshot({ path: 'test-results/history-search-hydrated.png', fullPage: true });
+
+  await history.search.fill('no such version');
+  await expect(page.getByText('No version matches “no such version”.')).toBeVisible();
+  await history.search.fill('');
+  await expect(history.versions).toHaveCount(38);
+  expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
 });
 
 test('an unknown repository gets a 404 page', async ({ page }) => {

@@ -9,10 +9,13 @@ export async function hydrated(page: Page): Promise<void> {
 export class HistoryPage {
   readonly versions: Locator;
   readonly filter: Locator;
+  readonly search: Locator;
 
   constructor(readonly page: Page) {
-    this.versions = page.getByRole('table').getByRole('rowheader');
+    // Every version's link, folded pre-releases included.
+    this.versions = page.locator('.version-link');
     this.filter = page.getByRole('navigation', { name: 'Filter by channel' });
+    this.search = page.getByRole('searchbox', { name: 'Search versions' });
   }
 
   async open(query = ''): Promise<void> {

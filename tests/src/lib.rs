@@ -298,3 +298,57 @@ pub fn header(response: &TestResponse, name: &str) -> String {
         .unwrap_or_else(|| panic!("no {name} header"))
         .to_owned()
 }
+
+/// Tracks `owner/name` with these tags, straight into the store: each a git tag a day after
+/// the one before, and every other one a published release titled "Release {tag}".
+pub async fn seed_tags(pool: &SqlitePool, owner: &str, name: &str, tags: &[String]) {
+    use app::store::{repositories, versions};
+
+    let mut tx = pool.begin().await.expect("transaction");
+    let new = repositories::NewRepository {
+        owner,
+        name,
+        description: "Seeded for a test",
+        tag_prefix: "v",
+    };
+    repositories::upsert(&mut *tx, &new)
+        .await
+        .expect("repository");
+    let repo = repositories::find(&mut *tx, owner, name)
+        .await
+        .expect("query")
+        .expect("just added");
+    let start = chrono::DateTime::parse_from_rfc3339("2015-01-01T12:00:00Z")
+        .expect("date")
+        .to_utc();
+    for (n, tag) in tags.iter().enumerate() {
+        let at = start + chrono::Duration::days(n as i64);
+        let id = versions::upsert(&mut *tx, &repo, tag)
+            .await
+            .expect("version");
+        let sha = format!("{:040x}", n + 1);
+        let git = versions::GitTag {
+            commit_sha: &sha,
+            tag_object_sha: None,
+            tagged_at: Some(at),
+        };
+        versions::upsert_tag(&mut *tx, id, &git).await.expect("tag");
+        if n % 2 == 0 {
+            let title = format!("Release {tag}");
+            let release = versions::GithubRelease {
+                github_id: n as i64 + 1,
+                name: &title,
+                body: "",
+                html_url: "",
+                draft: false,
+                prerelease: tag.contains('-'),
+                created_at: at,
+                published_at: Some(at),
+            };
+            versions::upsert_release(&mut *tx, id, &release)
+                .await
+                .expect("release");
+        }
+    }
+    tx.commit().await.expect("commit");
+}

@@ -3,19 +3,20 @@
 use http::StatusCode;
 use releasedesk_tests::TestApp;
 
-/// The version tags in the history table, in page order.
+/// The version tags in the history, in page order.
 fn listed_versions(html: &str) -> Vec<String> {
-    html.split("<th scope=\"row\" class=\"mono version\">")
+    html.split("class=\"version-link\">")
         .skip(1)
-        .map(|rest| {
-            // The tag is the text of the row's link.
-            let rest = rest.split_once('>').map_or(rest, |(_, after)| after);
-            rest.split(['<'])
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_owned()
-        })
+        .map(|rest| rest.split('<').next().unwrap_or_default().trim().to_owned())
+        .collect()
+}
+
+/// The line headings of the history, in page order.
+fn listed_lines(html: &str) -> Vec<String> {
+    html.split("<h2 id=\"line-")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('>'))
+        .map(|(_, text)| text.split('<').next().unwrap_or_default().to_owned())
         .collect()
 }
 
@@ -107,6 +108,117 @@ async fn channel_filter_works_from_the_query_string() {
     let stable = listed_versions(&app.get("/acme/orbit?channel=stable").await.body);
     assert!(stable.iter().all(|tag| !tag.contains('-')), "{stable:?}");
     assert_eq!(stable.len(), 21);
+}
+
+#[tokio::test]
+async fn lines_are_sections_and_pre_releases_fold_under_their_release() {
+    let app = TestApp::with_demo().await;
+    let body = app.get("/acme/orbit").await.body;
+    assert_eq!(listed_lines(&body), ["3.x", "2.x", "1.x"]);
+    // v3.1.0's release candidate is folded under it, closed.
+    let train = body
+        .split("<li class=\"train\">")
+        .find(|train| train.contains(">v3.1.0</a>"))
+        .expect("the v3.1.0 train");
+    assert!(
+        train.contains("<details class=\"prereleases\"><summary>1 pre-release</summary>"),
+        "{train}"
+    );
+    assert!(train.contains(">v3.1.0-rc.1</a>"), "{train}");
+    // 3.2.0 has only pre-releases: nothing to fold them under, so they show.
+    let upcoming = body
+        .split("<li class=\"train\">")
+        .find(|train| train.contains(">3.2.0</span>"))
+        .expect("the 3.2.0 train");
+    assert!(upcoming.contains("not released yet"), "{upcoming}");
+    assert!(
+        upcoming.contains("<details open class=\"prereleases\">"),
+        "{upcoming}"
+    );
+    assert!(upcoming.contains(">v3.2.0-rc.1</a>") && upcoming.contains(">v3.2.0-beta.1</a>"));
+}
+
+#[tokio::test]
+async fn the_line_filter_shows_one_line() {
+    let app = TestApp::with_demo().await;
+    let body = app.get("/acme/orbit?line=2.x").await.body;
+    assert_eq!(listed_lines(&body), ["2.x"]);
+    let listed = listed_versions(&body);
+    assert!(
+        listed.iter().all(|tag| tag.starts_with("v2.")),
+        "{listed:?}"
+    );
+    assert!(!listed.is_empty());
+    let body = app.get("/acme/orbit?line=banana").await.body;
+    assert!(body.contains("is not a line"), "{body}");
+    assert_eq!(listed_versions(&body).len(), 38);
+}
+
+#[tokio::test]
+async fn search_finds_tags_and_titles_without_javascript() {
+    let app = TestApp::with_demo().await;
+    let body = app.get("/acme/orbit?q=rc.2").await.body;
+    assert_eq!(listed_versions(&body), ["v3.0.0-rc.2", "v2.0.0-rc.2"]);
+    assert!(body.contains("2 versions match “rc.2”."), "{body}");
+    // The box keeps what was typed, and the form works without JavaScript.
+    assert!(body.contains("role=\"search\" method=\"get\" action=\"/acme/orbit\""));
+    assert!(body.contains("name=\"q\""));
+    assert!(body.contains("value=\"rc.2\""), "{body}");
+
+    // Search and channel combine, and LIKE wildcards are plain text.
+    let body = app.get("/acme/orbit?q=v3&channel=rc").await.body;
+    assert_eq!(
+        listed_versions(&body),
+        ["v3.2.0-rc.1", "v3.1.0-rc.1", "v3.0.0-rc.2", "v3.0.0-rc.1"]
+    );
+    let body = app.get("/acme/orbit?q=%25").await.body;
+    assert!(listed_versions(&body).is_empty());
+    assert!(body.contains("No version matches “%”."), "{body}");
+    assert!(body.contains("Show every version"));
+}
+
+#[tokio::test]
+async fn long_histories_page_by_train_and_say_where_they_are() {
+    let app = TestApp::new().await;
+    // 120 patch releases, every fifth with a release candidate before it: 120 trains.
+    let mut tags = Vec::new();
+    for n in 0..120 {
+        if n % 5 == 0 {
+            tags.push(format!("v1.0.{n}-rc.1"));
+        }
+        tags.push(format!("v1.0.{n}"));
+    }
+    releasedesk_tests::seed_tags(&app.pool, "big", "history", &tags).await;
+
+    let first = app.get("/big/history").await.body;
+    let listed = listed_versions(&first);
+    assert_eq!(listed.first().map(String::as_str), Some("v1.0.119"));
+    assert_eq!(listed.iter().filter(|t| !t.contains('-')).count(), 50);
+    assert!(first.contains("Page 1 of 3"), "{first}");
+    assert!(
+        first.contains("href=\"/big/history?page=2\" rel=\"next\""),
+        "{first}"
+    );
+
+    // The last page ends with the oldest train, its release candidate folded under it.
+    let last = app.get("/big/history?page=3").await.body;
+    let listed = listed_versions(&last);
+    assert_eq!(listed.first().map(String::as_str), Some("v1.0.19"));
+    assert_eq!(&listed[listed.len() - 2..], ["v1.0.0", "v1.0.0-rc.1"]);
+    assert!(last.contains("href=\"/big/history?page=2\" rel=\"prev\""));
+
+    let past = app.get("/big/history?page=9").await;
+    assert_eq!(past.status, StatusCode::OK);
+    assert!(past.body.contains("There is no page 9: the history has 3."));
+    let garbage = app.get("/big/history?page=-1").await.body;
+    assert!(garbage.contains("Page 1 of 3"));
+
+    // Paging keeps the filters.
+    let rc = app.get("/big/history?channel=rc").await.body;
+    assert_eq!(listed_versions(&rc).len(), 24);
+    assert!(!rc.contains("Page 1 of"), "24 trains fit one page");
+    let searched = app.get("/big/history?q=1.0.1").await.body;
+    assert!(searched.contains("versions match “1.0.1”"), "{searched}");
 }
 
 #[tokio::test]

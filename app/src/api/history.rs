@@ -4,7 +4,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     api::sync::SyncRun,
-    domain::{drift::Drift, version::Channel},
+    domain::{
+        drift::DriftSummary,
+        history::{HistoryQuery, LineSection, Placed},
+        version::Channel,
+    },
     error::AppError,
 };
 
@@ -24,6 +28,18 @@ pub struct HistoryEntry {
     pub withdrawn: bool,
 }
 
+impl Placed for HistoryEntry {
+    fn line(&self) -> &str {
+        &self.line
+    }
+    fn version(&self) -> &str {
+        &self.version
+    }
+    fn channel(&self) -> Channel {
+        self.channel
+    }
+}
+
 /// A draft release on GitHub: shown to maintainers only.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DraftEntry {
@@ -32,7 +48,7 @@ pub struct DraftEntry {
     pub created_at: DateTime<Utc>,
 }
 
-/// A repository's release history, newest first by SemVer precedence.
+/// What the history page shows around the versions: the repository, its counts, its sync.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct History {
     pub owner: String,
@@ -40,32 +56,41 @@ pub struct History {
     pub description: String,
     /// The server's clock when this was read, so relative dates render the same everywhere.
     pub generated_at: DateTime<Utc>,
-    pub versions: Vec<HistoryEntry>,
+    /// Public versions in all.
+    pub total: i64,
+    /// Versions per line, newest line first.
+    pub lines: Vec<(String, i64)>,
+    /// Versions per channel, leaving out empty channels.
+    pub channels: Vec<(Channel, i64)>,
     /// The most recent sync with GitHub, if there was one.
     pub last_sync: Option<SyncRun>,
     /// Where GitHub disagrees with the versions.
-    pub drift: Drift,
+    pub drift: DriftSummary,
     /// True when the caller maintains the repository.
     pub maintainer: bool,
     /// Draft releases; empty unless the caller maintains the repository.
     pub drafts: Vec<DraftEntry>,
 }
 
+/// Tags listed per kind of drift; the counts stay exact.
+pub const DRIFT_TAGS_SHOWN: i64 = 20;
+
 /// `None` when the repository is not tracked.
 #[server(prefix = "/sfn", endpoint = "get_history", input = GetUrl)]
 pub async fn get_history(owner: String, repo: String) -> Result<Option<History>, AppError> {
-    use crate::{domain::drift::find_drift, state::app_state, store};
+    use crate::{state::app_state, store};
 
     let state = app_state()?;
     let Some(repository) = store::repositories::find(&state.pool, &owner, &repo).await? else {
         return Ok(None);
     };
-    let versions = store::versions::list_public(&state.pool, repository.id).await?;
+    let lines = store::versions::line_counts(&state.pool, repository.id).await?;
+    let channels = store::versions::channel_counts(&state.pool, repository.id).await?;
     let last_sync = store::sync::recent_runs(&state.pool, repository.id, 1)
         .await?
         .into_iter()
         .next();
-    let drift = find_drift(&store::versions::list_drift_inputs(&state.pool, repository.id).await?);
+    let drift = store::versions::drift(&state.pool, repository.id, DRIFT_TAGS_SHOWN).await?;
     let caller = crate::access::current_caller();
     let maintainer = crate::access::maintains(&state.pool, &caller, &repository).await?;
     let drafts = if maintainer {
@@ -78,10 +103,72 @@ pub async fn get_history(owner: String, repo: String) -> Result<Option<History>,
         name: repository.name,
         description: repository.description,
         generated_at: Utc::now(),
-        versions,
+        total: lines.iter().map(|(_, count)| count).sum(),
+        lines,
+        channels,
         last_sync,
         drift,
         maintainer,
         drafts,
+    }))
+}
+
+/// One page of a repository's history: its versions arranged in lines and trains.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryPage {
+    /// The query as applied: the search cleaned, the page within bounds or past the last.
+    pub query: HistoryQuery,
+    pub sections: Vec<LineSection<HistoryEntry>>,
+    /// Pages for this query; at least 1.
+    pub pages: u32,
+    /// Versions matching the filters and search, on every page.
+    pub matching: i64,
+    pub generated_at: DateTime<Utc>,
+}
+
+/// `None` when the repository is not tracked. `line` is a line as displayed (`2.x`); an
+/// unknown line simply matches nothing.
+#[server(prefix = "/sfn", endpoint = "get_history_page", input = GetUrl)]
+pub async fn get_history_page(
+    owner: String,
+    repo: String,
+    channel: Option<Channel>,
+    line: Option<String>,
+    search: Option<String>,
+    page: u32,
+) -> Result<Option<HistoryPage>, AppError> {
+    use crate::{
+        domain::history::{arrange, clean_search, page_count, TRAINS_PER_PAGE},
+        state::app_state,
+        store::{self, versions::VersionFilter},
+    };
+
+    let state = app_state()?;
+    let Some(repository) = store::repositories::find(&state.pool, &owner, &repo).await? else {
+        return Ok(None);
+    };
+    let query = HistoryQuery {
+        channel,
+        line,
+        search: search.as_deref().and_then(clean_search),
+        page: page.max(1),
+    };
+    let filter = VersionFilter {
+        channel: query.channel,
+        line: query.line.clone(),
+        search: query.search.clone(),
+    };
+    let (matching, trains) =
+        store::versions::count_trains(&state.pool, repository.id, &filter).await?;
+    let per_page = i64::from(TRAINS_PER_PAGE);
+    let skip = i64::from(query.page - 1) * per_page;
+    let versions =
+        store::versions::list_trains(&state.pool, repository.id, &filter, per_page, skip).await?;
+    Ok(Some(HistoryPage {
+        pages: page_count(u64::try_from(trains).unwrap_or(0)),
+        query,
+        sections: arrange(versions),
+        matching,
+        generated_at: Utc::now(),
     }))
 }

@@ -1,35 +1,18 @@
 use leptos::prelude::*;
 
-use crate::domain::drift::Drift;
+use crate::domain::drift::{DriftSummary, TagDrift, TagFinding};
 
 /// Where GitHub disagrees with the versions, folded away until asked for.
 #[component]
-pub fn DriftReport(drift: Drift) -> impl IntoView {
-    let count = drift.count();
+pub fn DriftReport(drift: DriftSummary) -> impl IntoView {
+    let DriftSummary {
+        count,
+        latest_mismatch,
+        findings,
+    } = drift;
     if count == 0 {
         return view! { <p class="drift-none">"GitHub agrees with every version."</p> }.into_any();
     }
-    let Drift {
-        tags_without_release,
-        prerelease_flag_mismatch,
-        latest_mismatch,
-        unparsed_tags,
-    } = drift;
-    let list = |title: &'static str, hint: &'static str, tags: Vec<String>| {
-        (!tags.is_empty()).then(|| {
-            view! {
-                <div>
-                    <dt>{format!("{title} ({})", tags.len())}</dt>
-                    <dd>
-                        <p class="muted">{hint}</p>
-                        <ul class="tag-list">
-                            {tags.into_iter().map(|tag| view! { <li class="mono">{tag}</li> }).collect_view()}
-                        </ul>
-                    </dd>
-                </div>
-            }
-        })
-    };
     view! {
         <details class="drift">
             <summary>{format!("{count} differences between GitHub and the versions")}</summary>
@@ -44,11 +27,41 @@ pub fn DriftReport(drift: Drift) -> impl IntoView {
                         </dd>
                     </div>
                 })}
-                {list("Pre-release flag disagrees with the version", "Marked pre-release on GitHub while the version is stable, or the reverse.", prerelease_flag_mismatch)}
-                {list("Tags without a release", "Tagged in git, with no GitHub release.", tags_without_release)}
-                {list("Tags that are not versions", "Not SemVer under the repository's tag prefix; they never enter a line.", unparsed_tags)}
+                {findings.into_iter().map(|finding| view! { <Finding finding/> }).collect_view()}
             </dl>
         </details>
     }
     .into_any()
+}
+
+#[component]
+fn Finding(finding: TagFinding) -> impl IntoView {
+    let TagFinding { kind, total, tags } = finding;
+    let (title, hint) = match kind {
+        TagDrift::PrereleaseFlag => (
+            "Pre-release flag disagrees with the version",
+            "Marked pre-release on GitHub while the version is stable, or the reverse.",
+        ),
+        TagDrift::WithoutRelease => (
+            "Tags without a release",
+            "Tagged in git, with no GitHub release.",
+        ),
+        TagDrift::NotVersions => (
+            "Tags that are not versions",
+            "Not SemVer under the repository's tag prefix; they never enter a line.",
+        ),
+    };
+    let more = total - tags.len();
+    view! {
+        <div>
+            <dt>{format!("{title} ({total})")}</dt>
+            <dd>
+                <p class="muted">{hint}</p>
+                <ul class="tag-list">
+                    {tags.into_iter().map(|tag| view! { <li class="mono">{tag}</li> }).collect_view()}
+                    {(more > 0).then(|| view! { <li class="muted">{format!("and {more} more")}</li> })}
+                </ul>
+            </dd>
+        </div>
+    }
 }

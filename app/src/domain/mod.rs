@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod dates;
 pub mod drift;
 pub mod endoflife;
+pub mod history;
 pub mod repository;
 pub mod support;
 pub mod timeline;

@@ -219,16 +219,6 @@ pub fn precedence_key(version: &semver::Version) -> String {
     key
 }
 
-/// How many versions each channel has, in [`Channel::ALL`] order, leaving out empty channels.
-pub fn count_by_channel(channels: impl IntoIterator<Item = Channel>) -> Vec<(Channel, usize)> {
-    let channels: Vec<Channel> = channels.into_iter().collect();
-    Channel::ALL
-        .into_iter()
-        .map(|channel| (channel, channels.iter().filter(|&&c| c == channel).count()))
-        .filter(|&(_, count)| count > 0)
-        .collect()
-}
-
 /// Everything Release Desk derives from a tag name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TagInfo {
@@ -330,13 +320,18 @@ mod tests {
     }
 
     #[test]
-    fn counts_channels_in_listing_order() {
-        let channels = [Channel::Beta, Channel::Stable, Channel::Beta, Channel::Rc];
-        assert_eq!(
-            count_by_channel(channels),
-            [(Channel::Stable, 1), (Channel::Rc, 1), (Channel::Beta, 2)]
-        );
-        assert!(count_by_channel([]).is_empty());
+    fn a_train_is_the_first_62_bytes_of_the_precedence_key() {
+        // store::versions pages the history by `substr(precedence, 1, 62)`.
+        let release = precedence_key(&v("12.3.45"));
+        for pre in ["12.3.45-rc.1", "12.3.45-alpha", "12.3.45+build"] {
+            assert_eq!(precedence_key(&v(pre))[..62], release[..62], "{pre}");
+        }
+        assert_ne!(precedence_key(&v("12.3.46"))[..62], release[..62]);
+        assert!(matches!(release.as_bytes()[62], b'~'));
+        assert!(matches!(
+            precedence_key(&v("1.0.0-rc.1")).as_bytes()[62],
+            b'-'
+        ));
     }
 
     #[test]

@@ -1,40 +1,38 @@
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
-
-use crate::{
-    api::history::{get_history, History, HistoryEntry},
-    components::{ChannelChip, DriftReport, NotFound, RelativeTime, SyncStatus},
-    domain::version::{count_by_channel, Channel, UnknownChannel},
+use leptos_router::{
+    hooks::{use_navigate, use_params_map, use_query_map},
+    NavigateOptions,
 };
 
-/// `/{owner}/{repo}`: the release history, newest first by SemVer precedence.
+use crate::{
+    api::history::{get_history, get_history_page, History, HistoryEntry, HistoryPage},
+    components::{ChannelChip, DriftReport, NotFound, RelativeTime, SyncStatus},
+    domain::{
+        history::{clean_search, parse_page, HistoryQuery, LineSection, Train},
+        version::{Channel, Line},
+    },
+};
+
+/// `/{owner}/{repo}`: the release history, newest first by SemVer precedence, in support
+/// lines and release trains, searchable and paged.
 #[component]
 pub fn HistoryPage() -> impl IntoView {
     let params = use_params_map();
-    let query = use_query_map();
     let owner = move || params.read().get("owner").unwrap_or_default();
     let repo = move || params.read().get("repo").unwrap_or_default();
-    // Only the path decides what is fetched: changing the channel filters what is loaded.
+    // The repository and its counts depend on the path only; the list below on the query.
     let history = Resource::new(
         move || (owner(), repo()),
         |(owner, repo)| get_history(owner, repo),
     );
-    let channel = Memo::new(move |_| {
-        query
-            .read()
-            .get("channel")
-            .filter(|c| !c.is_empty())
-            .map(|c| c.parse::<Channel>())
-            .transpose()
-    });
 
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading history…"</p> }>
             {move || Suspend::new(async move {
                 match history.await {
-                    Ok(Some(history)) => view! { <HistoryView history channel/> }.into_any(),
+                    Ok(Some(history)) => view! { <HistoryView history/> }.into_any(),
                     Ok(None) => view! {
                         <NotFound what=format!("Release Desk does not track {}/{}.", owner(), repo())/>
                     }.into_any(),
@@ -45,38 +43,153 @@ pub fn HistoryPage() -> impl IntoView {
     }
 }
 
+/// The query string as the user wrote it, and what was wrong with it.
+#[derive(Clone, Debug, PartialEq)]
+struct Requested {
+    query: HistoryQuery,
+    /// The search as typed, for the search box: trimming it there would fight the typing.
+    typed: String,
+    problems: Vec<String>,
+}
+
+fn requested() -> Memo<Requested> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        let query = query.read();
+        let given = |key: &str| query.get(key).filter(|value| !value.is_empty());
+        let mut problems = Vec::new();
+        let channel = given("channel").and_then(|text| {
+            text.parse::<Channel>()
+                .map_err(|err| problems.push(err.to_string()))
+                .ok()
+        });
+        let line = given("line").and_then(|text| {
+            text.parse::<Line>()
+                .map(|line| line.to_string())
+                .map_err(|err| problems.push(err.to_string()))
+                .ok()
+        });
+        let typed = query.get("q").unwrap_or_default();
+        Requested {
+            query: HistoryQuery {
+                channel,
+                line,
+                search: clean_search(&typed),
+                page: parse_page(query.get("page").as_deref()),
+            },
+            typed,
+            problems,
+        }
+    })
+}
+
 #[component]
-fn HistoryView(
-    history: History,
-    channel: Memo<Result<Option<Channel>, UnknownChannel>>,
-) -> impl IntoView {
+fn HistoryView(history: History) -> impl IntoView {
     let History {
         owner,
         name,
         description,
         generated_at,
-        versions,
+        total,
+        lines,
+        channels,
         last_sync,
         drift,
         maintainer,
         drafts,
     } = history;
-    let maintainer_tools = format!("/{owner}/{name}/tokens");
-    let settings_href = format!("/{owner}/{name}/settings");
     let base = format!("/{owner}/{name}");
-    let rows_base = StoredValue::new(base.clone());
-    let total = versions.len();
-    let counts = count_by_channel(versions.iter().map(|v| v.channel));
-    let selected = move || channel.get().ok().flatten();
-    // Filtering happens here, in the browser once hydrated: no request per click.
-    let visible = Memo::new(move |_| {
-        let selected = selected();
-        versions
-            .iter()
-            .filter(|v| selected.is_none_or(|c| v.channel == c))
-            .cloned()
-            .collect::<Vec<_>>()
-    });
+    let requested = requested();
+    let query = Memo::new(move |_| requested.read().query.clone());
+    let page = Resource::new(
+        {
+            let (owner, name) = (owner.clone(), name.clone());
+            move || (owner.clone(), name.clone(), query.get())
+        },
+        |(owner, name, q)| get_history_page(owner, name, q.channel, q.line, q.search, q.page),
+    );
+    let link = {
+        let base = base.clone();
+        move |query: HistoryQuery| query.href(&base)
+    };
+    // Filters start again at page 1 and keep the search and the other filter.
+    let with_channel = {
+        let link = link.clone();
+        move |channel: Option<Channel>| {
+            let link = link.clone();
+            move || {
+                link(HistoryQuery {
+                    channel,
+                    page: 1,
+                    ..query.get()
+                })
+            }
+        }
+    };
+    let with_line = {
+        let link = link.clone();
+        move |line: Option<String>| {
+            let link = link.clone();
+            move || {
+                link(HistoryQuery {
+                    line: line.clone(),
+                    page: 1,
+                    ..query.get()
+                })
+            }
+        }
+    };
+
+    // Erased to keep the page's view type within the compiler's recursion limit.
+    let controls = view! {
+        <div class="history-controls">
+            <SearchBox base=base.clone() requested/>
+            <nav class="channel-filter" aria-label="Filter by channel">
+                <FilterLink
+                    href=Signal::derive(with_channel(None))
+                    label="All".to_owned()
+                    count=total
+                    active=Signal::derive(move || query.read().channel.is_none())
+                />
+                {channels
+                    .into_iter()
+                    .map(|(ch, count)| view! {
+                        <FilterLink
+                            href=Signal::derive(with_channel(Some(ch)))
+                            label=ch.label().to_owned()
+                            count
+                            active=Signal::derive(move || query.read().channel == Some(ch))
+                        />
+                    })
+                    .collect_view()}
+            </nav>
+            {(lines.len() > 1).then(|| view! {
+                <nav class="line-filter" aria-label="Filter by line">
+                    <FilterLink
+                        href=Signal::derive(with_line(None))
+                        label="All lines".to_owned()
+                        count=total
+                        active=Signal::derive(move || query.read().line.is_none())
+                    />
+                    {lines
+                        .into_iter()
+                        .map(|(line, count)| {
+                            let current = line.clone();
+                            view! {
+                                <FilterLink
+                                    href=Signal::derive(with_line(Some(line.clone())))
+                                    label=line
+                                    count
+                                    active=Signal::derive(move || query.read().line.as_deref() == Some(current.as_str()))
+                                />
+                            }
+                        })
+                        .collect_view()}
+                </nav>
+            })}
+        </div>
+    }
+    .into_any();
 
     view! {
         <Title text=format!("{owner}/{name} · Release Desk")/>
@@ -92,53 +205,26 @@ fn HistoryView(
             <p class="page-links"><a href=format!("{base}/support")>"Support windows and version check"</a></p>
         </header>
 
-        <nav class="channel-filter" aria-label="Filter by channel">
-            <FilterLink href=base.clone() label="All" count=total active=Signal::derive(move || selected().is_none())/>
-            {counts
-                .into_iter()
-                .map(|(ch, count)| {
-                    let href = format!("{base}?channel={ch}");
-                    let active = Signal::derive(move || selected() == Some(ch));
-                    view! { <FilterLink href label=ch.label() count active/> }
-                })
-                .collect_view()}
-        </nav>
-        {move || channel.get().err().map(|err| view! {
-            <p class="notice" role="status">{err.to_string()} "; showing every version."</p>
-        })}
+        {controls}
+        {move || requested.read().problems.iter().map(|problem| view! {
+            <p class="notice" role="status">{problem.clone()} "; that filter is ignored."</p>
+        }).collect_view()}
 
-        <Show
-            when=move || visible.with(|v| !v.is_empty())
-            fallback=move || view! {
-                <p class="empty-state">
-                    {match selected() {
-                        Some(ch) => format!("No {} versions yet.", ch.label().to_lowercase()),
-                        None => "No versions yet: nothing has been synced from GitHub.".to_owned(),
-                    }}
-                </p>
+        <Transition fallback=|| view! { <p class="loading">"Loading versions…"</p> }>
+            {
+                let link = link.clone();
+                move || {
+                    let link = link.clone();
+                    Suspend::new(async move {
+                        match page.await {
+                            Ok(Some(page)) => view! { <Versions page link/> }.into_any(),
+                            Ok(None) => ().into_any(),
+                            Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                        }
+                    })
+                }
             }
-        >
-            <div class="table-wrap">
-            <table class="history">
-                <caption class="visually-hidden">"Versions, newest first"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Version"</th>
-                        <th scope="col">"Channel"</th>
-                        <th scope="col">"Released"</th>
-                        <th scope="col" class="col-title">"Release"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <For
-                        each=move || visible.get()
-                        key=|entry| entry.tag.clone()
-                        children=move |entry| view! { <VersionRow entry now=generated_at base=rows_base.get_value()/> }
-                    />
-                </tbody>
-            </table>
-            </div>
-        </Show>
+        </Transition>
 
         {(!drafts.is_empty()).then(|| view! {
             <section class="drafts" aria-labelledby="drafts-title">
@@ -158,8 +244,8 @@ fn HistoryView(
 
         {maintainer.then(|| view! {
             <nav class="maintainer-tools" aria-label="Maintainer tools">
-                <a href=maintainer_tools>"API tokens for CI jobs and bots"</a>
-                <a href=settings_href>"Settings"</a>
+                <a href=format!("{base}/tokens")>"API tokens for CI jobs and bots"</a>
+                <a href=format!("{base}/settings")>"Settings"</a>
             </nav>
         })}
 
@@ -169,11 +255,69 @@ fn HistoryView(
     }
 }
 
+/// A GET form, so searching works without JavaScript; once hydrated, every keystroke
+/// updates the address (replacing, not adding, history entries) and with it the list.
+#[component]
+fn SearchBox(base: String, requested: Memo<Requested>) -> impl IntoView {
+    let navigate = use_navigate();
+    let base = StoredValue::new(base);
+    let go = move |typed: String| {
+        let query = HistoryQuery {
+            search: (!typed.is_empty()).then_some(typed),
+            page: 1,
+            ..requested.get_untracked().query
+        };
+        navigate(
+            &query.href(&base.get_value()),
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let on_input = {
+        let go = go.clone();
+        move |ev| go(event_target_value(&ev))
+    };
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(input) = input_ref.get() {
+            go(input.value());
+        }
+    };
+    let hidden = move |name: &'static str, value: Option<String>| {
+        value.map(|value| view! { <input type="hidden" name=name value=value/> })
+    };
+
+    view! {
+        <form class="history-search" role="search" method="get" action=base.get_value() on:submit=on_submit>
+            <label for="history-search">"Search versions"</label>
+            <input
+                id="history-search"
+                type="search"
+                name="q"
+                node_ref=input_ref
+                autocomplete="off"
+                placeholder="Tag or release title, e.g. rc or 2.1"
+                // The attribute for the server's HTML, the property for later navigation.
+                value=move || requested.read().typed.clone()
+                prop:value=move || requested.read().typed.clone()
+                on:input=on_input
+            />
+            {move || hidden("channel", requested.read().query.channel.map(|c| c.as_str().to_owned()))}
+            {move || hidden("line", requested.read().query.line.clone())}
+            <button type="submit">"Search"</button>
+        </form>
+    }
+}
+
 #[component]
 fn FilterLink(
-    href: String,
-    label: &'static str,
-    count: usize,
+    href: Signal<String>,
+    label: String,
+    count: i64,
     active: Signal<bool>,
 ) -> impl IntoView {
     view! {
@@ -189,24 +333,174 @@ fn FilterLink(
     }
 }
 
+/// The versions of one page: a section per line, a train per release, and the pager.
+#[component]
+fn Versions(
+    page: HistoryPage,
+    link: impl Fn(HistoryQuery) -> String + Clone + 'static,
+) -> impl IntoView {
+    let HistoryPage {
+        query,
+        sections,
+        pages,
+        matching,
+        generated_at,
+    } = page;
+    let base = link(HistoryQuery::default());
+    let filtered = query.channel.is_some() || query.search.is_some();
+    let summary = match (&query.search, matching) {
+        (Some(search), 1) => format!("1 version matches “{search}”."),
+        (Some(search), n) => format!("{n} versions match “{search}”."),
+        (None, _) => String::new(),
+    };
+
+    if sections.is_empty() {
+        let message = if query.page > pages {
+            format!("There is no page {}: the history has {pages}.", query.page)
+        } else if let Some(search) = &query.search {
+            format!("No version matches “{search}”.")
+        } else if let Some(channel) = query.channel {
+            format!("No {} versions yet.", channel.label().to_lowercase())
+        } else if query.line.is_some() {
+            "No versions in that line.".to_owned()
+        } else {
+            "No versions yet: nothing has been synced from GitHub.".to_owned()
+        };
+        let back = (query != HistoryQuery::default()).then(|| {
+            view! {
+                <a href=link(HistoryQuery::default())>"Show every version"</a>
+            }
+        });
+        return view! { <p class="empty-state" role="status">{message} " " {back}</p> }.into_any();
+    }
+
+    view! {
+        {(!summary.is_empty()).then(|| view! { <p class="search-summary" role="status">{summary}</p> })}
+        <div class="history">
+            {sections
+                .into_iter()
+                .map(|section| view! { <LineVersions section now=generated_at base=base.clone() filtered/> }.into_any())
+                .collect_view()}
+        </div>
+        <Pager query pages link/>
+    }
+    .into_any()
+}
+
+#[component]
+fn LineVersions(
+    section: LineSection<HistoryEntry>,
+    now: DateTime<Utc>,
+    base: String,
+    filtered: bool,
+) -> impl IntoView {
+    let LineSection { line, trains } = section;
+    let heading_id = format!("line-{}", line.replace('.', "-"));
+    let labelled_by = heading_id.clone();
+    view! {
+        <section class="line-section" aria-labelledby=labelled_by>
+            <h2 id=heading_id>{line}</h2>
+            <ol class="trains">
+                {trains
+                    .into_iter()
+                    .map(|train| view! { <TrainItem train now base=base.clone() filtered/> }.into_any())
+                    .collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// A release with its pre-releases folded under it; a train still without its release (or
+/// whose release the filter hides) shows its pre-releases unfolded.
+#[component]
+fn TrainItem(
+    train: Train<HistoryEntry>,
+    now: DateTime<Utc>,
+    base: String,
+    filtered: bool,
+) -> impl IntoView {
+    let Train {
+        target,
+        release,
+        prereleases,
+    } = train;
+    let count = prereleases.len();
+    let rows = {
+        let base = base.clone();
+        move |entries: Vec<HistoryEntry>| {
+            entries
+                .into_iter()
+                .map(|entry| view! { <li><VersionRow entry now base=base.clone()/></li> })
+                .collect_view()
+        }
+    };
+    let unfolded = release.is_none();
+    let head = match release {
+        Some(entry) => view! { <VersionRow entry now base=base.clone()/> }.into_any(),
+        None => view! {
+            <div class="version-row train-head">
+                <span class="mono train-target">{target}</span>
+                {(!filtered).then(|| view! { <span class="muted">"not released yet"</span> })}
+            </div>
+        }
+        .into_any(),
+    };
+    view! {
+        <li class="train">
+            {head}
+            {(count > 0).then(|| view! {
+                <details class="prereleases" open=unfolded>
+                    <summary>{if count == 1 { "1 pre-release".to_owned() } else { format!("{count} pre-releases") }}</summary>
+                    <ol>{rows(prereleases)}</ol>
+                </details>
+            })}
+        </li>
+    }
+}
+
 #[component]
 fn VersionRow(entry: HistoryEntry, now: DateTime<Utc>, base: String) -> impl IntoView {
     let href = format!("{base}/v/{}", entry.tag);
     view! {
-        <tr>
-            <th scope="row" class="mono version">
-                <a href=href>{entry.tag}</a>
+        <div class="version-row">
+            <span class="version-name">
+                <a href=href class="version-link">{entry.tag}</a>
                 {(!entry.has_release).then(|| view! { <span class="tag-only" title="A git tag without a GitHub release">"tag"</span> })}
                 {entry.withdrawn.then(|| view! { <span class="withdrawn-flag" title="Withdrawn by a maintainer: do not use">"withdrawn"</span> })}
-            </th>
-            <td><ChannelChip channel=entry.channel/></td>
-            <td>
-                {match entry.released_at {
-                    Some(at) => view! { <RelativeTime at now/> }.into_any(),
-                    None => view! { <span class="muted">"unknown"</span> }.into_any(),
-                }}
-            </td>
-            <td class="col-title">{entry.title}</td>
-        </tr>
+            </span>
+            <ChannelChip channel=entry.channel/>
+            {match entry.released_at {
+                Some(at) => view! { <RelativeTime at now/> }.into_any(),
+                None => view! { <span class="muted">"date unknown"</span> }.into_any(),
+            }}
+            <span class="version-title">{entry.title}</span>
+        </div>
     }
+}
+
+/// Newer and older pages, with where this one stands.
+#[component]
+fn Pager(
+    query: HistoryQuery,
+    pages: u32,
+    link: impl Fn(HistoryQuery) -> String + 'static,
+) -> impl IntoView {
+    let current = query.page.min(pages);
+    (pages > 1).then(|| {
+        let newer = (current > 1).then(|| link(query.on_page(current - 1)));
+        let older = (current < pages).then(|| link(query.on_page(current + 1)));
+        view! {
+            <nav class="pager" aria-label="Pages">
+                {match newer {
+                    Some(href) => view! { <a href=href rel="prev">"← Newer"</a> }.into_any(),
+                    None => view! { <span class="muted">"← Newer"</span> }.into_any(),
+                }}
+                <span>{format!("Page {current} of {pages}")}</span>
+                {match older {
+                    Some(href) => view! { <a href=href rel="next">"Older →"</a> }.into_any(),
+                    None => view! { <span class="muted">"Older →"</span> }.into_any(),
+                }}
+            </nav>
+        }
+    })
 }

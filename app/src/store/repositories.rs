@@ -83,8 +83,7 @@ pub async fn list_summaries(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<Rep
                FROM versions v
                LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
                LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
-               WHERE v.version IS NOT NULL
-                 AND (t.version_id IS NOT NULL OR r.version_id IS NOT NULL)
+               WHERE v.version IS NOT NULL AND v.public = 1
            )
            SELECT repo.owner, repo.name, repo.description,
                   (SELECT COUNT(*) FROM public p WHERE p.repository_id = repo.id)

@@ -5,7 +5,7 @@ use super::repositories::Repository;
 use crate::{
     api::history::HistoryEntry,
     domain::{
-        drift::{DriftInput, PublishedRelease},
+        drift::{DriftSummary, DriftingTag, TagDrift},
         version::{Channel, TagInfo},
     },
 };
@@ -116,6 +116,25 @@ pub struct VersionFilter {
     pub channel: Option<Channel>,
     /// A line as displayed, e.g. `2.x` or `0.3.x`.
     pub line: Option<String>,
+    /// Text to find, case-insensitively, in the tag or the release title.
+    pub search: Option<String>,
+}
+
+impl VersionFilter {
+    /// The search as a `LIKE ... ESCAPE '\'` pattern.
+    fn search_pattern(&self) -> Option<String> {
+        self.search.as_deref().map(|text| {
+            let mut pattern = String::from("%");
+            for c in text.chars() {
+                if matches!(c, '%' | '_' | '\\') {
+                    pattern.push('\\');
+                }
+                pattern.push(c);
+            }
+            pattern.push('%');
+            pattern
+        })
+    }
 }
 
 /// Versions anyone may see, newest first by SemVer precedence: a live tag or a published,
@@ -136,7 +155,9 @@ pub async fn list_public_page(
     offset: i64,
 ) -> sqlx::Result<Vec<HistoryEntry>> {
     let channel = filter.channel.map(Channel::as_str);
-    let rows = sqlx::query!(
+    let search = filter.search_pattern();
+    let rows = sqlx::query_as!(
+        ListedRow,
         r#"SELECT v.tag, v.version AS "version!", v.channel AS "channel!", v.line AS "line!",
                   COALESCE(r.published_at, t.tagged_at) AS "released_at?: DateTime<Utc>",
                   COALESCE(r.name, '') AS "title!: String",
@@ -147,21 +168,38 @@ pub async fn list_public_page(
            LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
            LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
            WHERE v.repository_id = ?1 AND v.version IS NOT NULL
-             AND (t.version_id IS NOT NULL OR r.version_id IS NOT NULL)
+             AND v.public = 1
              AND (?2 IS NULL OR v.channel = ?2) AND (?3 IS NULL OR v.line = ?3)
+             AND (?4 IS NULL OR v.tag LIKE ?4 ESCAPE '\' OR r.name LIKE ?4 ESCAPE '\')
            ORDER BY v.precedence DESC, v.tag
-           LIMIT ?4 OFFSET ?5"#,
+           LIMIT ?5 OFFSET ?6"#,
         repository_id,
         channel,
         filter.line,
+        search,
         limit,
         offset,
     )
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| HistoryEntry {
+    Ok(rows.into_iter().map(HistoryEntry::from).collect())
+}
+
+/// A public version as listed, straight from SQL.
+struct ListedRow {
+    tag: String,
+    version: String,
+    channel: String,
+    line: String,
+    released_at: Option<DateTime<Utc>>,
+    title: String,
+    has_release: bool,
+    withdrawn: bool,
+}
+
+impl From<ListedRow> for HistoryEntry {
+    fn from(row: ListedRow) -> Self {
+        HistoryEntry {
             tag: row.tag,
             version: row.version,
             // The column's CHECK constraint admits only channel names.
@@ -171,6 +209,128 @@ pub async fn list_public_page(
             title: row.title,
             has_release: row.has_release,
             withdrawn: row.withdrawn,
+        }
+    }
+}
+
+/// The versions of one history page: `trains` trains (a release and its pre-releases) after
+/// skipping `skip` trains, newest first. A version's train (a column) is the first 62 bytes of
+/// its precedence key, the padded `major.minor.patch`.
+pub async fn list_trains(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    filter: &VersionFilter,
+    trains: i64,
+    skip: i64,
+) -> sqlx::Result<Vec<HistoryEntry>> {
+    let channel = filter.channel.map(Channel::as_str);
+    let search = filter.search_pattern();
+    let rows = sqlx::query_as!(
+        ListedRow,
+        r#"WITH shown AS (
+               SELECT DISTINCT v.train FROM versions v
+               WHERE v.repository_id = ?1 AND v.public = 1 AND v.version IS NOT NULL
+                 AND (?2 IS NULL OR v.channel = ?2) AND (?3 IS NULL OR v.line = ?3)
+                 AND (?4 IS NULL OR v.tag LIKE ?4 ESCAPE '\'
+                      OR EXISTS (SELECT 1 FROM releases r
+                                 WHERE r.version_id = v.id AND r.deleted_at IS NULL
+                                   AND r.draft = 0 AND r.name LIKE ?4 ESCAPE '\'))
+               ORDER BY v.train DESC LIMIT ?5 OFFSET ?6
+           )
+           -- The same filters again: a train's other versions may not match them.
+           SELECT v.tag AS "tag!", v.version AS "version!", v.channel AS "channel!",
+                  v.line AS "line!",
+                  COALESCE(r.published_at, t.tagged_at) AS "released_at?: DateTime<Utc>",
+                  COALESCE(r.name, '') AS "title!: String",
+                  r.version_id IS NOT NULL AS "has_release!: bool",
+                  EXISTS (SELECT 1 FROM withdrawals w
+                          WHERE w.version_id = v.id AND w.restored_at IS NULL) AS "withdrawn!: bool"
+           FROM versions v
+           LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
+           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+           WHERE v.repository_id = ?1 AND v.public = 1 AND v.version IS NOT NULL
+             AND v.train IN shown
+             AND (?2 IS NULL OR v.channel = ?2) AND (?3 IS NULL OR v.line = ?3)
+             AND (?4 IS NULL OR v.tag LIKE ?4 ESCAPE '\' OR r.name LIKE ?4 ESCAPE '\')
+           ORDER BY v.precedence DESC, v.tag"#,
+        repository_id,
+        channel,
+        filter.line,
+        search,
+        trains,
+        skip,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(HistoryEntry::from).collect())
+}
+
+/// How many versions match `filter`, and in how many trains ([`list_trains`] pages them).
+pub async fn count_trains(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    filter: &VersionFilter,
+) -> sqlx::Result<(i64, i64)> {
+    let channel = filter.channel.map(Channel::as_str);
+    let search = filter.search_pattern();
+    let counts = sqlx::query!(
+        r#"SELECT COUNT(*) AS "versions!: i64", COUNT(DISTINCT v.train) AS "trains!: i64"
+           FROM versions v
+           WHERE v.repository_id = ?1 AND v.public = 1 AND v.version IS NOT NULL
+             AND (?2 IS NULL OR v.channel = ?2) AND (?3 IS NULL OR v.line = ?3)
+             AND (?4 IS NULL OR v.tag LIKE ?4 ESCAPE '\'
+                  OR EXISTS (SELECT 1 FROM releases r
+                             WHERE r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+                               AND r.name LIKE ?4 ESCAPE '\'))"#,
+        repository_id,
+        channel,
+        filter.line,
+        search,
+    )
+    .fetch_one(db)
+    .await?;
+    Ok((counts.versions, counts.trains))
+}
+
+/// How many public versions each line has, newest line first.
+pub async fn line_counts(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Vec<(String, i64)>> {
+    let rows = sqlx::query!(
+        r#"SELECT v.line AS "line!", COUNT(*) AS "count!: i64"
+           FROM versions v
+           WHERE v.repository_id = ?1 AND v.public = 1 AND v.version IS NOT NULL
+           GROUP BY v.line
+           ORDER BY MAX(v.precedence) DESC"#,
+        repository_id,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|row| (row.line, row.count)).collect())
+}
+
+/// How many public versions each channel has, in [`Channel::ALL`] order, leaving out empty
+/// channels.
+pub async fn channel_counts(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Vec<(Channel, i64)>> {
+    let rows = sqlx::query!(
+        r#"SELECT v.channel AS "channel!", COUNT(*) AS "count!: i64"
+           FROM versions v
+           WHERE v.repository_id = ?1 AND v.public = 1 AND v.version IS NOT NULL
+           GROUP BY v.channel"#,
+        repository_id,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(Channel::ALL
+        .into_iter()
+        .filter_map(|channel| {
+            rows.iter()
+                .find(|row| row.channel == channel.as_str())
+                .map(|row| (channel, row.count))
         })
         .collect())
 }
@@ -182,17 +342,20 @@ pub async fn count_public(
     filter: &VersionFilter,
 ) -> sqlx::Result<i64> {
     let channel = filter.channel.map(Channel::as_str);
+    let search = filter.search_pattern();
     sqlx::query_scalar!(
         r#"SELECT COUNT(*) AS "count!: i64"
            FROM versions v
-           LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
-           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
-           WHERE v.repository_id = ?1 AND v.version IS NOT NULL
-             AND (t.version_id IS NOT NULL OR r.version_id IS NOT NULL)
-             AND (?2 IS NULL OR v.channel = ?2) AND (?3 IS NULL OR v.line = ?3)"#,
+           WHERE v.repository_id = ?1 AND v.public = 1 AND v.version IS NOT NULL
+             AND (?2 IS NULL OR v.channel = ?2) AND (?3 IS NULL OR v.line = ?3)
+             AND (?4 IS NULL OR v.tag LIKE ?4 ESCAPE '\'
+                  OR EXISTS (SELECT 1 FROM releases r
+                             WHERE r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+                               AND r.name LIKE ?4 ESCAPE '\'))"#,
         repository_id,
         channel,
         filter.line,
+        search,
     )
     .fetch_one(db)
     .await
@@ -315,36 +478,76 @@ pub async fn mark_release_deleted(
     Ok(())
 }
 
-/// Every live tag and published release of a repository, for drift detection.
-pub async fn list_drift_inputs(
-    db: impl SqliteExecutor<'_>,
+/// Where GitHub disagrees with the versions: the first `keep` tags (by name) of each kind of
+/// drift with the count of each, and GitHub's "latest" (the newest stable release by date)
+/// against the highest stable release.
+pub async fn drift(
+    pool: &sqlx::SqlitePool,
     repository_id: i64,
-) -> sqlx::Result<Vec<DriftInput>> {
+    keep: i64,
+) -> sqlx::Result<DriftSummary> {
+    // A public tag without a live release has a live git tag: that is what makes it public.
     let rows = sqlx::query!(
-        r#"SELECT v.tag, v.version,
-                  t.version_id IS NOT NULL AS "has_tag!: bool",
-                  r.prerelease AS "prerelease?: bool",
-                  r.published_at AS "published_at?: DateTime<Utc>"
-           FROM versions v
-           LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
-           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
-           WHERE v.repository_id = ? AND (t.version_id IS NOT NULL OR r.version_id IS NOT NULL)"#,
+        r#"WITH drifting AS (
+               SELECT v.tag,
+                      CASE WHEN v.version IS NULL THEN 'not_version'
+                           WHEN r.version_id IS NULL THEN 'without_release'
+                           ELSE 'prerelease_flag' END AS kind
+               FROM versions v
+               LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+               WHERE v.repository_id = ?1 AND v.public = 1
+                 AND (v.version IS NULL OR r.version_id IS NULL
+                      OR r.prerelease = (v.channel = 'stable'))
+           ),
+           ranked AS (
+               SELECT tag, kind, ROW_NUMBER() OVER (PARTITION BY kind ORDER BY tag) AS n,
+                      COUNT(*) OVER (PARTITION BY kind) AS total
+               FROM drifting
+           )
+           SELECT tag AS "tag!", kind AS "kind!: String", total AS "total!: i64"
+           FROM ranked WHERE n <= ?2 ORDER BY kind, n"#,
+        repository_id,
+        keep,
+    )
+    .fetch_all(pool)
+    .await?;
+    let tags = rows
+        .into_iter()
+        .filter_map(|row| {
+            let kind = match row.kind.as_str() {
+                "not_version" => TagDrift::NotVersions,
+                "without_release" => TagDrift::WithoutRelease,
+                "prerelease_flag" => TagDrift::PrereleaseFlag,
+                _ => return None,
+            };
+            Some(DriftingTag {
+                kind,
+                tag: row.tag,
+                total: usize::try_from(row.total).unwrap_or(0),
+            })
+        })
+        .collect();
+    let github_latest = sqlx::query_scalar!(
+        r#"SELECT v.tag FROM versions v
+           JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+                AND r.prerelease = 0
+           WHERE v.repository_id = ?1 AND v.channel = 'stable'
+           ORDER BY r.published_at DESC, v.precedence DESC LIMIT 1"#,
         repository_id,
     )
-    .fetch_all(db)
+    .fetch_optional(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| DriftInput {
-            version: row.version.and_then(|v| semver::Version::parse(&v).ok()),
-            tag: row.tag,
-            has_tag: row.has_tag,
-            release: row.published_at.map(|published_at| PublishedRelease {
-                prerelease: row.prerelease.unwrap_or(false),
-                published_at,
-            }),
-        })
-        .collect())
+    let highest_stable = sqlx::query_scalar!(
+        r#"SELECT v.tag FROM versions v
+           JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+                AND r.prerelease = 0
+           WHERE v.repository_id = ?1 AND v.channel = 'stable'
+           ORDER BY v.precedence DESC LIMIT 1"#,
+        repository_id,
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(DriftSummary::new(tags, github_latest, highest_stable))
 }
 
 /// The repository's draft releases, newest first: for maintainers' eyes only.
@@ -456,7 +659,7 @@ pub async fn find_public(
            LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
            LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
            WHERE v.repository_id = ?1 AND v.version = ?2
-             AND (t.version_id IS NOT NULL OR r.version_id IS NOT NULL)
+             AND v.public = 1
            ORDER BY v.tag LIMIT 1"#,
         repository_id,
         version,
@@ -474,9 +677,7 @@ pub async fn neighbours(
     let previous = sqlx::query_scalar!(
         r#"SELECT v.tag FROM versions v
            WHERE v.repository_id = ?1 AND v.precedence < ?2 AND v.version IS NOT NULL
-             AND (EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id AND t.deleted_at IS NULL)
-                  OR EXISTS (SELECT 1 FROM releases r WHERE r.version_id = v.id
-                             AND r.deleted_at IS NULL AND r.draft = 0))
+             AND v.public = 1
            ORDER BY v.precedence DESC LIMIT 1"#,
         repository_id,
         precedence,
@@ -486,9 +687,7 @@ pub async fn neighbours(
     let next = sqlx::query_scalar!(
         r#"SELECT v.tag FROM versions v
            WHERE v.repository_id = ?1 AND v.precedence > ?2 AND v.version IS NOT NULL
-             AND (EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id AND t.deleted_at IS NULL)
-                  OR EXISTS (SELECT 1 FROM releases r WHERE r.version_id = v.id
-                             AND r.deleted_at IS NULL AND r.draft = 0))
+             AND v.public = 1
            ORDER BY v.precedence ASC LIMIT 1"#,
         repository_id,
         precedence,
@@ -516,9 +715,7 @@ pub async fn public_id(
     sqlx::query_scalar!(
         r#"SELECT v.id AS "id!" FROM versions v
            WHERE v.repository_id = ?1 AND v.version = ?2
-             AND (EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id AND t.deleted_at IS NULL)
-                  OR EXISTS (SELECT 1 FROM releases r WHERE r.version_id = v.id
-                             AND r.deleted_at IS NULL AND r.draft = 0))
+             AND v.public = 1
            ORDER BY v.tag LIMIT 1"#,
         repository_id,
         version,

@@ -8,6 +8,7 @@ use app::{
     },
     domain::{
         access::{Caller, Need},
+        history::clean_search,
         version::{Channel, Line},
     },
     error::AppError,
@@ -155,7 +156,7 @@ impl From<HistoryEntry> for VersionItem {
 }
 
 /// `GET /api/v1/repos/{owner}/{repo}/versions`: newest first by SemVer precedence, filtered
-/// by `channel` and `line`, paginated with `page` and `per_page` and a `Link` header.
+/// by `channel` and `line`, searched with `q` (tag or release title), paginated with `page` and `per_page` and a `Link` header.
 async fn list_versions(
     State(pool): State<SqlitePool>,
     Path((owner, name)): Path<(String, String)>,
@@ -174,6 +175,7 @@ async fn list_versions(
             .map(|l| l.parse::<Line>().map(|line| line.to_string()))
             .transpose()
             .map_err(|err| AppError::BadRequest(err.to_string()))?,
+        search: params.get("q").and_then(|q| clean_search(q)),
     };
     let total = store::versions::count_public(&pool, repo.id, &filter).await?;
     let entries =
@@ -182,6 +184,7 @@ async fn list_versions(
 
     let mut headers = HeaderMap::new();
     let kept: Vec<String> = [
+        ("q", filter.search.clone()),
         ("channel", filter.channel.map(|c| c.to_string())),
         ("line", filter.line.clone()),
     ]
