@@ -8,7 +8,8 @@ use leptos_router::{
 use crate::{
     components::{NotFound, SiteFooter, SiteHeader},
     pages::{
-        ComparePage, HistoryPage, HomePage, SettingsPage, SupportPage, TokensPage, VersionPage,
+        ApiDocsPage, ComparePage, HistoryPage, HomePage, SettingsPage, SupportPage, TokensPage,
+        VersionPage,
     },
 };
 
@@ -86,6 +87,8 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound what="There is no page at this address."/> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    // Before `/:owner/:repo`, which the address would also match.
+                    <Route path=path!("/api/docs") view=ApiDocsPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo") view=HistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/support") view=SupportPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/v/:version") view=VersionPage ssr=SsrMode::Async/>

@@ -108,14 +108,39 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+/// How every API error reads: `{"error":{"code","message"}}`, plus `fields` on a 422.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[cfg(feature = "ssr")]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable and machine-readable, e.g. `not_found`.
+    #[schema(example = "not_found")]
+    pub code: &'static str,
+    /// For people.
+    pub message: String,
+    /// Each refused field with its problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<std::collections::BTreeMap<String, String>>,
+}
+
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
-        let mut error = serde_json::json!({ "code": self.code(), "message": self.to_string() });
-        if let AppError::Validation { fields, .. } = &self {
-            error["fields"] = serde_json::json!(fields);
-        }
-        let body = serde_json::json!({ "error": error });
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code(),
+                message: self.to_string(),
+                fields: match &self {
+                    AppError::Validation { fields, .. } => Some(fields.clone()),
+                    _ => None,
+                },
+            },
+        };
         (self.status(), axum::Json(body)).into_response()
     }
 }

@@ -176,3 +176,21 @@ test('from the history to a version page and on to the next version', async ({ p
   await expect(page.getByRole('article', { name: 'v2.3.2' })).toBeVisible();
   await page.screenshot({ path: `test-results/compare-${test.info().project.name}.png`, fullPage: true });
 });
+
+test('the REST API page renders the OpenAPI description from this server', async ({ page, javaScriptEnabled }) => {
+  const offsite: string[] = [];
+  page.on('request', (request) => {
+    if (!request.url().startsWith('http://127.0.0.1')) offsite.push(request.url());
+  });
+  await page.goto('/acme/orbit');
+  if (javaScriptEnabled) await hydrated(page);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API' }).click();
+  await expect(page).toHaveURL(/\/api\/docs$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Release Desk REST API');
+  const versions = page.getByRole('region', { name: 'versions' });
+  await expect(versions.getByText('/api/v1/repos/{owner}/{repo}/versions/{version}/withdraw').first()).toBeVisible();
+  await page.getByText('VersionDetail', { exact: true }).first().click();
+  await expect(page.locator('#schema-VersionDetail')).toHaveAttribute('open', '');
+  expect(offsite).toEqual([]);
+  await page.screenshot({ path: `test-results/api-docs-${test.info().project.name}.png`, fullPage: false });
+});

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 
 /// A tracked repository as the home page lists it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepositorySummary {
     pub owner: String,

@@ -10,6 +10,7 @@ use crate::{
 };
 
 /// A standing withdrawal, as pages and the API show it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WithdrawalInfo {
     pub reason: String,

@@ -16,6 +16,7 @@ pub fn SiteHeader() -> impl IntoView {
             </a>
             <nav aria-label="Main">
                 <a href="/">"Repositories"</a>
+                <a href="/api/docs">"API"</a>
             </nav>
             <Account/>
         </header>

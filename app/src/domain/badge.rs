@@ -72,6 +72,7 @@ pub fn for_line(label: &str, phase: Option<Phase>, eol: Option<chrono::NaiveDate
 }
 
 /// shields.io's endpoint schema.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ShieldsEndpoint {

@@ -25,6 +25,7 @@ pub fn names_cycle(name: &str, line: &Line) -> bool {
 }
 
 /// A release cycle in the v1 schema (`ProductRelease`).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReleaseCycle {
@@ -40,10 +41,12 @@ pub struct ReleaseCycle {
     pub eol_from: Option<NaiveDate>,
     pub is_maintained: bool,
     pub latest: Option<LatestVersion>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
     pub custom: Option<()>,
 }
 
 /// The v1 `ProductVersion`: the newest release of a cycle.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LatestVersion {
     pub name: String,
@@ -75,6 +78,7 @@ pub fn release_cycle(window: &LineSupport, link: Option<String>) -> ReleaseCycle
 }
 
 /// v0 writes a date where there is one, and `true`/`false` where there is none.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum DateOrFlag {
@@ -83,6 +87,7 @@ pub enum DateOrFlag {
 }
 
 /// A release cycle in the v0 schema (`/api/{product}.json`).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Cycle {

@@ -1,6 +1,7 @@
 //! Pure release-management logic, compiled for the server and the browser alike: no I/O here.
 
 pub mod access;
+pub mod api_description;
 pub mod badge;
 pub mod calendar;
 pub mod dates;

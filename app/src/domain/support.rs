@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::version::{Channel, Line};
 
 /// A repository's policy settings.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Policy {
     pub security_months: u32,
@@ -35,6 +36,7 @@ impl Default for Policy {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Phase {
@@ -181,6 +183,7 @@ fn explain(
 }
 
 /// What a version check answers (PRODUCT.md §2).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CheckPhase {
@@ -193,8 +196,10 @@ pub enum CheckPhase {
     Unknown,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VersionCheck {
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = "2.3.1"))]
     pub version: semver::Version,
     pub line: String,
     pub phase: CheckPhase,
@@ -202,9 +207,11 @@ pub struct VersionCheck {
     pub eol: Option<NaiveDate>,
     /// Days until end of life; 0 once it is reached.
     pub days_left: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub latest_in_line: Option<semver::Version>,
     /// The version to run: the line's latest while the line is supported, else the newest
     /// line's latest.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub recommended: Option<semver::Version>,
     pub upgrade_recommended: bool,
 }

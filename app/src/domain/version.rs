@@ -39,6 +39,7 @@ pub fn parse_tag(tag: &str, prefix: &str) -> Result<semver::Version, VersionErro
 }
 
 /// Release channel, from the first pre-release identifier.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Channel {

@@ -1,6 +1,7 @@
 //! One page per file. Pages read their parameters, load data through `api`, and hand it to
 //! components; they hold no logic of their own.
 
+mod api_docs;
 mod compare;
 mod history;
 mod home;
@@ -9,6 +10,7 @@ mod support;
 mod tokens;
 mod version;
 
+pub use api_docs::ApiDocsPage;
 pub use compare::ComparePage;
 pub use history::HistoryPage;
 pub use home::HomePage;

@@ -698,7 +698,7 @@ pub async fn neighbours(
 }
 
 /// A version's withdrawal, while it stands.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Withdrawal {
     pub reason: String,
     pub superseded_by: Option<String>,

@@ -242,15 +242,26 @@ async fn logout(session: Session) -> Response {
     Redirect::to("/").into_response()
 }
 
-#[derive(Serialize)]
-struct Me<'a> {
+/// The signed-in person.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Me<'a> {
+    #[schema(example = "mona")]
     login: &'a str,
     name: Option<&'a str>,
     avatar_url: Option<&'a str>,
 }
 
 /// `GET /api/v1/me`: the signed-in person, or 401.
-async fn me(Extension(caller): Extension<Caller>) -> Response {
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "access",
+    responses(
+        (status = 200, description = "Who is signed in", body = Me),
+        (status = 401, description = "Nobody is signed in", body = super::api::ErrorBody),
+    )
+)]
+pub(crate) async fn me(Extension(caller): Extension<Caller>) -> Response {
     match caller.person() {
         Some(person) => Json(Me {
             login: &person.login,

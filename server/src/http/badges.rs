@@ -21,7 +21,7 @@ use axum::{
 use chrono::Utc;
 use sqlx::SqlitePool;
 
-use super::api::{support::windows_today, tracked};
+use super::api::{support::windows_today, tracked, ErrorBody, RepoPath};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -86,7 +86,22 @@ async fn badge_for(
     })
 }
 
-async fn badge_svg(
+/// `GET /badge/{owner}/{repo}/{version or line}.svg`: a flat badge.
+#[utoipa::path(
+    get,
+    path = "/badge/{owner}/{repo}/{badge}.svg",
+    tag = "support",
+    params(
+        RepoPath,
+        ("badge" = String, Path, description = "A version, a tag or a line", example = "v2.3.1"),
+    ),
+    responses(
+        (status = 200, description = "The badge", content_type = "image/svg+xml", body = String),
+        (status = 400, description = "Not a version or a line", body = ErrorBody),
+        (status = 404, description = "No such repository", body = ErrorBody),
+    )
+)]
+pub(crate) async fn badge_svg(
     State(pool): State<SqlitePool>,
     Path((owner, name, file)): Path<(String, String, String)>,
 ) -> Result<Response, AppError> {
@@ -101,7 +116,22 @@ async fn badge_svg(
         .into_response())
 }
 
-async fn badge_json(
+/// `GET /api/v1/repos/{owner}/{repo}/badge/{version}`: shields.io's endpoint badge.
+#[utoipa::path(
+    get,
+    path = "/api/v1/repos/{owner}/{repo}/badge/{version}",
+    tag = "support",
+    params(
+        RepoPath,
+        ("version" = String, Path, description = "A version, a tag or a line", example = "2.x"),
+    ),
+    responses(
+        (status = 200, description = "shields.io's endpoint JSON", body = ShieldsEndpoint),
+        (status = 400, description = "Not a version or a line", body = ErrorBody),
+        (status = 404, description = "No such repository", body = ErrorBody),
+    )
+)]
+pub(crate) async fn badge_json(
     State(pool): State<SqlitePool>,
     Path((owner, name, version)): Path<(String, String, String)>,
 ) -> Result<Json<ShieldsEndpoint>, AppError> {

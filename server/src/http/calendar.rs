@@ -16,7 +16,7 @@ use sqlx::SqlitePool;
 
 use super::{
     access::our_origin,
-    api::{support::windows_today, tracked},
+    api::{support::windows_today, tracked, ErrorBody, RepoPath},
 };
 use crate::auth::Auth;
 
@@ -24,7 +24,18 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/{owner}/{repo}/calendar.ics", get(calendar))
 }
 
-async fn calendar(
+/// `GET /{owner}/{repo}/calendar.ics`: each line's end of support and end of life as events.
+#[utoipa::path(
+    get,
+    path = "/{owner}/{repo}/calendar.ics",
+    tag = "support",
+    params(RepoPath),
+    responses(
+        (status = 200, description = "An iCalendar file (RFC 5545)", content_type = "text/calendar", body = String),
+        (status = 404, description = "No such repository", body = ErrorBody),
+    )
+)]
+pub(crate) async fn calendar(
     State(pool): State<SqlitePool>,
     Extension(auth): Extension<Arc<Auth>>,
     headers: HeaderMap,

@@ -11,13 +11,36 @@ pub fn router() -> Router<AppState> {
         .route("/readyz", get(readyz))
 }
 
+/// `{"status": "ok"}` or `{"status": "ready"}`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Describes the JSON the handlers write.
+pub(crate) struct Status {
+    #[schema(example = "ok")]
+    status: String,
+}
+
 /// The process is up.
-async fn healthz() -> Json<Value> {
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operations",
+    responses((status = 200, description = "The process is up", body = Status))
+)]
+pub(crate) async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
 /// The database answers and every migration is applied.
-async fn readyz(State(pool): State<SqlitePool>) -> (StatusCode, Json<Value>) {
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "operations",
+    responses(
+        (status = 200, description = "Ready to serve", body = Status),
+        (status = 503, description = "The database is unreachable or not migrated", body = super::api::ErrorBody),
+    )
+)]
+pub(crate) async fn readyz(State(pool): State<SqlitePool>) -> (StatusCode, Json<Value>) {
     let (code, message) = match store::migrations_applied(&pool).await {
         Ok(true) => return (StatusCode::OK, Json(json!({ "status": "ready" }))),
         Ok(false) => (

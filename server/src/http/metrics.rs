@@ -101,7 +101,15 @@ impl HttpMetrics {
     }
 }
 
-async fn render_metrics(
+/// `GET /metrics`: Prometheus text.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operations",
+    responses((status = 200, description = "HTTP and sync figures in Prometheus' text format",
+               content_type = "application/openmetrics-text", body = String))
+)]
+pub(crate) async fn render_metrics(
     State(pool): State<SqlitePool>,
     Extension(services): Extension<Services>,
 ) -> Result<Response, AppError> {

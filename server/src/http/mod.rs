@@ -8,6 +8,7 @@ mod caching;
 mod calendar;
 mod health;
 mod metrics;
+pub mod openapi;
 mod server_fn_status;
 mod webhooks;
 
@@ -56,7 +57,10 @@ pub struct Services {
 pub fn router(state: AppState, services: Services) -> Router {
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            provide_context(openapi::API_DESCRIPTION.clone());
+        }
     };
     let pages = {
         let options = state.leptos_options.clone();
@@ -75,6 +79,7 @@ pub fn router(state: AppState, services: Services) -> Router {
         .merge(calendar::router())
         .merge(webhooks::router())
         .merge(metrics::router())
+        .merge(openapi::router())
         // One segment under /api is endoflife.date v0 (`/api/{product}.json`, in api::products).
         .route("/api/{section}/{*rest}", any(unknown_api_route))
         // Built assets first, so `/pkg/x.css` is never taken for an `/{owner}/{repo}` page.

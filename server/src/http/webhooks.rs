@@ -33,7 +33,26 @@ fn answer(status: StatusCode, code: &str, message: &str) -> Response {
     (status, Json(body)).into_response()
 }
 
-async fn receive_webhook(
+/// `POST /webhooks/github`: GitHub's `release`, `create`, `delete` and `ping` events, signed
+/// with the webhook secret.
+#[utoipa::path(
+    post,
+    path = "/webhooks/github",
+    tag = "operations",
+    request_body(content = Object, description = "A GitHub webhook payload"),
+    params(
+        ("X-GitHub-Event" = String, Header, description = "The event's name"),
+        ("X-GitHub-Delivery" = String, Header, description = "The delivery's id; each applies once"),
+        ("X-Hub-Signature-256" = String, Header, description = "`sha256=` HMAC of the body with the secret"),
+    ),
+    responses(
+        (status = 200, description = "Applied (once per delivery), or a ping answered", body = Object),
+        (status = 202, description = "Received and ignored: an untracked repository or an event of no interest", body = Object),
+        (status = 400, description = "A malformed payload", body = super::api::ErrorBody),
+        (status = 401, description = "A missing or wrong signature", body = super::api::ErrorBody),
+    )
+)]
+pub(crate) async fn receive_webhook(
     State(pool): State<SqlitePool>,
     Extension(services): Extension<Services>,
     headers: HeaderMap,

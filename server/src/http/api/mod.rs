@@ -1,15 +1,17 @@
 //! The public REST API under `/api/v1`: one router per resource, merged here.
 
 mod paging;
-mod products;
-mod repositories;
-mod settings;
+pub(crate) mod products;
+pub(crate) mod repositories;
+pub(crate) mod settings;
 pub(crate) mod support;
-mod versions;
+pub(crate) mod versions;
 
+pub(crate) use app::error::ErrorBody;
 use app::{error::AppError, state::AppState, store};
 use axum::Router;
 use sqlx::SqlitePool;
+use utoipa::IntoParams;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -29,4 +31,17 @@ pub(crate) async fn tracked(
     store::repositories::find(pool, owner, name)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("the repository {owner}/{name} is not tracked")))
+}
+
+/// The repository in a route's path, as the OpenAPI description names it.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // Handlers take the path as a tuple; this only describes it.
+pub(crate) struct RepoPath {
+    /// The GitHub owner (a user or an organisation); case does not matter.
+    #[param(example = "acme")]
+    owner: String,
+    /// The repository's name; case does not matter.
+    #[param(example = "orbit")]
+    repo: String,
 }

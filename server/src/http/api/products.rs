@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use app::{
     domain::{
-        endoflife::{self, names_cycle, ReleaseCycle},
+        endoflife::{self, names_cycle, Cycle, ReleaseCycle},
         support::{support_windows, LineSupport},
     },
     error::AppError,
@@ -21,9 +21,10 @@ use axum::{
 };
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
-use serde_json::{json, Value};
 use sqlx::SqlitePool;
+use utoipa::ToSchema;
 
+use super::ErrorBody;
 use crate::{auth::Auth, http::access::our_origin};
 
 /// The version of endoflife.date's v1 schema these answers follow.
@@ -41,7 +42,8 @@ pub fn router() -> Router<AppState> {
             "/api/v1/products/{product}/releases/{release}",
             get(get_release),
         )
-        .route("/api/{file}", get(get_v0_file))
+        .route("/api/all.json", get(get_v0_all))
+        .route("/api/{file}", get(get_v0_product))
 }
 
 /// A product's support windows today, newest line first, with each latest version's link.
@@ -76,25 +78,39 @@ async fn product(pool: &SqlitePool, slug: &str) -> Result<Product, AppError> {
     })
 }
 
-fn envelope(result: Value, last_modified: Option<DateTime<Utc>>) -> Json<Value> {
-    let now = Utc::now();
-    let mut body = json!({
-        "schema_version": SCHEMA_VERSION,
-        "generated_at": now.to_rfc3339_opts(SecondsFormat::Secs, true),
-        "result": result,
-    });
-    if let Some(at) = last_modified {
-        body["last_modified"] = json!(at.to_rfc3339_opts(SecondsFormat::Secs, true));
-    }
-    Json(body)
+/// endoflife.date's v1 envelope around every answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Envelope<T> {
+    #[schema(example = "1.2.0")]
+    schema_version: &'static str,
+    generated_at: String,
+    /// When the product's data last changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_modified: Option<String>,
+    /// How many results, on lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<usize>,
+    result: T,
+}
+
+fn envelope<T>(result: T, last_modified: Option<DateTime<Utc>>) -> Json<Envelope<T>> {
+    let timestamp = |at: DateTime<Utc>| at.to_rfc3339_opts(SecondsFormat::Secs, true);
+    Json(Envelope {
+        schema_version: SCHEMA_VERSION,
+        generated_at: timestamp(Utc::now()),
+        last_modified: last_modified.map(timestamp),
+        total: None,
+        result,
+    })
 }
 
 fn site(auth: &Auth, headers: &HeaderMap) -> String {
     our_origin(auth, headers).unwrap_or_else(|| "http://localhost".to_owned())
 }
 
-#[derive(Serialize)]
-struct Summary {
+/// A product in the list.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Summary {
     name: String,
     label: String,
     aliases: Vec<String>,
@@ -104,11 +120,17 @@ struct Summary {
 }
 
 /// `GET /api/v1/products`: every product, in summary.
-async fn list_products(
+#[utoipa::path(
+    get,
+    path = "/api/v1/products",
+    tag = "endoflife.date",
+    responses((status = 200, description = "Every product", body = Envelope<Vec<Summary>>))
+)]
+pub(crate) async fn list_products(
     State(pool): State<SqlitePool>,
     Extension(auth): Extension<Arc<Auth>>,
     headers: HeaderMap,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Envelope<Vec<Summary>>>, AppError> {
     let site = site(&auth, &headers);
     let products = store::repositories::list_products(&pool).await?;
     let result: Vec<Summary> = products
@@ -122,18 +144,71 @@ async fn list_products(
             tags: vec!["app"],
         })
         .collect();
-    let mut body = envelope(json!(result), None);
-    body["total"] = json!(result.len());
+    let mut body = envelope(result, None);
+    body.total = Some(body.result.len());
     Ok(body)
 }
 
+/// A product with its release cycles, as endoflife.date describes one.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ProductDetails {
+    #[schema(example = "orbit")]
+    name: String,
+    label: String,
+    aliases: Vec<String>,
+    category: &'static str,
+    tags: Vec<&'static str>,
+    version_command: Option<String>,
+    identifiers: Vec<Identifier>,
+    labels: Labels,
+    links: Links,
+    releases: Vec<ReleaseCycle>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Identifier {
+    /// A package URL.
+    #[schema(example = "pkg:github/acme/orbit")]
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+/// What each phase is called for this product.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Labels {
+    eoas: &'static str,
+    discontinued: Option<String>,
+    eol: &'static str,
+    eoes: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Links {
+    icon: Option<String>,
+    html: String,
+    release_policy: String,
+}
+
 /// `GET /api/v1/products/{product}`: the product with all its release cycles.
-async fn get_product(
+#[utoipa::path(
+    get,
+    path = "/api/v1/products/{product}",
+    tag = "endoflife.date",
+    params(("product" = String, Path, description = "The product slug (a setting; by default the repository's name)", example = "orbit")),
+    responses(
+        (status = 200, description = "The product", body = Envelope<ProductDetails>),
+        (status = 404, description = "No such product", body = ErrorBody),
+    )
+)]
+pub(crate) async fn get_product(
     State(pool): State<SqlitePool>,
     Extension(auth): Extension<Arc<Auth>>,
     headers: HeaderMap,
     Path(slug): Path<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Envelope<ProductDetails>>, AppError> {
     let product = product(&pool, &slug).await?;
     let site = site(&auth, &headers);
     let repo = &product.repository;
@@ -143,23 +218,30 @@ async fn get_product(
         .iter()
         .map(|(window, link)| endoflife::release_cycle(window, link.clone()))
         .collect();
-    let result = json!({
-        "name": repo.product,
-        "label": format!("{}/{}", repo.owner, repo.name),
-        "aliases": [],
-        "category": "app",
-        "tags": ["app"],
-        "versionCommand": null,
-        "identifiers": [{ "id": format!("pkg:github/{}/{}", repo.owner, repo.name), "type": "purl" }],
-        "labels": {
-            "eoas": "Full support",
-            "discontinued": null,
-            "eol": "Security fixes",
-            "eoes": null
+    let result = ProductDetails {
+        name: repo.product.clone(),
+        label: format!("{}/{}", repo.owner, repo.name),
+        aliases: Vec::new(),
+        category: "app",
+        tags: vec!["app"],
+        version_command: None,
+        identifiers: vec![Identifier {
+            id: format!("pkg:github/{}/{}", repo.owner, repo.name),
+            kind: "purl",
+        }],
+        labels: Labels {
+            eoas: "Full support",
+            discontinued: None,
+            eol: "Security fixes",
+            eoes: None,
         },
-        "links": { "icon": null, "html": page, "releasePolicy": page },
-        "releases": releases,
-    });
+        links: Links {
+            icon: None,
+            html: page.clone(),
+            release_policy: page,
+        },
+        releases,
+    };
     Ok(envelope(
         result,
         Some(product.last_modified.unwrap_or_else(Utc::now)),
@@ -167,10 +249,23 @@ async fn get_product(
 }
 
 /// `GET /api/v1/products/{product}/releases/{release}`: one release cycle, e.g. `3` or `0.4`.
-async fn get_release(
+#[utoipa::path(
+    get,
+    path = "/api/v1/products/{product}/releases/{release}",
+    tag = "endoflife.date",
+    params(
+        ("product" = String, Path, description = "The product slug", example = "orbit"),
+        ("release" = String, Path, description = "A release cycle: a major, or `0.y` under the 0.x rule", example = "2"),
+    ),
+    responses(
+        (status = 200, description = "The release cycle", body = Envelope<ReleaseCycle>),
+        (status = 404, description = "No such product or cycle", body = ErrorBody),
+    )
+)]
+pub(crate) async fn get_release(
     State(pool): State<SqlitePool>,
     Path((slug, release)): Path<(String, String)>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Envelope<ReleaseCycle>>, AppError> {
     let product = product(&pool, &slug).await?;
     let (window, link) = product
         .cycles
@@ -180,47 +275,76 @@ async fn get_release(
             AppError::NotFound(format!("product '{slug}' has no release cycle '{release}'"))
         })?;
     Ok(envelope(
-        json!(endoflife::release_cycle(window, link.clone())),
+        endoflife::release_cycle(window, link.clone()),
         None,
     ))
 }
 
 /// `GET /api/v1/products/{product}/releases/latest`: the newest release cycle.
-async fn get_latest_release(
+#[utoipa::path(
+    get,
+    path = "/api/v1/products/{product}/releases/latest",
+    tag = "endoflife.date",
+    params(("product" = String, Path, description = "The product slug", example = "orbit")),
+    responses(
+        (status = 200, description = "The newest release cycle", body = Envelope<ReleaseCycle>),
+        (status = 404, description = "No such product, or no stable release yet", body = ErrorBody),
+    )
+)]
+pub(crate) async fn get_latest_release(
     State(pool): State<SqlitePool>,
     Path(slug): Path<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Envelope<ReleaseCycle>>, AppError> {
     let product = product(&pool, &slug).await?;
     let (window, link) = product
         .cycles
         .first()
         .ok_or_else(|| AppError::NotFound(format!("product '{slug}' has no stable release yet")))?;
     Ok(envelope(
-        json!(endoflife::release_cycle(window, link.clone())),
+        endoflife::release_cycle(window, link.clone()),
         None,
     ))
 }
 
-/// v0: `GET /api/{product}.json` (the cycles) and `GET /api/all.json` (the product names).
-async fn get_v0_file(
+/// v0: `GET /api/all.json`: the product names.
+#[utoipa::path(
+    get,
+    path = "/api/all.json",
+    tag = "endoflife.date",
+    responses((status = 200, description = "Every product's name", body = [String]))
+)]
+pub(crate) async fn get_v0_all(
+    State(pool): State<SqlitePool>,
+) -> Result<Json<Vec<String>>, AppError> {
+    Ok(Json(store::repositories::list_products(&pool).await?))
+}
+
+/// v0: `GET /api/{product}.json`: the product's cycles.
+#[utoipa::path(
+    get,
+    path = "/api/{product}.json",
+    tag = "endoflife.date",
+    params(("product" = String, Path, description = "The product slug", example = "orbit")),
+    responses(
+        (status = 200, description = "The release cycles, newest first", body = [Cycle]),
+        (status = 404, description = "No such product", body = ErrorBody),
+    )
+)]
+pub(crate) async fn get_v0_product(
     State(pool): State<SqlitePool>,
     Path(file): Path<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Vec<Cycle>>, AppError> {
     let Some(slug) = file.strip_suffix(".json") else {
         return Err(AppError::NotFound(
             "there is no API route at this address".to_owned(),
         ));
     };
-    if slug == "all" {
-        return Ok(Json(json!(
-            store::repositories::list_products(&pool).await?
-        )));
-    }
     let product = product(&pool, slug).await?;
-    let cycles: Vec<_> = product
-        .cycles
-        .iter()
-        .map(|(window, link)| endoflife::cycle(window, link.clone()))
-        .collect();
-    Ok(Json(json!(cycles)))
+    Ok(Json(
+        product
+            .cycles
+            .iter()
+            .map(|(window, link)| endoflife::cycle(window, link.clone()))
+            .collect(),
+    ))
 }

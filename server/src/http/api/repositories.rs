@@ -6,6 +6,8 @@ use axum::{
 };
 use sqlx::SqlitePool;
 
+use super::{ErrorBody, RepoPath};
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/repos", get(list_repositories))
@@ -13,14 +15,30 @@ pub fn router() -> Router<AppState> {
 }
 
 /// `GET /api/v1/repos`: every tracked repository.
-async fn list_repositories(
+#[utoipa::path(
+    get,
+    path = "/api/v1/repos",
+    tag = "repositories",
+    responses((status = 200, description = "Every tracked repository", body = [RepositorySummary]))
+)]
+pub(crate) async fn list_repositories(
     State(pool): State<SqlitePool>,
 ) -> Result<Json<Vec<RepositorySummary>>, AppError> {
     Ok(Json(store::repositories::list_summaries(&pool).await?))
 }
 
 /// `GET /api/v1/repos/{owner}/{repo}/sync`: the most recent sync runs, newest first.
-async fn list_sync_runs(
+#[utoipa::path(
+    get,
+    path = "/api/v1/repos/{owner}/{repo}/sync",
+    tag = "repositories",
+    params(RepoPath),
+    responses(
+        (status = 200, description = "The last 50 syncs with GitHub, newest first", body = [store::sync::SyncRun]),
+        (status = 404, description = "No such repository", body = ErrorBody),
+    )
+)]
+pub(crate) async fn list_sync_runs(
     State(pool): State<SqlitePool>,
     Path((owner, name)): Path<(String, String)>,
 ) -> Result<Json<Vec<store::sync::SyncRun>>, AppError> {

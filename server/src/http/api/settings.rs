@@ -16,6 +16,9 @@ use axum::{
     Extension, Json, Router,
 };
 use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{ErrorBody, RepoPath};
 use serde_json::{Map, Value};
 use sqlx::SqlitePool;
 
@@ -26,8 +29,10 @@ pub fn router() -> Router<AppState> {
     )
 }
 
-#[derive(Debug, Serialize)]
-struct Settings {
+/// A repository's settings; `PATCH` takes any of them but `repository`.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Settings {
+    #[schema(example = "acme/orbit")]
     repository: String,
     tag_prefix: String,
     product: String,
@@ -50,7 +55,18 @@ impl Settings {
     }
 }
 
-async fn get_settings(
+/// `GET .../settings`: public, since the policy shapes every public answer.
+#[utoipa::path(
+    get,
+    path = "/api/v1/repos/{owner}/{repo}/settings",
+    tag = "repositories",
+    params(RepoPath),
+    responses(
+        (status = 200, description = "The settings", body = Settings),
+        (status = 404, description = "No such repository", body = ErrorBody),
+    )
+)]
+pub(crate) async fn get_settings(
     State(pool): State<SqlitePool>,
     Path((owner, name)): Path<(String, String)>,
 ) -> Result<Json<Settings>, AppError> {
@@ -59,7 +75,22 @@ async fn get_settings(
 }
 
 /// Changes any of `security_months`, `supported_lines`, `zero_major_lines`; the rest stay.
-async fn patch_settings(
+#[utoipa::path(
+    patch,
+    path = "/api/v1/repos/{owner}/{repo}/settings",
+    tag = "repositories",
+    params(RepoPath),
+    request_body(content = Object, description = "Any of `tag_prefix`, `product`, `security_months`, `supported_lines`, `zero_major_lines`"),
+    responses(
+        (status = 200, description = "The settings after the change", body = Settings),
+        (status = 400, description = "The body is not a JSON object", body = ErrorBody),
+        (status = 401, description = "Nobody is signed in", body = ErrorBody),
+        (status = 403, description = "The caller does not maintain the repository", body = ErrorBody),
+        (status = 404, description = "No such repository", body = ErrorBody),
+        (status = 422, description = "A field is wrong; `error.fields` names each", body = ErrorBody),
+    )
+)]
+pub(crate) async fn patch_settings(
     State(pool): State<SqlitePool>,
     Extension(caller): Extension<Caller>,
     Path((owner, name)): Path<(String, String)>,

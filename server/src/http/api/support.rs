@@ -16,6 +16,9 @@ use axum::{
 };
 use chrono::{NaiveDate, Utc};
 use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{ErrorBody, RepoPath};
 use sqlx::SqlitePool;
 
 pub fn router() -> Router<AppState> {
@@ -37,15 +40,18 @@ pub(crate) async fn windows_today(
     Ok((releases, windows))
 }
 
-#[derive(Debug, Serialize)]
-struct SupportAnswer {
+/// A repository's support lines today.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct SupportAnswer {
+    #[schema(example = "acme/orbit")]
     repository: String,
     policy: Policy,
     lines: Vec<LineAnswer>,
 }
 
-#[derive(Debug, Serialize)]
-struct LineAnswer {
+/// One line: its phase today and the dates the policy gives it.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct LineAnswer {
     line: String,
     phase: Phase,
     started: NaiveDate,
@@ -58,7 +64,17 @@ struct LineAnswer {
 
 /// `GET /api/v1/repos/{owner}/{repo}/support`: every started line, newest first, with its phase
 /// today and the dates the policy gives it.
-async fn get_support(
+#[utoipa::path(
+    get,
+    path = "/api/v1/repos/{owner}/{repo}/support",
+    tag = "support",
+    params(RepoPath),
+    responses(
+        (status = 200, description = "The policy and every started line, newest first", body = SupportAnswer),
+        (status = 404, description = "No such repository", body = ErrorBody),
+    )
+)]
+pub(crate) async fn get_support(
     State(pool): State<SqlitePool>,
     Path((owner, name)): Path<(String, String)>,
 ) -> Result<Json<SupportAnswer>, AppError> {
@@ -85,17 +101,30 @@ async fn get_support(
     }))
 }
 
-#[derive(Debug, Serialize)]
-struct CheckAnswer {
+/// Where a version stands, and what to run instead.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct CheckAnswer {
     query: String,
     #[serde(flatten)]
     check: VersionCheck,
     /// Open incidents that affect the version; incidents arrive with issue 8.
+    #[schema(value_type = Vec<Object>)]
     incidents: Vec<serde_json::Value>,
 }
 
 /// `GET /api/v1/repos/{owner}/{repo}/support/check?version=X`: X is a tag or a version.
-async fn check_support(
+#[utoipa::path(
+    get,
+    path = "/api/v1/repos/{owner}/{repo}/support/check",
+    tag = "support",
+    params(RepoPath, ("version" = String, Query, description = "A tag or a version", example = "v2.3.1")),
+    responses(
+        (status = 200, description = "The version's phase and advice", body = CheckAnswer),
+        (status = 400, description = "No version given, or not a version", body = ErrorBody),
+        (status = 404, description = "No such repository", body = ErrorBody),
+    )
+)]
+pub(crate) async fn check_support(
     State(pool): State<SqlitePool>,
     Path((owner, name)): Path<(String, String)>,
     Query(params): Query<HashMap<String, String>>,

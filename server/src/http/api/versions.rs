@@ -4,11 +4,12 @@ use app::{
     access::require,
     api::{
         history::HistoryEntry,
-        versions::{restore_version, withdraw_version},
+        versions::{restore_version, withdraw_version, WithdrawalInfo},
     },
     domain::{
         access::{Caller, Need},
         history::clean_search,
+        support::CheckPhase,
         version::{Channel, Line},
     },
     error::AppError,
@@ -21,11 +22,15 @@ use axum::{
     routing::{get, post},
     Extension, Json, Router,
 };
-use chrono::{DateTime, Utc};
-use serde::Serialize;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
+use utoipa::ToSchema;
 
-use super::paging::{link_header, PageRequest};
+use super::{
+    paging::{link_header, PageRequest},
+    ErrorBody, RepoPath,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -40,15 +45,47 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+/// A version's withdrawal after a change: `null` once restored.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct WithdrawalAnswer {
+    version: String,
+    withdrawal: Option<store::versions::Withdrawal>,
+}
+
+/// What `POST .../withdraw` takes.
+#[derive(Debug, Deserialize, ToSchema)]
+#[allow(dead_code)] // Read field by field below, to name each mistake; here for the description.
+pub(crate) struct WithdrawalRequest {
+    /// Why users must not use the version.
+    reason: String,
+    /// The version to use instead.
+    superseded_by: Option<String>,
+}
+
 /// `POST .../versions/{version}/withdraw` `{"reason","superseded_by"}`: a maintainer in person
 /// withdraws a version. It stays in the history, flagged everywhere, and stops counting as the
 /// latest of its line.
-async fn withdraw(
+#[utoipa::path(
+    post,
+    path = "/api/v1/repos/{owner}/{repo}/versions/{version}/withdraw",
+    tag = "versions",
+    params(RepoPath, ("version" = String, Path, description = "A tag or a version", example = "v2.3.1")),
+    request_body = WithdrawalRequest,
+    responses(
+        (status = 200, description = "The version is withdrawn", body = WithdrawalAnswer),
+        (status = 400, description = "The body is not a JSON object", body = ErrorBody),
+        (status = 401, description = "Nobody is signed in", body = ErrorBody),
+        (status = 403, description = "The caller does not maintain the repository", body = ErrorBody),
+        (status = 404, description = "No such repository or version", body = ErrorBody),
+        (status = 422, description = "A field is wrong; `error.fields` names each", body = ErrorBody),
+    )
+)]
+pub(crate) async fn withdraw(
     State(pool): State<SqlitePool>,
     Extension(caller): Extension<Caller>,
     Path((owner, name, text)): Path<(String, String, String)>,
     body: axum::body::Bytes,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<WithdrawalAnswer>, AppError> {
     let repo = super::tracked(&pool, &owner, &name).await?;
     require(&pool, &caller, &repo, Need::Maintainer).await?;
     let input: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&body)
@@ -66,64 +103,139 @@ async fn withdraw(
     };
     let by = caller.person().map(|p| p.login.clone()).unwrap_or_default();
     let (version, id) = withdraw_version(&pool, &repo, &text, reason, superseded_by, &by).await?;
-    let withdrawal = store::versions::withdrawal(&pool, id).await?;
-    Ok(Json(
-        serde_json::json!({ "version": version.to_string(), "withdrawal": withdrawal }),
-    ))
+    Ok(Json(WithdrawalAnswer {
+        version: version.to_string(),
+        withdrawal: store::versions::withdrawal(&pool, id).await?,
+    }))
 }
 
 /// `DELETE .../versions/{version}/withdraw`: restores a withdrawn version.
-async fn restore(
+#[utoipa::path(
+    delete,
+    path = "/api/v1/repos/{owner}/{repo}/versions/{version}/withdraw",
+    tag = "versions",
+    params(RepoPath, ("version" = String, Path, description = "A tag or a version", example = "v2.3.1")),
+    responses(
+        (status = 200, description = "The version is restored", body = WithdrawalAnswer),
+        (status = 401, description = "Nobody is signed in", body = ErrorBody),
+        (status = 403, description = "The caller does not maintain the repository", body = ErrorBody),
+        (status = 404, description = "No such repository or version, or it is not withdrawn", body = ErrorBody),
+    )
+)]
+pub(crate) async fn restore(
     State(pool): State<SqlitePool>,
     Extension(caller): Extension<Caller>,
     Path((owner, name, text)): Path<(String, String, String)>,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<WithdrawalAnswer>, AppError> {
     let repo = super::tracked(&pool, &owner, &name).await?;
     require(&pool, &caller, &repo, Need::Maintainer).await?;
     let version = restore_version(&pool, &repo, &text).await?;
-    Ok(Json(
-        serde_json::json!({ "version": version.to_string(), "withdrawal": null }),
-    ))
+    Ok(Json(WithdrawalAnswer {
+        version: version.to_string(),
+        withdrawal: None,
+    }))
+}
+
+/// One version in full.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct VersionDetail {
+    #[schema(example = "v2.3.1")]
+    tag: String,
+    #[schema(example = "2.3.1")]
+    version: String,
+    channel: Channel,
+    /// The environment the channel is meant for.
+    environment: &'static str,
+    #[schema(example = "2.x")]
+    line: String,
+    released_at: Option<DateTime<Utc>>,
+    title: String,
+    notes: Notes,
+    /// The GitHub release page; absent for a bare tag.
+    html_url: Option<String>,
+    has_release: bool,
+    phase: CheckPhase,
+    support: SupportDates,
+    /// The tag of the version just below, by precedence.
+    previous: Option<String>,
+    /// The tag of the version just above.
+    next: Option<String>,
+    /// Set while the version is withdrawn.
+    withdrawal: Option<WithdrawalInfo>,
+}
+
+/// Release notes as written and as shown.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Notes {
+    markdown: String,
+    /// Rendered and sanitised: no scripts, event handlers, `javascript:` links or frames.
+    html: String,
+}
+
+/// Where the version's line stands in the support policy.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct SupportDates {
+    line: String,
+    /// End of active support (full support ends).
+    eoas: Option<NaiveDate>,
+    /// End of life.
+    eol: Option<NaiveDate>,
+    #[schema(value_type = Option<String>)]
+    recommended: Option<semver::Version>,
+    upgrade_recommended: bool,
 }
 
 /// `GET /api/v1/repos/{owner}/{repo}/versions/{version}`: one version (a tag or a version) with
 /// its notes as written and as sanitised HTML, its support phase and its neighbours.
-async fn get_version(
+#[utoipa::path(
+    get,
+    path = "/api/v1/repos/{owner}/{repo}/versions/{version}",
+    tag = "versions",
+    params(RepoPath, ("version" = String, Path, description = "A tag or a version", example = "v2.3.1")),
+    responses(
+        (status = 200, description = "The version", body = VersionDetail),
+        (status = 404, description = "No such repository or version", body = ErrorBody),
+    )
+)]
+pub(crate) async fn get_version(
     State(pool): State<SqlitePool>,
     Path((owner, name, version)): Path<(String, String, String)>,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<VersionDetail>, AppError> {
     let repo = super::tracked(&pool, &owner, &name).await?;
     let page = app::api::versions::version_page(&pool, &repo, &version)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("{owner}/{name} has no version {version}")))?;
-    Ok(Json(serde_json::json!({
-        "tag": page.tag,
-        "version": page.version,
-        "channel": page.channel,
-        "environment": page.channel.environment(),
-        "line": page.line,
-        "released_at": page.released_at,
-        "title": page.title,
-        "notes": { "markdown": page.notes_markdown, "html": page.notes_html },
-        "html_url": (!page.html_url.is_empty()).then_some(page.html_url),
-        "has_release": page.has_release,
-        "phase": page.check.phase,
-        "support": {
-            "line": page.check.line,
-            "eoas": page.check.eoas,
-            "eol": page.check.eol,
-            "recommended": page.check.recommended,
-            "upgrade_recommended": page.check.upgrade_recommended,
+    Ok(Json(VersionDetail {
+        environment: page.channel.environment(),
+        tag: page.tag,
+        version: page.version,
+        channel: page.channel,
+        line: page.line,
+        released_at: page.released_at,
+        title: page.title,
+        notes: Notes {
+            markdown: page.notes_markdown,
+            html: page.notes_html,
         },
-        "previous": page.previous,
-        "next": page.next,
-        "withdrawal": page.withdrawal,
-    })))
+        html_url: (!page.html_url.is_empty()).then_some(page.html_url),
+        has_release: page.has_release,
+        phase: page.check.phase,
+        support: SupportDates {
+            line: page.check.line,
+            eoas: page.check.eoas,
+            eol: page.check.eol,
+            recommended: page.check.recommended,
+            upgrade_recommended: page.check.upgrade_recommended,
+        },
+        previous: page.previous,
+        next: page.next,
+        withdrawal: page.withdrawal,
+    }))
 }
 
 /// A version as the API lists it.
-#[derive(Debug, Serialize)]
-struct VersionItem {
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct VersionItem {
     version: String,
     tag: String,
     channel: Channel,
@@ -157,7 +269,27 @@ impl From<HistoryEntry> for VersionItem {
 
 /// `GET /api/v1/repos/{owner}/{repo}/versions`: newest first by SemVer precedence, filtered
 /// by `channel` and `line`, searched with `q` (tag or release title), paginated with `page` and `per_page` and a `Link` header.
-async fn list_versions(
+#[utoipa::path(
+    get,
+    path = "/api/v1/repos/{owner}/{repo}/versions",
+    tag = "versions",
+    params(
+        RepoPath,
+        ("channel" = Option<Channel>, Query, description = "Only this channel"),
+        ("line" = Option<String>, Query, description = "Only this line, e.g. `2.x` or `0.3.x`", example = "2.x"),
+        ("q" = Option<String>, Query, description = "Text in the tag or the release title", example = "rc"),
+        ("page" = Option<u32>, Query, description = "1-based page", example = 1),
+        ("per_page" = Option<u32>, Query, description = "Versions per page, 1 to 100 (default 30)", example = 30),
+    ),
+    responses(
+        (status = 200, description = "One page of versions", body = [VersionItem],
+         headers(("link" = String, description = "RFC 8288 links to the other pages"),
+                 ("x-total-count" = u64, description = "Versions matching, on every page"))),
+        (status = 400, description = "A malformed filter or page", body = ErrorBody),
+        (status = 404, description = "No such repository", body = ErrorBody),
+    )
+)]
+pub(crate) async fn list_versions(
     State(pool): State<SqlitePool>,
     Path((owner, name)): Path<(String, String)>,
     Query(params): Query<HashMap<String, String>>,
