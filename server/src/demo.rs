@@ -4,6 +4,7 @@
 
 use app::store::{
     self,
+    changelogs::StoredChangelog,
     repositories::NewRepository,
     versions::{GitTag, GithubRelease},
 };
@@ -248,9 +249,50 @@ pub async fn load(pool: &SqlitePool, today: NaiveDate) -> sqlx::Result<i64> {
         )
         .await?;
     }
+    let changelog = StoredChangelog {
+        tag: "v3.2.0-rc.1".to_owned(),
+        commit_sha: fake_sha("v3.2.0-rc.1"),
+        markdown: Some(CHANGELOG.to_owned()),
+    };
+    store::changelogs::save(&mut *tx, repo.id, &changelog, moment(today, 0, 0)).await?;
     tx.commit().await?;
     Ok(repo.id)
 }
+
+/// The demo's CHANGELOG.md, in Keep a Changelog's format, for a few recent versions.
+const CHANGELOG: &str = "# Changelog
+
+All notable changes to Orbit are documented here.
+
+## [Unreleased]
+
+## [3.1.1]
+
+### Fixed
+- The scheduler no longer double-books a node freed during a rolling restart.
+
+## [3.1.0]
+
+### Added
+- Job priorities: `priority = high` jumps the queue, within the cluster's fair-share limits.
+- `orbit drain NODE` moves jobs off a node before maintenance.
+
+### Changed
+- Queue listings are paginated, 100 jobs per page.
+
+## [2.3.2]
+
+### Security
+- Tokens in job logs are masked (backport from 3.1.0).
+
+## [2.3.1]
+
+### Fixed
+- Cron expressions with both day-of-month and day-of-week fire as documented.
+
+[3.1.1]: https://github.com/acme/orbit/compare/v3.1.0...v3.1.1
+[3.1.0]: https://github.com/acme/orbit/compare/v3.0.1...v3.1.0
+";
 
 #[cfg(test)]
 mod tests {

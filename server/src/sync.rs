@@ -3,11 +3,15 @@
 
 use std::collections::{HashMap, HashSet};
 
-use app::store::{
-    self,
-    repositories::Repository,
-    sync::{CachedPage, RunResult},
-    versions::{GitTag, StoredTag},
+use app::{
+    domain::version::TagInfo,
+    store::{
+        self,
+        changelogs::StoredChangelog,
+        repositories::Repository,
+        sync::{CachedPage, RunResult},
+        versions::{GitTag, StoredTag},
+    },
 };
 use chrono::{DateTime, Utc};
 use futures::{stream, StreamExt};
@@ -15,7 +19,7 @@ use serde::de::DeserializeOwned;
 use sqlx::SqlitePool;
 
 use crate::github::{
-    payload::{AnnotatedTag, Commit, GitRef, Release, Tag},
+    payload::{AnnotatedTag, Commit, FileContent, GitRef, Release, Tag},
     FetchError, Fetched, Fetcher, GitHub,
 };
 
@@ -99,8 +103,10 @@ async fn sync<G: GitHub>(
     .await?;
     progress.step(&format!("{} tags; resolving tag dates", tags.len()));
     let dates = tag_dates(pool, fetcher, repo, &base, &tags, &releases, &mut pages).await?;
+    progress.step("reading CHANGELOG.md");
+    let changelog = changelog(pool, fetcher, repo, &base, &tags).await?;
 
-    if pages.is_empty() && dates.resolved.is_empty() {
+    if pages.is_empty() && dates.resolved.is_empty() && changelog.is_none() {
         // Every list answered 304 and no date was missing: what we hold is what GitHub has.
         progress.step("unchanged");
         return Ok(SyncSummary {
@@ -146,6 +152,9 @@ async fn sync<G: GitHub>(
     for (sha, date) in &dates.fetched {
         store::sync::store_git_date(&mut *tx, sha, *date).await?;
     }
+    if let Some(changelog) = &changelog {
+        store::changelogs::save(&mut *tx, repo.id, changelog, now).await?;
+    }
     tx.commit().await?;
     progress.step("done");
     Ok(SyncSummary {
@@ -153,6 +162,55 @@ async fn sync<G: GitHub>(
         releases: releases.len(),
         deleted,
     })
+}
+
+/// Reads CHANGELOG.md with the contents API at the newest version's tag, whose changelog
+/// holds every earlier section too. The file at a commit never changes, so this asks only when
+/// the newest tag points at a commit not read before: a sync with no new tag asks nothing.
+/// A changelog is a nicety: a failure logs a warning and keeps what is stored. `None` when
+/// there is nothing new to store.
+async fn changelog<G: GitHub>(
+    pool: &SqlitePool,
+    fetcher: &Fetcher<G>,
+    repo: &Repository,
+    base: &str,
+    tags: &[Tag],
+) -> Result<Option<StoredChangelog>, SyncError> {
+    let newest = tags
+        .iter()
+        .filter_map(|tag| {
+            let info = TagInfo::parse(&tag.name, &repo.tag_prefix, repo.zero_major_lines).ok()?;
+            Some((info.precedence, tag))
+        })
+        .max_by(|a, b| a.0.cmp(&b.0));
+    let Some((_, tag)) = newest else {
+        return Ok(None);
+    };
+    let stored = store::changelogs::find(pool, repo.id).await?;
+    if stored.is_some_and(|s| s.commit_sha == tag.commit.sha) {
+        return Ok(None);
+    }
+    let url = format!("{base}/contents/CHANGELOG.md?ref={}", tag.commit.sha);
+    let markdown = match fetcher.get::<FileContent>(&url, None).await {
+        Ok(Fetched::Fresh { value, .. }) => match value.text() {
+            Some(text) => Some(text),
+            None => {
+                tracing::warn!(repository = %repo.name, url, "CHANGELOG.md is over 1 MB or not UTF-8; skipped");
+                None
+            }
+        },
+        Err(FetchError::NotFound(_)) => None,
+        Ok(Fetched::NotModified) => return Ok(None),
+        Err(err) => {
+            tracing::warn!(repository = %repo.name, error = %err, "could not read CHANGELOG.md; keeping the one stored");
+            return Ok(None);
+        }
+    };
+    Ok(Some(StoredChangelog {
+        tag: tag.name.clone(),
+        commit_sha: tag.commit.sha.clone(),
+        markdown,
+    }))
 }
 
 /// Every item of a paginated list, following `Link: rel="next"`. Pages GitHub answers with

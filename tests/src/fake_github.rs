@@ -37,6 +37,8 @@ pub struct Annotation {
 pub struct FakeRepo {
     pub releases: Vec<Value>,
     pub tags: Vec<FakeTag>,
+    /// Files for the contents API, by path; the same at every ref.
+    pub files: HashMap<String, String>,
 }
 
 /// What the next request whose path contains the given text gets instead of its answer.
@@ -91,6 +93,7 @@ impl FakeGitHub {
             .route("/repos/{owner}/{repo}/git/matching-refs/tags", get(refs))
             .route("/repos/{owner}/{repo}/git/tags/{sha}", get(tag_object))
             .route("/repos/{owner}/{repo}/git/commits/{sha}", get(commit))
+            .route("/repos/{owner}/{repo}/contents/{*path}", get(contents))
             .fallback(not_found)
             .with_state(state.clone())
             .merge(oauth.router());
@@ -160,6 +163,7 @@ pub fn alloy_repo() -> FakeRepo {
     FakeRepo {
         releases: Vec::new(),
         tags,
+        ..FakeRepo::default()
     }
 }
 
@@ -285,6 +289,27 @@ async fn commit(
         found.and_then(|v: Vec<Value>| v.into_iter().next()),
     )
     .await
+}
+
+/// A file as the contents API gives it: base64 in lines of 60, as GitHub wraps it.
+async fn contents(
+    State(state): State<Shared>,
+    Path((owner, repo, path)): Path<(String, String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    use base64::Engine;
+    let found = repo_items(&state, &owner, &repo, |r| r.files.get(&path).cloned()).flatten();
+    let file = found.map(|text| {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+        let lines: Vec<&str> = encoded
+            .as_bytes()
+            .chunks(60)
+            .map(|chunk| std::str::from_utf8(chunk).unwrap_or_default())
+            .collect();
+        json!({ "type": "file", "path": path, "encoding": "base64", "content": lines.join("\n") })
+    });
+    answer_object(&state, &uri, &headers, file).await
 }
 
 async fn not_found(State(state): State<Shared>, uri: Uri, headers: HeaderMap) -> Response {

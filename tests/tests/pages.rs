@@ -511,3 +511,23 @@ async fn compare_lists_every_version_in_between_with_its_notes() {
     assert_eq!(bad.status, StatusCode::NOT_FOUND);
     assert!(bad.body.contains("FROM...TO"));
 }
+
+#[tokio::test]
+async fn version_pages_show_their_changelog_section() {
+    let app = TestApp::with_demo().await;
+    let body = app.get("/acme/orbit/v/v3.1.0").await.body;
+    let section = body
+        .split("From CHANGELOG.md")
+        .nth(1)
+        .expect("a changelog section");
+    assert!(section.contains("Job priorities"), "{section}");
+    assert!(
+        !section.contains("double-books"),
+        "only 3.1.0's section: {section}"
+    );
+    let bare = app.get("/acme/orbit/v/v3.0.1").await.body;
+    assert!(
+        !bare.contains("From CHANGELOG.md"),
+        "no section, no heading"
+    );
+}

@@ -490,3 +490,112 @@ async fn the_scheduler_reconciles_at_start_and_debounces_webhook_requests() {
         "five requests within the debounce window make one sync"
     );
 }
+
+fn tag(name: &str, n: usize) -> releasedesk_tests::fake_github::FakeTag {
+    releasedesk_tests::fake_github::FakeTag {
+        name: name.to_owned(),
+        commit_sha: format!("{n:040}"),
+        commit_date: format!("2026-0{n}-01T10:00:00Z"),
+        annotated: None,
+    }
+}
+
+#[tokio::test]
+async fn the_changelog_is_read_at_the_newest_tag_once_and_its_sections_shown() {
+    let fake = FakeGitHub::start().await;
+    let mut widget = FakeRepo {
+        tags: vec![tag("v1.0.0", 1), tag("v1.1.0", 2)],
+        ..FakeRepo::default()
+    };
+    widget.releases.push(release(
+        1,
+        "v1.1.0",
+        false,
+        false,
+        Some("2026-02-01T10:00:00Z"),
+    ));
+    widget.files.insert(
+        "CHANGELOG.md".to_owned(),
+        "# Changelog\n\n## [1.1.0](https://example.com) (2026-02-01)\n\n### Features\n\n\
+         * retries <script>alert(1)</script>\n\n## [1.0.0] - 2026-01-01\n### Added\n- First.\n"
+            .to_owned(),
+    );
+    fake.put_repo("acme/widget", widget);
+    let app = TestApp::new().await;
+    let repo = track(&app, "acme", "widget").await;
+
+    sync(&app, &fake, &repo).await.expect("first sync");
+    let reads: Vec<String> = fake
+        .take_log()
+        .into_iter()
+        .filter(|r| r.path.contains("/contents/"))
+        .map(|r| r.path)
+        .collect();
+    // At the commit of v1.1.0, the newest version.
+    assert_eq!(
+        reads,
+        [format!(
+            "/repos/acme/widget/contents/CHANGELOG.md?ref={:040}",
+            2
+        )]
+    );
+
+    let answer = app
+        .get("/api/v1/repos/acme/widget/versions/v1.1.0")
+        .await
+        .json();
+    let html = answer["changelog"]["html"]
+        .as_str()
+        .expect("a changelog section");
+    assert!(
+        html.contains("<h3>Features</h3>") && html.contains("retries"),
+        "{html}"
+    );
+    assert!(!html.contains("<script"), "sanitised: {html}");
+    assert_eq!(
+        app.get("/api/v1/repos/acme/widget/versions/v1.0.0")
+            .await
+            .json()["changelog"]["markdown"],
+        "### Added\n- First."
+    );
+
+    // Nothing new: the changelog at that commit cannot have changed, so it is not asked for.
+    sync(&app, &fake, &repo).await.expect("second sync");
+    assert!(fake
+        .take_log()
+        .iter()
+        .all(|r| !r.path.contains("/contents/")));
+
+    // A new newest tag without a changelog: read again, and the sections are gone.
+    fake.edit_repo("acme/widget", |r| {
+        r.tags.push(tag("v1.2.0", 3));
+        r.files.clear();
+    });
+    sync(&app, &fake, &repo).await.expect("third sync");
+    let log = fake.take_log();
+    assert!(
+        log.iter()
+            .any(|r| r.path.contains("/contents/") && r.status == 404),
+        "{log:#?}"
+    );
+    let answer = app
+        .get("/api/v1/repos/acme/widget/versions/v1.1.0")
+        .await
+        .json();
+    assert!(answer["changelog"].is_null(), "{answer}");
+}
+
+#[tokio::test]
+async fn a_failing_changelog_read_does_not_fail_the_sync() {
+    let fake = FakeGitHub::start().await;
+    let widget = FakeRepo {
+        tags: vec![tag("v1.0.0", 1)],
+        ..FakeRepo::default()
+    };
+    fake.put_repo("acme/widget", widget);
+    fake.inject("/contents/", Fault::Status(403));
+    let app = TestApp::new().await;
+    let repo = track(&app, "acme", "widget").await;
+    let summary = sync(&app, &fake, &repo).await.expect("the sync succeeds");
+    assert_eq!(summary.tags, 1);
+}

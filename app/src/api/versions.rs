@@ -32,6 +32,8 @@ pub struct VersionPage {
     /// The release notes as written (Markdown) and as shown (sanitised HTML).
     pub notes_markdown: String,
     pub notes_html: String,
+    /// The version's section of the repository's CHANGELOG.md, as written and as shown.
+    pub changelog: Option<(String, String)>,
     /// The GitHub release page; empty for a bare tag.
     pub html_url: String,
     pub has_release: bool,
@@ -53,6 +55,7 @@ pub async fn version_page(
 ) -> Result<Option<VersionPage>, AppError> {
     use crate::{
         domain::{
+            changelog::section_for,
             support::{check_version, support_windows},
             version::parse_tag,
         },
@@ -84,10 +87,18 @@ pub async fn version_page(
             }),
         None => None,
     };
+    let changelog = store::changelogs::find(pool, repository.id)
+        .await?
+        .and_then(|stored| stored.markdown)
+        .and_then(|text| {
+            section_for(&text, &version)
+                .map(|section| (section.to_owned(), markdown::render(section)))
+        });
     Ok(Some(VersionPage {
         owner: repository.owner.clone(),
         name: repository.name.clone(),
         channel: Channel::of(&version),
+        changelog,
         notes_html: markdown::render(&detail.body),
         notes_markdown: detail.body,
         tag: detail.tag,

@@ -4,6 +4,7 @@ pub mod access;
 pub mod api_description;
 pub mod badge;
 pub mod calendar;
+pub mod changelog;
 pub mod dates;
 pub mod drift;
 pub mod endoflife;

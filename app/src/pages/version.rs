@@ -59,6 +59,7 @@ fn VersionView(
         released_at,
         title,
         notes_html,
+        changelog,
         html_url,
         has_release,
         check,
@@ -145,6 +146,12 @@ fn VersionView(
                 view! { <p class="muted">"No release notes: this version is a bare tag."</p> }.into_any()
             }}
         </article>
+        {changelog.map(|(_, html)| view! {
+            <article class="notes" aria-labelledby="changelog-title">
+                <h2 id="changelog-title">"From CHANGELOG.md"</h2>
+                <div class="notes-body" inner_html=html></div>
+            </article>
+        })}
         <nav class="neighbours" aria-label="Other versions">
             {compare_link}
             {neighbour(previous, "prev", "Older:")}

@@ -2,6 +2,7 @@
 //! between the pool and a transaction.
 
 pub mod access;
+pub mod changelogs;
 pub mod repositories;
 pub mod sync;
 pub mod versions;

@@ -85,3 +85,27 @@ pub struct Commit {
 pub struct Signature {
     pub date: DateTime<Utc>,
 }
+
+/// `GET /repos/{o}/{r}/contents/{path}` for a file: its content in base64, wrapped in lines.
+/// Files over 1 MB come without content (`encoding` is `none`).
+#[derive(Clone, Debug, Deserialize)]
+pub struct FileContent {
+    pub encoding: String,
+    #[serde(default)]
+    pub content: String,
+}
+
+impl FileContent {
+    /// The file as text; `None` when GitHub left the content out or it is not UTF-8.
+    pub fn text(&self) -> Option<String> {
+        use base64::Engine;
+        if self.encoding != "base64" {
+            return None;
+        }
+        let packed: String = self.content.split_whitespace().collect();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(packed)
+            .ok()?;
+        String::from_utf8(bytes).ok()
+    }
+}

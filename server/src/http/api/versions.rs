@@ -151,6 +151,8 @@ pub(crate) struct VersionDetail {
     released_at: Option<DateTime<Utc>>,
     title: String,
     notes: Notes,
+    /// The version's section of the repository's CHANGELOG.md, when it has one.
+    changelog: Option<Notes>,
     /// The GitHub release page; absent for a bare tag.
     html_url: Option<String>,
     has_release: bool,
@@ -217,6 +219,9 @@ pub(crate) async fn get_version(
             markdown: page.notes_markdown,
             html: page.notes_html,
         },
+        changelog: page
+            .changelog
+            .map(|(markdown, html)| Notes { markdown, html }),
         html_url: (!page.html_url.is_empty()).then_some(page.html_url),
         has_release: page.has_release,
         phase: page.check.phase,
