@@ -2,11 +2,14 @@
 //! versions and Markdown release notes, dated relative to the day it is loaded so that every
 //! page has living content on a machine without GitHub access. Loading it again updates it.
 
-use app::store::{
-    self,
-    changelogs::StoredChangelog,
-    repositories::NewRepository,
-    versions::{GitTag, GithubRelease},
+use app::{
+    api::versions::Asset,
+    store::{
+        self,
+        changelogs::StoredChangelog,
+        repositories::NewRepository,
+        versions::{GitTag, GithubRelease},
+    },
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::SqlitePool;
@@ -232,6 +235,9 @@ pub async fn load(pool: &SqlitePool, today: NaiveDate) -> sqlx::Result<i64> {
                 published_at: (!draft).then_some(version.date),
             };
             store::versions::upsert_release(&mut *tx, id, &release).await?;
+            if !draft {
+                store::versions::replace_assets(&mut tx, id, &assets(version.tag, index)).await?;
+            }
         }
     }
     for (index, &(tag, days_ago)) in OTHER_TAGS.iter().enumerate() {
@@ -257,6 +263,31 @@ pub async fn load(pool: &SqlitePool, today: NaiveDate) -> sqlx::Result<i64> {
     store::changelogs::save(&mut *tx, repo.id, &changelog, moment(today, 0, 0)).await?;
     tx.commit().await?;
     Ok(repo.id)
+}
+
+/// What a demo release ships: binaries for two platforms and their checksums.
+fn assets(tag: &str, index: usize) -> Vec<Asset> {
+    let url =
+        |file: &str| format!("https://github.com/{OWNER}/{NAME}/releases/download/{tag}/{file}");
+    let grown = 11_400_000 + 37_000 * index as i64;
+    [
+        ("orbit-linux-amd64.tar.gz", grown, "application/gzip"),
+        (
+            "orbit-darwin-arm64.tar.gz",
+            grown - 512_000,
+            "application/gzip",
+        ),
+        ("SHA256SUMS", 196, "text/plain"),
+    ]
+    .into_iter()
+    .map(|(name, size, content_type)| Asset {
+        name: name.to_owned(),
+        size,
+        content_type: content_type.to_owned(),
+        download_url: url(name),
+        download_count: 0,
+    })
+    .collect()
 }
 
 /// The demo's CHANGELOG.md, in Keep a Changelog's format, for a few recent versions.

@@ -140,6 +140,7 @@ async fn sync<G: GitHub>(
         let id = store::versions::upsert(&mut *tx, repo, &release.tag_name).await?;
         let record = release.record();
         store::versions::upsert_release(&mut *tx, id, &record).await?;
+        store::versions::replace_assets(&mut tx, id, &release.asset_records()).await?;
         release_ids.push(id);
     }
     let deleted = store::versions::mark_tags_deleted_except(&mut *tx, repo.id, &tag_ids, now)

@@ -172,6 +172,7 @@ pub async fn apply(
             } else {
                 let record = release.record();
                 store::versions::upsert_release(&mut *db, id, &record).await?;
+                store::versions::replace_assets(db, id, &release.asset_records()).await?;
             }
         }
         Event::TagCreated { tag } => {

@@ -531,3 +531,18 @@ async fn version_pages_show_their_changelog_section() {
         "no section, no heading"
     );
 }
+
+#[tokio::test]
+async fn version_pages_list_assets_with_their_sizes() {
+    let app = TestApp::with_demo().await;
+    let body = app.get("/acme/orbit/v/v3.1.0").await.body;
+    assert!(body.contains("Assets (3)"), "{body}");
+    assert!(body.contains(">orbit-linux-amd64.tar.gz</a>"));
+    assert!(body.contains("MiB") && body.contains("196 bytes"), "{body}");
+    // A bare tag has no release, so no assets.
+    assert!(!app
+        .get("/acme/orbit/v/v3.1.1")
+        .await
+        .body
+        .contains("Assets ("));
+}

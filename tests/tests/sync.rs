@@ -599,3 +599,52 @@ async fn a_failing_changelog_read_does_not_fail_the_sync() {
     let summary = sync(&app, &fake, &repo).await.expect("the sync succeeds");
     assert_eq!(summary.tags, 1);
 }
+
+#[tokio::test]
+async fn release_assets_are_synced_with_their_sizes() {
+    let fake = FakeGitHub::start().await;
+    let mut with_assets = release(1, "v1.0.0", false, false, Some("2026-01-01T10:00:00Z"));
+    with_assets["assets"] = serde_json::json!([
+        { "name": "widget.tar.gz", "size": 1_572_864, "content_type": "application/gzip",
+          "browser_download_url": "https://github.com/acme/widget/releases/download/v1.0.0/widget.tar.gz",
+          "download_count": 7 },
+        { "name": "SHA256SUMS", "size": 90 }
+    ]);
+    let widget = FakeRepo {
+        tags: vec![tag("v1.0.0", 1)],
+        releases: vec![with_assets],
+        ..FakeRepo::default()
+    };
+    fake.put_repo("acme/widget", widget);
+    let app = TestApp::new().await;
+    let repo = track(&app, "acme", "widget").await;
+    sync(&app, &fake, &repo).await.expect("sync");
+
+    let answer = app
+        .get("/api/v1/repos/acme/widget/versions/v1.0.0")
+        .await
+        .json();
+    let assets = answer["assets"].as_array().expect("assets");
+    let names: Vec<&str> = assets.iter().filter_map(|a| a["name"].as_str()).collect();
+    assert_eq!(names, ["SHA256SUMS", "widget.tar.gz"]);
+    assert_eq!(assets[1]["size"], 1_572_864);
+    assert_eq!(assets[1]["download_count"], 7);
+    let page = app.get("/acme/widget/v/v1.0.0").await.body;
+    assert!(
+        page.contains("Assets (2)") && page.contains("1.5 MiB"),
+        "{page}"
+    );
+
+    // An asset deleted on GitHub goes with the next sync.
+    fake.edit_repo("acme/widget", |r| {
+        if let Some(assets) = r.releases[0]["assets"].as_array_mut() {
+            assets.pop();
+        }
+    });
+    sync(&app, &fake, &repo).await.expect("re-sync");
+    let answer = app
+        .get("/api/v1/repos/acme/widget/versions/v1.0.0")
+        .await
+        .json();
+    assert_eq!(answer["assets"].as_array().map(Vec::len), Some(1));
+}

@@ -19,6 +19,19 @@ pub struct WithdrawalInfo {
     pub withdrawn_at: DateTime<Utc>,
 }
 
+/// A file attached to a release.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Asset {
+    #[cfg_attr(feature = "ssr", schema(example = "orbit-linux-amd64.tar.gz"))]
+    pub name: String,
+    /// Bytes.
+    pub size: i64,
+    pub content_type: String,
+    pub download_url: String,
+    pub download_count: i64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VersionPage {
     pub owner: String,
@@ -36,6 +49,8 @@ pub struct VersionPage {
     pub changelog: Option<(String, String)>,
     /// The GitHub release page; empty for a bare tag.
     pub html_url: String,
+    /// The release's files, by name.
+    pub assets: Vec<Asset>,
     pub has_release: bool,
     pub check: VersionCheck,
     pub withdrawal: Option<WithdrawalInfo>,
@@ -94,7 +109,9 @@ pub async fn version_page(
             section_for(&text, &version)
                 .map(|section| (section.to_owned(), markdown::render(section)))
         });
+    let assets = store::versions::list_assets(pool, repository.id, &detail.tag).await?;
     Ok(Some(VersionPage {
+        assets,
         owner: repository.owner.clone(),
         name: repository.name.clone(),
         channel: Channel::of(&version),

@@ -10,6 +10,7 @@ pub mod drift;
 pub mod endoflife;
 pub mod history;
 pub mod repository;
+pub mod size;
 pub mod support;
 pub mod timeline;
 pub mod version;

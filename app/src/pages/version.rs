@@ -5,7 +5,10 @@ use leptos_router::hooks::use_params_map;
 use crate::{
     api::versions::{get_version, Restore, VersionPage, Withdraw},
     components::{phase_class, ChannelChip, NotFound, RelativeTime},
-    domain::support::{CheckPhase, Phase},
+    domain::{
+        size::human_size,
+        support::{CheckPhase, Phase},
+    },
 };
 
 /// `/{owner}/{repo}/v/{version}`: one version's notes, channel, support phase and neighbours.
@@ -61,6 +64,7 @@ fn VersionView(
         notes_html,
         changelog,
         html_url,
+        assets,
         has_release,
         check,
         withdrawal,
@@ -146,6 +150,19 @@ fn VersionView(
                 view! { <p class="muted">"No release notes: this version is a bare tag."</p> }.into_any()
             }}
         </article>
+        {(!assets.is_empty()).then(|| view! {
+            <section class="assets" aria-labelledby="assets-title">
+                <h2 id="assets-title">{format!("Assets ({})", assets.len())}</h2>
+                <ul>
+                    {assets.into_iter().map(|asset| view! {
+                        <li>
+                            <a href=asset.download_url class="mono">{asset.name}</a>
+                            <span class="muted">" · " {human_size(asset.size)}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         {changelog.map(|(_, html)| view! {
             <article class="notes" aria-labelledby="changelog-title">
                 <h2 id="changelog-title">"From CHANGELOG.md"</h2>

@@ -1,7 +1,7 @@
 //! The parts of GitHub's REST payloads that the sync reads. Unknown fields are ignored, so
 //! GitHub can add to them freely.
 
-use app::store::versions::GithubRelease;
+use app::{api::versions::Asset, store::versions::GithubRelease};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
@@ -23,9 +23,38 @@ pub struct Release {
     pub created_at: DateTime<Utc>,
     #[serde(default)]
     pub published_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub assets: Vec<ReleaseAsset>,
+}
+
+/// A file attached to a release.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ReleaseAsset {
+    pub name: String,
+    pub size: i64,
+    #[serde(default)]
+    pub content_type: String,
+    #[serde(default)]
+    pub browser_download_url: String,
+    #[serde(default)]
+    pub download_count: i64,
 }
 
 impl Release {
+    /// The release's files, as we store them.
+    pub fn asset_records(&self) -> Vec<Asset> {
+        self.assets
+            .iter()
+            .map(|asset| Asset {
+                name: asset.name.clone(),
+                size: asset.size,
+                content_type: asset.content_type.clone(),
+                download_url: asset.browser_download_url.clone(),
+                download_count: asset.download_count,
+            })
+            .collect()
+    }
+
     /// What we store of it. A draft has no publication date, whatever GitHub sends.
     pub fn record(&self) -> GithubRelease<'_> {
         GithubRelease {

@@ -4,7 +4,7 @@ use app::{
     access::require,
     api::{
         history::HistoryEntry,
-        versions::{restore_version, withdraw_version, WithdrawalInfo},
+        versions::{restore_version, withdraw_version, Asset, WithdrawalInfo},
     },
     domain::{
         access::{Caller, Need},
@@ -155,6 +155,8 @@ pub(crate) struct VersionDetail {
     changelog: Option<Notes>,
     /// The GitHub release page; absent for a bare tag.
     html_url: Option<String>,
+    /// The release's files, by name, with their sizes in bytes.
+    assets: Vec<Asset>,
     has_release: bool,
     phase: CheckPhase,
     support: SupportDates,
@@ -223,6 +225,7 @@ pub(crate) async fn get_version(
             .changelog
             .map(|(markdown, html)| Notes { markdown, html }),
         html_url: (!page.html_url.is_empty()).then_some(page.html_url),
+        assets: page.assets,
         has_release: page.has_release,
         phase: page.check.phase,
         support: SupportDates {
