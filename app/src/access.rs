@@ -17,6 +17,8 @@ pub const SESSION_PENDING_SIGN_IN: &str = "pending_sign_in";
 pub const SESSION_NEW_TOKEN: &str = "new_token";
 /// The session key of the last settings form's outcome, shown once on the settings page.
 pub const SESSION_SETTINGS_OUTCOME: &str = "settings_outcome";
+/// A refused withdrawal, kept for the version page to show once (forms without JavaScript).
+pub const SESSION_WITHDRAWAL_REFUSAL: &str = "withdrawal_refusal";
 
 /// The caller of the current server function or page render.
 pub fn current_caller() -> Caller {

@@ -546,3 +546,49 @@ async fn version_pages_list_assets_with_their_sizes() {
         .body
         .contains("Assets ("));
 }
+
+#[tokio::test]
+async fn a_refused_withdrawal_without_javascript_says_why_once_and_keeps_what_was_typed() {
+    let app = TestApp::with_demo().await;
+    let token = app.auth.issue_local_link(std::time::Instant::now());
+    let signed_in = app.get(&format!("/auth/local?token={token}")).await;
+    let cookie = releasedesk_tests::session_cookie(&signed_in.headers).expect("session");
+    let page = || {
+        http::Request::get("/acme/orbit/v/v1.2.1")
+            .body(axum::body::Body::empty())
+            .expect("request")
+    };
+    // An older version cannot supersede: a plain form post, as without JavaScript.
+    let post = http::Request::post("/sfn/withdraw")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html")
+        .header("origin", releasedesk_tests::ORIGIN)
+        .header(
+            "referer",
+            format!("{}/acme/orbit/v/v1.2.1", releasedesk_tests::ORIGIN),
+        )
+        .body(axum::body::Body::from(
+            "owner=acme&repo=orbit&version=v1.2.1&reason=Loses+jobs&superseded_by=v1.0.0",
+        ))
+        .expect("request");
+    let refused = app.send(post, Some(&cookie)).await;
+    assert!(refused.status.is_redirection(), "{}", refused.status);
+
+    let shown = app.send(page(), Some(&cookie)).await.body;
+    assert!(
+        shown.contains("is not a released version newer than"),
+        "{shown}"
+    );
+    assert!(shown.contains(">Loses jobs</textarea>"), "{shown}");
+    assert!(shown.contains("value=\"v1.0.0\""), "{shown}");
+    assert!(
+        !shown.contains("Withdrawn: do not use"),
+        "nothing was withdrawn"
+    );
+
+    let again = app.send(page(), Some(&cookie)).await.body;
+    assert!(
+        !again.contains("is not a released version newer than"),
+        "shown once"
+    );
+}

@@ -32,6 +32,27 @@ pub struct Asset {
     pub download_count: i64,
 }
 
+/// A withdrawal the maintainer asked for and was refused, with what they typed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WithdrawalRefusal {
+    /// The repository and version it was about.
+    pub repository_id: i64,
+    pub version: String,
+    pub message: String,
+    pub reason: String,
+    pub superseded_by: String,
+}
+
+/// What a refused change says to a person: each refused field's problem, or the error.
+pub fn refusal_message(err: &AppError) -> String {
+    match err {
+        AppError::Validation { fields, .. } => {
+            fields.values().cloned().collect::<Vec<_>>().join("; ")
+        }
+        other => other.to_string(),
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VersionPage {
     pub owner: String,
@@ -59,6 +80,8 @@ pub struct VersionPage {
     pub generated_at: DateTime<Utc>,
     /// The caller maintains the repository: the page offers to withdraw or restore.
     pub maintainer: bool,
+    /// A withdrawal of this version just refused, shown once.
+    pub refusal: Option<WithdrawalRefusal>,
 }
 
 /// `text` is a tag or a version; `None` when the repository has no such public version.
@@ -132,6 +155,7 @@ pub async fn version_page(
         generated_at: Utc::now(),
         maintainer: crate::access::maintains(pool, &crate::access::current_caller(), repository)
             .await?,
+        refusal: None,
     }))
 }
 
@@ -148,7 +172,31 @@ pub async fn get_version(
     let Some(repository) = store::repositories::find(&pool, &owner, &repo).await? else {
         return Ok(None);
     };
-    version_page(&pool, &repository, &version).await
+    let Some(mut page) = version_page(&pool, &repository, &version).await? else {
+        return Ok(None);
+    };
+    page.refusal = take_refusal(repository.id, &page.tag).await;
+    Ok(Some(page))
+}
+
+/// The refusal kept for this version, taken out of the session as it is shown.
+#[cfg(feature = "ssr")]
+async fn take_refusal(repository_id: i64, tag: &str) -> Option<WithdrawalRefusal> {
+    use crate::access;
+
+    let session = access::current_session().ok()?;
+    let stored: WithdrawalRefusal = session
+        .get(access::SESSION_WITHDRAWAL_REFUSAL)
+        .await
+        .ok()??;
+    // The form posts the page's tag.
+    if stored.repository_id != repository_id || stored.version != tag {
+        return None;
+    }
+    let _ = session
+        .remove_value(access::SESSION_WITHDRAWAL_REFUSAL)
+        .await;
+    Some(stored)
 }
 
 /// Withdraws the public version `text` (a tag or version): `reason` is required, and
@@ -236,7 +284,7 @@ async fn public_version(
 }
 
 /// The version page's withdraw form (maintainers). Refusals come back as the action's error
-/// when hydrated; a plain form post returns to the page, which shows the withdrawal.
+/// when hydrated, and wait in the session for the page a plain form post returns to.
 #[server(prefix = "/sfn", endpoint = "withdraw")]
 pub async fn withdraw(
     owner: String,
@@ -253,7 +301,7 @@ pub async fn withdraw(
         .person()
         .map(|p| p.login.clone())
         .unwrap_or_default();
-    withdraw_version(
+    let result = withdraw_version(
         &pool,
         &repository,
         &version,
@@ -261,8 +309,26 @@ pub async fn withdraw(
         Some(&superseded_by),
         &by,
     )
-    .await?;
-    Ok(())
+    .await;
+    // A form posted without JavaScript comes back to the page: the refusal waits for it there.
+    if let Err(err) = &result {
+        if err.status().is_client_error() {
+            let refusal = WithdrawalRefusal {
+                repository_id: repository.id,
+                message: refusal_message(err),
+                version,
+                reason,
+                superseded_by,
+            };
+            if let Err(err) = access::current_session()?
+                .insert(access::SESSION_WITHDRAWAL_REFUSAL, refusal)
+                .await
+            {
+                tracing::warn!(error = %err, "cannot keep the withdrawal refusal in the session");
+            }
+        }
+    }
+    result.map(|_| ())
 }
 
 #[server(prefix = "/sfn", endpoint = "restore")]

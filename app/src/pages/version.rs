@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    api::versions::{get_version, Restore, VersionPage, Withdraw},
+    api::versions::{get_version, refusal_message, Restore, VersionPage, Withdraw},
     components::{phase_class, ChannelChip, NotFound, RelativeTime},
     domain::{
         size::human_size,
@@ -27,10 +27,12 @@ pub fn VersionPage() -> impl IntoView {
                 repo(),
                 version(),
                 withdraw.version().get(),
+                // A refused withdrawal may not bump the version; its value changes.
+                withdraw.value().get(),
                 restore.version().get(),
             )
         },
-        |(owner, repo, version, _, _)| get_version(owner, repo, version),
+        |(owner, repo, version, _, _, _)| get_version(owner, repo, version),
     );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the version…"</p> }>
@@ -72,6 +74,7 @@ fn VersionView(
         next,
         generated_at,
         maintainer,
+        refusal: page_refusal,
         ..
     } = page;
     let withdrawn = withdrawal.is_some();
@@ -82,16 +85,18 @@ fn VersionView(
     let form_owner = owner.clone();
     let form_name = name.clone();
     let form_tag = tag.clone();
+    // Hydrated, the action says why; after a plain form post, the page does, once.
+    let (typed_reason, typed_superseded_by, kept_refusal) = match page_refusal {
+        Some(r) => (r.reason, r.superseded_by, Some(r.message)),
+        None => Default::default(),
+    };
     let refusal = move || {
-        withdraw.value().get().and_then(Result::err).map(|err| {
-            let fields = match &err {
-                crate::error::AppError::Validation { fields, .. } => {
-                    fields.values().cloned().collect::<Vec<_>>().join("; ")
-                }
-                other => other.to_string(),
-            };
-            view! { <p class="error" role="alert">{fields}</p> }
-        })
+        let message = match withdraw.value().get() {
+            Some(Err(err)) => Some(refusal_message(&err)),
+            Some(Ok(())) => None,
+            None => kept_refusal.clone(),
+        };
+        message.map(|message| view! { <p class="error" role="alert">{message}</p> })
     };
     let base = format!("/{owner}/{name}");
     let (phase_text, phase) = match check.phase {
@@ -198,9 +203,9 @@ fn VersionView(
                         <input type="hidden" name="repo" value=form_name.clone()/>
                         <input type="hidden" name="version" value=form_tag.clone()/>
                         <label for="reason">"Why"</label>
-                        <textarea id="reason" name="reason" required maxlength="2000" rows="3"></textarea>
+                        <textarea id="reason" name="reason" required maxlength="2000" rows="3">{typed_reason.clone()}</textarea>
                         <label for="superseded_by">"Use this version instead (optional)"</label>
-                        <input id="superseded_by" name="superseded_by" placeholder="e.g. v2.3.3"/>
+                        <input id="superseded_by" name="superseded_by" placeholder="e.g. v2.3.3" value=typed_superseded_by.clone()/>
                         <button type="submit" class="danger">"Withdraw " {form_tag.clone()}</button>
                     </ActionForm>
                     {refusal}
