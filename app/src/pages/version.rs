@@ -169,7 +169,7 @@ fn VersionView(
             </section>
         })}
         {changelog.map(|(_, html)| view! {
-            <article class="notes" aria-labelledby="changelog-title">
+            <article class="notes changelog" aria-labelledby="changelog-title">
                 <h2 id="changelog-title">"From CHANGELOG.md"</h2>
                 <div class="notes-body" inner_html=html></div>
             </article>
