@@ -7,48 +7,38 @@ ALTER TABLE versions ADD COLUMN public INTEGER NOT NULL DEFAULT 0 CHECK (public 
 -- key (app::domain::version::precedence_key), shared by a release and its pre-releases.
 ALTER TABLE versions ADD COLUMN train TEXT GENERATED ALWAYS AS (substr(precedence, 1, 62)) VIRTUAL;
 
-UPDATE versions SET public =
-    EXISTS (SELECT 1 FROM tags t WHERE t.version_id = versions.id AND t.deleted_at IS NULL)
-    OR EXISTS (SELECT 1 FROM releases r
-               WHERE r.version_id = versions.id AND r.deleted_at IS NULL AND r.draft = 0);
+-- The one definition of "public"; the triggers copy it into the column.
+CREATE VIEW version_visibility AS
+SELECT v.id,
+       EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id AND t.deleted_at IS NULL)
+       OR EXISTS (SELECT 1 FROM releases r
+                  WHERE r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0) AS public
+FROM versions v;
+
+UPDATE versions SET public = (SELECT public FROM version_visibility WHERE id = versions.id);
 
 CREATE TRIGGER tags_keep_public_after_insert AFTER INSERT ON tags BEGIN
-    UPDATE versions SET public =
-        EXISTS (SELECT 1 FROM tags t WHERE t.version_id = NEW.version_id AND t.deleted_at IS NULL)
-        OR EXISTS (SELECT 1 FROM releases r
-                   WHERE r.version_id = NEW.version_id AND r.deleted_at IS NULL AND r.draft = 0)
+    UPDATE versions SET public = (SELECT public FROM version_visibility WHERE id = NEW.version_id)
     WHERE id = NEW.version_id;
 END;
 CREATE TRIGGER tags_keep_public_after_update AFTER UPDATE ON tags BEGIN
-    UPDATE versions SET public =
-        EXISTS (SELECT 1 FROM tags t WHERE t.version_id = NEW.version_id AND t.deleted_at IS NULL)
-        OR EXISTS (SELECT 1 FROM releases r
-                   WHERE r.version_id = NEW.version_id AND r.deleted_at IS NULL AND r.draft = 0)
+    UPDATE versions SET public = (SELECT public FROM version_visibility WHERE id = NEW.version_id)
     WHERE id = NEW.version_id;
 END;
 CREATE TRIGGER tags_keep_public_after_delete AFTER DELETE ON tags BEGIN
-    UPDATE versions SET public =
-        EXISTS (SELECT 1 FROM releases r
-                WHERE r.version_id = OLD.version_id AND r.deleted_at IS NULL AND r.draft = 0)
+    UPDATE versions SET public = (SELECT public FROM version_visibility WHERE id = OLD.version_id)
     WHERE id = OLD.version_id;
 END;
 CREATE TRIGGER releases_keep_public_after_insert AFTER INSERT ON releases BEGIN
-    UPDATE versions SET public =
-        EXISTS (SELECT 1 FROM tags t WHERE t.version_id = NEW.version_id AND t.deleted_at IS NULL)
-        OR EXISTS (SELECT 1 FROM releases r
-                   WHERE r.version_id = NEW.version_id AND r.deleted_at IS NULL AND r.draft = 0)
+    UPDATE versions SET public = (SELECT public FROM version_visibility WHERE id = NEW.version_id)
     WHERE id = NEW.version_id;
 END;
 CREATE TRIGGER releases_keep_public_after_update AFTER UPDATE ON releases BEGIN
-    UPDATE versions SET public =
-        EXISTS (SELECT 1 FROM tags t WHERE t.version_id = NEW.version_id AND t.deleted_at IS NULL)
-        OR EXISTS (SELECT 1 FROM releases r
-                   WHERE r.version_id = NEW.version_id AND r.deleted_at IS NULL AND r.draft = 0)
+    UPDATE versions SET public = (SELECT public FROM version_visibility WHERE id = NEW.version_id)
     WHERE id = NEW.version_id;
 END;
 CREATE TRIGGER releases_keep_public_after_delete AFTER DELETE ON releases BEGIN
-    UPDATE versions SET public =
-        EXISTS (SELECT 1 FROM tags t WHERE t.version_id = OLD.version_id AND t.deleted_at IS NULL)
+    UPDATE versions SET public = (SELECT public FROM version_visibility WHERE id = OLD.version_id)
     WHERE id = OLD.version_id;
 END;
 
