@@ -70,6 +70,27 @@ pub struct Field {
     pub description: String,
 }
 
+/// Text with `inline code` marked as in Markdown: the pieces, and whether each is code. A
+/// backtick without its pair stays text.
+pub fn code_spans(text: &str) -> Vec<(String, bool)> {
+    let mut spans = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        let Some(length) = rest[open + 1..].find('`') else {
+            break;
+        };
+        if open > 0 {
+            spans.push((rest[..open].to_owned(), false));
+        }
+        spans.push((rest[open + 1..open + 1 + length].to_owned(), true));
+        rest = &rest[open + 2 + length..];
+    }
+    if !rest.is_empty() {
+        spans.push((rest.to_owned(), false));
+    }
+    spans
+}
+
 #[cfg(feature = "ssr")]
 pub use reading::describe;
 
@@ -261,6 +282,28 @@ mod reading {
             groups,
             schemas,
         }
+    }
+}
+
+#[cfg(test)]
+mod span_tests {
+    use super::code_spans;
+
+    #[test]
+    fn backticks_mark_code() {
+        assert_eq!(
+            code_spans("use `q` or `line`."),
+            [
+                ("use ".to_owned(), false),
+                ("q".to_owned(), true),
+                (" or ".to_owned(), false),
+                ("line".to_owned(), true),
+                (".".to_owned(), false),
+            ]
+        );
+        assert_eq!(code_spans("plain"), [("plain".to_owned(), false)]);
+        assert_eq!(code_spans("a `b"), [("a `b".to_owned(), false)]);
+        assert!(code_spans("").is_empty());
     }
 }
 

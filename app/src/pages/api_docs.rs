@@ -3,8 +3,23 @@ use leptos_meta::Title;
 
 use crate::{
     api::docs::get_api_description,
-    domain::api_description::{ApiDescription, ApiGroup, Operation, SchemaInfo},
+    domain::api_description::{code_spans, ApiDescription, ApiGroup, Operation, SchemaInfo},
 };
+
+/// Prose from the description, its `code` set as code.
+#[component]
+fn Prose(text: String) -> impl IntoView {
+    code_spans(&text)
+        .into_iter()
+        .map(|(piece, code)| {
+            if code {
+                view! { <code>{piece}</code> }.into_any()
+            } else {
+                piece.into_any()
+            }
+        })
+        .collect_view()
+}
 
 /// `/api/docs`: the REST API, rendered here from its OpenAPI description; nothing is loaded
 /// from elsewhere.
@@ -36,7 +51,7 @@ fn ApiDocs(api: ApiDescription) -> impl IntoView {
     view! {
         <header class="page-header">
             <h1>{title} " REST API"</h1>
-            <p class="description">{description}</p>
+            <p class="description"><Prose text=description/></p>
             <p>
                 "The machine-readable description: "
                 <a href="/api/openapi.json" class="mono">"/api/openapi.json"</a>
@@ -78,7 +93,7 @@ fn Group(group: ApiGroup) -> impl IntoView {
     view! {
         <section class="api-group" aria-labelledby=labelled_by>
             <h2 id=id>{group.tag}</h2>
-            <p class="muted">{group.description}</p>
+            <p class="muted"><Prose text=group.description/></p>
             {group.operations.into_iter().map(|operation| view! { <OperationView operation/> }.into_any()).collect_view()}
         </section>
     }
@@ -98,7 +113,7 @@ fn OperationView(operation: Operation) -> impl IntoView {
     view! {
         <article class="operation">
             <h3><span class=method_class>{method}</span> " " <code>{path}</code></h3>
-            <p>{summary}</p>
+            <p><Prose text=summary/></p>
             {(!parameters.is_empty()).then(|| view! {
                 <table class="api-table">
                     <caption class="visually-hidden">"Parameters"</caption>
@@ -108,7 +123,7 @@ fn OperationView(operation: Operation) -> impl IntoView {
                             <tr>
                                 <th scope="row"><code>{p.name}</code>{p.required.then_some(" (required)")}</th>
                                 <td>{p.location}</td>
-                                <td>{p.description}</td>
+                                <td><Prose text=p.description/></td>
                                 <td><code>{p.example}</code></td>
                             </tr>
                         }).collect_view()}
@@ -120,7 +135,7 @@ fn OperationView(operation: Operation) -> impl IntoView {
                 {responses.into_iter().map(|r| view! {
                     <div>
                         <dt><code>{r.status}</code></dt>
-                        <dd>{r.description} {r.content.map(|c| view! { " · " <code>{c}</code> })}</dd>
+                        <dd><Prose text=r.description/> {r.content.map(|c| view! { " · " <code>{c}</code> })}</dd>
                     </div>
                 }).collect_view()}
             </dl>
@@ -139,7 +154,7 @@ fn Schema(schema: SchemaInfo) -> impl IntoView {
     let id = format!("schema-{name}");
     view! {
         <details class="schema" id=id>
-            <summary><code>{name}</code> " " <span class="muted">{description}</span></summary>
+            <summary><code>{name}</code> " " <span class="muted"><Prose text=description/></span></summary>
             {(!values.is_empty()).then(|| view! { <p>"One of: " <code>{values.join(", ")}</code></p> })}
             {(!fields.is_empty()).then(|| view! {
                 <table class="api-table">
@@ -150,7 +165,7 @@ fn Schema(schema: SchemaInfo) -> impl IntoView {
                             <tr>
                                 <th scope="row"><code>{f.name}</code>{(!f.required).then_some(" (optional)")}</th>
                                 <td><code>{f.kind}</code></td>
-                                <td>{f.description}</td>
+                                <td><Prose text=f.description/></td>
                             </tr>
                         }).collect_view()}
                     </tbody>
