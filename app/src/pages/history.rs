@@ -108,36 +108,18 @@ fn HistoryView(history: History) -> impl IntoView {
         },
         |(owner, name, q)| get_history_page(owner, name, q.channel, q.line, q.search, q.page),
     );
-    let link = {
-        let base = base.clone();
-        move |query: HistoryQuery| query.href(&base)
-    };
-    // Filters start again at page 1 and keep the search and the other filter.
-    let with_channel = {
-        let link = link.clone();
-        move |channel: Option<Channel>| {
-            let link = link.clone();
-            move || {
-                link(HistoryQuery {
-                    channel,
-                    page: 1,
-                    ..query.get()
-                })
-            }
-        }
-    };
-    let with_line = {
-        let link = link.clone();
-        move |line: Option<String>| {
-            let link = link.clone();
-            move || {
-                link(HistoryQuery {
-                    line: line.clone(),
-                    page: 1,
-                    ..query.get()
-                })
-            }
-        }
+    // A filter link: the current view changed by `edit`, from page 1 again; the search and
+    // the other filter stay.
+    let stored_base = StoredValue::new(base.clone());
+    let filtered = move |edit: Box<dyn Fn(&mut HistoryQuery) + Send + Sync>| {
+        Signal::derive(move || {
+            let mut query = HistoryQuery {
+                page: 1,
+                ..query.get()
+            };
+            edit(&mut query);
+            query.href(&stored_base.get_value())
+        })
     };
 
     // Erased to keep the page's view type within the compiler's recursion limit.
@@ -146,7 +128,7 @@ fn HistoryView(history: History) -> impl IntoView {
             <SearchBox base=base.clone() requested/>
             <nav class="channel-filter" aria-label="Filter by channel">
                 <FilterLink
-                    href=Signal::derive(with_channel(None))
+                    href=filtered(Box::new(|q| q.channel = None))
                     label="All".to_owned()
                     count=total
                     active=Signal::derive(move || query.read().channel.is_none())
@@ -155,7 +137,7 @@ fn HistoryView(history: History) -> impl IntoView {
                     .into_iter()
                     .map(|(ch, count)| view! {
                         <FilterLink
-                            href=Signal::derive(with_channel(Some(ch)))
+                            href=filtered(Box::new(move |q| q.channel = Some(ch)))
                             label=ch.label().to_owned()
                             count
                             active=Signal::derive(move || query.read().channel == Some(ch))
@@ -166,7 +148,7 @@ fn HistoryView(history: History) -> impl IntoView {
             {(lines.len() > 1).then(|| view! {
                 <nav class="line-filter" aria-label="Filter by line">
                     <FilterLink
-                        href=Signal::derive(with_line(None))
+                        href=filtered(Box::new(|q| q.line = None))
                         label="All lines".to_owned()
                         count=total
                         active=Signal::derive(move || query.read().line.is_none())
@@ -175,9 +157,10 @@ fn HistoryView(history: History) -> impl IntoView {
                         .into_iter()
                         .map(|(line, count)| {
                             let current = line.clone();
+                            let target = line.clone();
                             view! {
                                 <FilterLink
-                                    href=Signal::derive(with_line(Some(line.clone())))
+                                    href=filtered(Box::new(move |q| q.line = Some(target.clone())))
                                     label=line
                                     count
                                     active=Signal::derive(move || query.read().line.as_deref() == Some(current.as_str()))
@@ -211,19 +194,13 @@ fn HistoryView(history: History) -> impl IntoView {
         }).collect_view()}
 
         <Transition fallback=|| view! { <p class="loading">"Loading versions…"</p> }>
-            {
-                let link = link.clone();
-                move || {
-                    let link = link.clone();
-                    Suspend::new(async move {
-                        match page.await {
-                            Ok(Some(page)) => view! { <Versions page link/> }.into_any(),
-                            Ok(None) => ().into_any(),
-                            Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
-                        }
-                    })
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(Some(page)) => view! { <Versions page base=stored_base.get_value()/> }.into_any(),
+                    Ok(None) => ().into_any(),
+                    Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
                 }
-            }
+            })}
         </Transition>
 
         {(!drafts.is_empty()).then(|| view! {
@@ -335,10 +312,7 @@ fn FilterLink(
 
 /// The versions of one page: a section per line, a train per release, and the pager.
 #[component]
-fn Versions(
-    page: HistoryPage,
-    link: impl Fn(HistoryQuery) -> String + Clone + 'static,
-) -> impl IntoView {
+fn Versions(page: HistoryPage, base: String) -> impl IntoView {
     let HistoryPage {
         query,
         sections,
@@ -346,7 +320,6 @@ fn Versions(
         matching,
         generated_at,
     } = page;
-    let base = link(HistoryQuery::default());
     let filtered = query.channel.is_some() || query.search.is_some();
     let summary = match (&query.search, matching) {
         (Some(search), 1) => format!("1 version matches “{search}”."),
@@ -368,7 +341,7 @@ fn Versions(
         };
         let back = (query != HistoryQuery::default()).then(|| {
             view! {
-                <a href=link(HistoryQuery::default())>"Show every version"</a>
+                <a href=base.clone()>"Show every version"</a>
             }
         });
         return view! { <p class="empty-state" role="status">{message} " " {back}</p> }.into_any();
@@ -382,7 +355,7 @@ fn Versions(
                 .map(|section| view! { <LineVersions section now=generated_at base=base.clone() filtered/> }.into_any())
                 .collect_view()}
         </div>
-        <Pager query pages link/>
+        <Pager query pages base/>
     }
     .into_any()
 }
@@ -480,15 +453,11 @@ fn VersionRow(entry: HistoryEntry, now: DateTime<Utc>, base: String) -> impl Int
 
 /// Newer and older pages, with where this one stands.
 #[component]
-fn Pager(
-    query: HistoryQuery,
-    pages: u32,
-    link: impl Fn(HistoryQuery) -> String + 'static,
-) -> impl IntoView {
+fn Pager(query: HistoryQuery, pages: u32, base: String) -> impl IntoView {
     let current = query.page.min(pages);
     (pages > 1).then(|| {
-        let newer = (current > 1).then(|| link(query.on_page(current - 1)));
-        let older = (current < pages).then(|| link(query.on_page(current + 1)));
+        let newer = (current > 1).then(|| query.on_page(current - 1).href(&base));
+        let older = (current < pages).then(|| query.on_page(current + 1).href(&base));
         view! {
             <nav class="pager" aria-label="Pages">
                 {match newer {
