@@ -592,3 +592,26 @@ async fn a_refused_withdrawal_without_javascript_says_why_once_and_keeps_what_wa
         "shown once"
     );
 }
+
+#[tokio::test]
+async fn a_withdrawn_version_is_never_shown_as_the_latest() {
+    let app = TestApp::with_demo().await;
+    let repo = app::store::repositories::find(&app.pool, "acme", "orbit")
+        .await
+        .expect("query")
+        .expect("demo");
+    let id = app::store::versions::public_id(&app.pool, repo.id, "3.1.1")
+        .await
+        .expect("query")
+        .expect("v3.1.1");
+    app::store::versions::withdraw(&app.pool, id, "broken", None, "test")
+        .await
+        .expect("withdrawn");
+    let listed = app.get("/api/v1/repos").await.json();
+    assert_eq!(listed[0]["latest_stable"], "v3.1.0", "{listed}");
+    let home = app.get("/").await.body;
+    assert!(
+        home.contains(">v3.1.0<") && !home.contains(">v3.1.1<"),
+        "{home}"
+    );
+}

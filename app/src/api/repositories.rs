@@ -12,7 +12,7 @@ pub struct RepositorySummary {
     pub name: String,
     pub description: String,
     pub version_count: i64,
-    /// Tag of the newest stable version.
+    /// Tag of the newest stable version that is not withdrawn.
     pub latest_stable: Option<String>,
     pub last_release: Option<DateTime<Utc>>,
 }

@@ -79,7 +79,9 @@ pub async fn list_summaries(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<Rep
     let rows = sqlx::query!(
         r#"WITH public AS (
                SELECT v.repository_id, v.tag, v.precedence, v.channel,
-                      COALESCE(r.published_at, t.tagged_at) AS released_at
+                      COALESCE(r.published_at, t.tagged_at) AS released_at,
+                      EXISTS (SELECT 1 FROM withdrawals w
+                              WHERE w.version_id = v.id AND w.restored_at IS NULL) AS withdrawn
                FROM versions v
                LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
                LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
@@ -89,7 +91,7 @@ pub async fn list_summaries(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<Rep
                   (SELECT COUNT(*) FROM public p WHERE p.repository_id = repo.id)
                       AS "version_count!: i64",
                   (SELECT p.tag FROM public p
-                   WHERE p.repository_id = repo.id AND p.channel = 'stable'
+                   WHERE p.repository_id = repo.id AND p.channel = 'stable' AND NOT p.withdrawn
                    ORDER BY p.precedence DESC LIMIT 1) AS "latest_stable?: String",
                   (SELECT MAX(p.released_at) FROM public p WHERE p.repository_id = repo.id)
                       AS "last_release?: DateTime<Utc>"
