@@ -158,17 +158,16 @@ pub async fn get_history_page(
         line: query.line.clone(),
         search: query.search.clone(),
     };
-    let (matching, trains) =
-        store::versions::count_trains(&state.pool, repository.id, &filter).await?;
+    let matching = store::versions::count_matching(&state.pool, repository.id, &filter).await?;
     let per_page = i64::from(TRAINS_PER_PAGE);
     let skip = i64::from(query.page - 1) * per_page;
     let versions =
         store::versions::list_trains(&state.pool, repository.id, &filter, per_page, skip).await?;
     Ok(Some(HistoryPage {
-        pages: page_count(u64::try_from(trains).unwrap_or(0)),
+        pages: page_count(u64::try_from(matching.trains).unwrap_or(0)),
         query,
         sections: arrange(versions),
-        matching,
+        matching: matching.versions,
         generated_at: Utc::now(),
     }))
 }

@@ -316,12 +316,19 @@ pub async fn list_trains(
     Ok(rows.into_iter().map(HistoryEntry::from).collect())
 }
 
-/// How many versions match `filter`, and in how many trains ([`list_trains`] pages them).
-pub async fn count_trains(
+/// How many public versions match `filter`, and in how many trains: [`list_public_page`]
+/// pages the first, [`list_trains`] the second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Matching {
+    pub versions: i64,
+    pub trains: i64,
+}
+
+pub async fn count_matching(
     db: impl SqliteExecutor<'_>,
     repository_id: i64,
     filter: &VersionFilter,
-) -> sqlx::Result<(i64, i64)> {
+) -> sqlx::Result<Matching> {
     let channel = filter.channel.map(Channel::as_str);
     let search = filter.search_pattern();
     let counts = sqlx::query!(
@@ -340,7 +347,10 @@ pub async fn count_trains(
     )
     .fetch_one(db)
     .await?;
-    Ok((counts.versions, counts.trains))
+    Ok(Matching {
+        versions: counts.versions,
+        trains: counts.trains,
+    })
 }
 
 /// How many public versions each line has, newest line first.
@@ -384,32 +394,6 @@ pub async fn channel_counts(
                 .map(|row| (channel, row.count))
         })
         .collect())
-}
-
-/// How many versions [`list_public_page`] has in all for `filter`.
-pub async fn count_public(
-    db: impl SqliteExecutor<'_>,
-    repository_id: i64,
-    filter: &VersionFilter,
-) -> sqlx::Result<i64> {
-    let channel = filter.channel.map(Channel::as_str);
-    let search = filter.search_pattern();
-    sqlx::query_scalar!(
-        r#"SELECT COUNT(*) AS "count!: i64"
-           FROM versions v
-           WHERE v.repository_id = ?1 AND v.public = 1 AND v.version IS NOT NULL
-             AND (?2 IS NULL OR v.channel = ?2) AND (?3 IS NULL OR v.line = ?3)
-             AND (?4 IS NULL OR v.tag LIKE ?4 ESCAPE '\'
-                  OR EXISTS (SELECT 1 FROM releases r
-                             WHERE r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
-                               AND r.name LIKE ?4 ESCAPE '\'))"#,
-        repository_id,
-        channel,
-        filter.line,
-        search,
-    )
-    .fetch_one(db)
-    .await
 }
 
 /// Live tags whose names are not versions under the repository's prefix.

@@ -1,8 +1,12 @@
 //! Liveness and readiness for load balancers and orchestrators.
 
-use app::{state::AppState, store};
+use app::{
+    error::{ErrorBody, ErrorDetail},
+    state::AppState,
+    store,
+};
 use axum::{extract::State, http::StatusCode, routing::get, Json, Router};
-use serde_json::{json, Value};
+use serde::Serialize;
 use sqlx::SqlitePool;
 
 pub fn router() -> Router<AppState> {
@@ -12,11 +16,10 @@ pub fn router() -> Router<AppState> {
 }
 
 /// `{"status": "ok"}` or `{"status": "ready"}`.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)] // Describes the JSON the handlers write.
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct Status {
     #[schema(example = "ok")]
-    status: String,
+    status: &'static str,
 }
 
 /// The process is up.
@@ -26,8 +29,8 @@ pub(crate) struct Status {
     tag = "operations",
     responses((status = 200, description = "The process is up", body = Status))
 )]
-pub(crate) async fn healthz() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+pub(crate) async fn healthz() -> Json<Status> {
+    Json(Status { status: "ok" })
 }
 
 /// The database answers and every migration is applied.
@@ -37,12 +40,14 @@ pub(crate) async fn healthz() -> Json<Value> {
     tag = "operations",
     responses(
         (status = 200, description = "Ready to serve", body = Status),
-        (status = 503, description = "The database is unreachable or not migrated", body = super::api::ErrorBody),
+        (status = 503, description = "The database is unreachable or not migrated", body = ErrorBody),
     )
 )]
-pub(crate) async fn readyz(State(pool): State<SqlitePool>) -> (StatusCode, Json<Value>) {
+pub(crate) async fn readyz(
+    State(pool): State<SqlitePool>,
+) -> Result<Json<Status>, (StatusCode, Json<ErrorBody>)> {
     let (code, message) = match store::migrations_applied(&pool).await {
-        Ok(true) => return (StatusCode::OK, Json(json!({ "status": "ready" }))),
+        Ok(true) => return Ok(Json(Status { status: "ready" })),
         Ok(false) => (
             "not_ready",
             "database migrations are not applied".to_owned(),
@@ -52,8 +57,10 @@ pub(crate) async fn readyz(State(pool): State<SqlitePool>) -> (StatusCode, Json<
             ("unavailable", "the database is unreachable".to_owned())
         }
     };
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        Json(json!({ "error": { "code": code, "message": message } })),
-    )
+    let error = ErrorDetail {
+        code,
+        message,
+        fields: None,
+    };
+    Err((StatusCode::SERVICE_UNAVAILABLE, Json(ErrorBody { error })))
 }

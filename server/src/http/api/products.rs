@@ -22,7 +22,7 @@ use axum::{
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use sqlx::SqlitePool;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::ErrorBody;
 use crate::{auth::Auth, http::access::our_origin};
@@ -76,6 +76,16 @@ async fn product(pool: &SqlitePool, slug: &str) -> Result<Product, AppError> {
         cycles,
         last_modified,
     })
+}
+
+/// The product in a route's path, as the OpenAPI description names it.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // Handlers take the path as a string; this only describes it.
+pub(crate) struct ProductPath {
+    /// The product slug: a repository setting, by default the repository's name.
+    #[param(example = "orbit")]
+    product: String,
 }
 
 /// endoflife.date's v1 envelope around every answer.
@@ -197,7 +207,7 @@ pub(crate) struct Links {
     get,
     path = "/api/v1/products/{product}",
     tag = "endoflife.date",
-    params(("product" = String, Path, description = "The product slug (a setting; by default the repository's name)", example = "orbit")),
+    params(ProductPath),
     responses(
         (status = 200, description = "The product", body = Envelope<ProductDetails>),
         (status = 404, description = "No such product", body = ErrorBody),
@@ -254,7 +264,7 @@ pub(crate) async fn get_product(
     path = "/api/v1/products/{product}/releases/{release}",
     tag = "endoflife.date",
     params(
-        ("product" = String, Path, description = "The product slug", example = "orbit"),
+        ProductPath,
         ("release" = String, Path, description = "A release cycle: a major, or `0.y` under the 0.x rule", example = "2"),
     ),
     responses(
@@ -285,7 +295,7 @@ pub(crate) async fn get_release(
     get,
     path = "/api/v1/products/{product}/releases/latest",
     tag = "endoflife.date",
-    params(("product" = String, Path, description = "The product slug", example = "orbit")),
+    params(ProductPath),
     responses(
         (status = 200, description = "The newest release cycle", body = Envelope<ReleaseCycle>),
         (status = 404, description = "No such product, or no stable release yet", body = ErrorBody),
@@ -324,7 +334,7 @@ pub(crate) async fn get_v0_all(
     get,
     path = "/api/{product}.json",
     tag = "endoflife.date",
-    params(("product" = String, Path, description = "The product slug", example = "orbit")),
+    params(ProductPath),
     responses(
         (status = 200, description = "The release cycles, newest first", body = [Cycle]),
         (status = 404, description = "No such product", body = ErrorBody),

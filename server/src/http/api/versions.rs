@@ -317,7 +317,9 @@ pub(crate) async fn list_versions(
             .map_err(|err| AppError::BadRequest(err.to_string()))?,
         search: params.get("q").and_then(|q| clean_search(q)),
     };
-    let total = store::versions::count_public(&pool, repo.id, &filter).await?;
+    let total = store::versions::count_matching(&pool, repo.id, &filter)
+        .await?
+        .versions;
     let entries =
         store::versions::list_public_page(&pool, repo.id, &filter, page.per_page, page.offset())
             .await?;
