@@ -365,7 +365,7 @@ pub struct Comparison {
 }
 
 /// At most this many versions are compared at once.
-pub const MAX_COMPARED: usize = 200;
+pub const MAX_COMPARED: i64 = 200;
 
 /// `range` is `FROM...TO` (tags or versions, either order). `Ok(None)` for an untracked
 /// repository; a malformed range is a 400 that says how to write one.
@@ -375,7 +375,12 @@ pub async fn compare(
     repo: String,
     range: String,
 ) -> Result<Option<Comparison>, AppError> {
-    use crate::{domain::version::parse_tag, markdown, state::app_state, store};
+    use crate::{
+        domain::version::{parse_tag, precedence_key},
+        markdown,
+        state::app_state,
+        store,
+    };
 
     let pool = app_state()?.pool;
     let Some(repository) = store::repositories::find(&pool, &owner, &repo).await? else {
@@ -395,31 +400,24 @@ pub async fn compare(
     if low.cmp_precedence(&high).is_gt() {
         std::mem::swap(&mut low, &mut high);
     }
-    let mut entries: Vec<_> = store::versions::list_public(&pool, repository.id)
-        .await?
-        .into_iter()
-        .filter(|entry| {
-            semver::Version::parse(&entry.version)
-                .is_ok_and(|v| v.cmp_precedence(&low).is_gt() && !v.cmp_precedence(&high).is_gt())
-        })
-        .collect();
-    entries.reverse();
-    entries.truncate(MAX_COMPARED);
-    let mut versions = Vec::with_capacity(entries.len());
-    for entry in entries {
-        let body = store::versions::find_public(&pool, repository.id, &entry.version)
-            .await?
-            .map(|detail| detail.body)
-            .unwrap_or_default();
-        versions.push(ComparedVersion {
-            tag: entry.tag,
-            channel: entry.channel,
-            released_at: entry.released_at,
-            title: entry.title,
-            notes_html: markdown::render(&body),
-            withdrawn: entry.withdrawn,
-        });
-    }
+    let versions = store::versions::list_between(
+        &pool,
+        repository.id,
+        &precedence_key(&low),
+        &precedence_key(&high),
+        MAX_COMPARED,
+    )
+    .await?
+    .into_iter()
+    .map(|(entry, notes)| ComparedVersion {
+        tag: entry.tag,
+        channel: entry.channel,
+        released_at: entry.released_at,
+        title: entry.title,
+        notes_html: markdown::render(&notes),
+        withdrawn: entry.withdrawn,
+    })
+    .collect();
     Ok(Some(Comparison {
         owner: repository.owner,
         name: repository.name,

@@ -316,6 +316,55 @@ pub async fn list_trains(
     Ok(rows.into_iter().map(HistoryEntry::from).collect())
 }
 
+/// Public versions above `low` and up to `high` (precedence keys), oldest first, at most
+/// `limit`, each with its release notes as written: what an upgrade from `low` to `high` reads.
+pub async fn list_between(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    low: &str,
+    high: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<(HistoryEntry, String)>> {
+    let rows = sqlx::query!(
+        r#"SELECT v.tag, v.version AS "version!", v.channel AS "channel!", v.line AS "line!",
+                  COALESCE(r.published_at, t.tagged_at) AS "released_at?: DateTime<Utc>",
+                  COALESCE(r.name, '') AS "title!: String",
+                  COALESCE(r.body, '') AS "body!: String",
+                  r.version_id IS NOT NULL AS "has_release!: bool",
+                  EXISTS (SELECT 1 FROM withdrawals w
+                          WHERE w.version_id = v.id AND w.restored_at IS NULL) AS "withdrawn!: bool"
+           FROM versions v
+           LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
+           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+           WHERE v.repository_id = ?1 AND v.public = 1 AND v.version IS NOT NULL
+             AND v.precedence > ?2 AND v.precedence <= ?3
+           ORDER BY v.precedence, v.tag
+           LIMIT ?4"#,
+        repository_id,
+        low,
+        high,
+        limit,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let entry = HistoryEntry::from(ListedRow {
+                tag: row.tag,
+                version: row.version,
+                channel: row.channel,
+                line: row.line,
+                released_at: row.released_at,
+                title: row.title,
+                has_release: row.has_release,
+                withdrawn: row.withdrawn,
+            });
+            (entry, row.body)
+        })
+        .collect())
+}
+
 /// How many public versions match `filter`, and in how many trains: [`list_public_page`]
 /// pages the first, [`list_trains`] the second.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
