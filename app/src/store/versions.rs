@@ -697,9 +697,14 @@ pub async fn support_releases(
     pool: &sqlx::SqlitePool,
     repository_id: i64,
 ) -> sqlx::Result<Vec<crate::domain::support::Release>> {
-    let withdrawn = withdrawn_versions(pool, repository_id).await?;
-    Ok(list_public(pool, repository_id)
-        .await?
+    let entries = list_public(pool, repository_id).await?;
+    // A withdrawal names a version, whichever of its tags it was made on.
+    let withdrawn: std::collections::HashSet<String> = entries
+        .iter()
+        .filter(|entry| entry.withdrawn)
+        .map(|entry| entry.version.clone())
+        .collect();
+    Ok(entries
         .into_iter()
         .filter_map(|entry| {
             Some(crate::domain::support::Release {
@@ -859,19 +864,4 @@ pub async fn withdrawal(
     )
     .fetch_optional(db)
     .await
-}
-
-/// The versions of a repository that stand withdrawn.
-pub async fn withdrawn_versions(
-    db: impl SqliteExecutor<'_>,
-    repository_id: i64,
-) -> sqlx::Result<std::collections::HashSet<String>> {
-    let rows = sqlx::query_scalar!(
-        r#"SELECT v.version AS "version!" FROM withdrawals w JOIN versions v ON v.id = w.version_id
-           WHERE v.repository_id = ? AND w.restored_at IS NULL AND v.version IS NOT NULL"#,
-        repository_id,
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().collect())
 }
