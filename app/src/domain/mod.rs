@@ -5,6 +5,7 @@ pub mod api_description;
 pub mod badge;
 pub mod calendar;
 pub mod changelog;
+pub mod checklist;
 pub mod dates;
 pub mod drift;
 pub mod endoflife;
