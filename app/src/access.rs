@@ -19,6 +19,10 @@ pub const SESSION_NEW_TOKEN: &str = "new_token";
 pub const SESSION_SETTINGS_OUTCOME: &str = "settings_outcome";
 /// A refused withdrawal, kept for the version page to show once (forms without JavaScript).
 pub const SESSION_WITHDRAWAL_REFUSAL: &str = "withdrawal_refusal";
+/// A refused checklist change, kept for the version page to show once.
+pub const SESSION_CHECKLIST_REFUSAL: &str = "checklist_refusal";
+/// A refused template edit with what was typed, kept for the editor to show once.
+pub const SESSION_TEMPLATE_REFUSAL: &str = "template_refusal";
 
 /// The caller of the current server function or page render.
 pub fn current_caller() -> Caller {

@@ -24,6 +24,9 @@ pub enum AppError {
         message: String,
         fields: std::collections::BTreeMap<String, String>,
     },
+    /// 409: the change was based on something that has changed since.
+    #[error("{0}")]
+    Conflict(String),
     #[error("too many requests from this address; wait a minute and try again")]
     TooManyRequests,
     /// GitHub failed us; nothing the caller did.
@@ -47,6 +50,7 @@ impl AppError {
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadGateway(_) => StatusCode::BAD_GATEWAY,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -62,6 +66,7 @@ impl AppError {
             AppError::Unauthorized(_) => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
             AppError::Validation { .. } => "validation",
+            AppError::Conflict(_) => "conflict",
             AppError::TooManyRequests => "rate_limited",
             AppError::BadGateway(_) => "github_unavailable",
             AppError::Unavailable => "unavailable",

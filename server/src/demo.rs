@@ -261,6 +261,7 @@ pub async fn load(pool: &SqlitePool, today: NaiveDate) -> sqlx::Result<i64> {
         markdown: Some(CHANGELOG.to_owned()),
     };
     store::changelogs::save(&mut *tx, repo.id, &changelog, moment(today, 0, 0)).await?;
+    app::api::checklists::start_new_versions(&mut tx, &repo, moment(today, 0, 0)).await?;
     tx.commit().await?;
     Ok(repo.id)
 }

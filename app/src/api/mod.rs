@@ -2,6 +2,7 @@
 //! call the store, map errors.
 
 pub mod account;
+pub mod checklists;
 pub mod docs;
 pub mod history;
 pub mod repositories;

@@ -287,3 +287,13 @@ fn join_scopes(scopes: &[Scope]) -> String {
         .collect::<Vec<_>>()
         .join(",")
 }
+
+/// A token's label, for the audit log.
+pub async fn token_label(
+    db: impl SqliteExecutor<'_>,
+    token_id: i64,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!("SELECT label FROM api_tokens WHERE id = ?", token_id)
+        .fetch_optional(db)
+        .await
+}

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod changelogs;
+pub mod checklists;
 pub mod repositories;
 pub mod sync;
 pub mod versions;

@@ -694,10 +694,10 @@ pub async fn last_change(
 
 /// The repository's public versions as the support policy sees them.
 pub async fn support_releases(
-    pool: &sqlx::SqlitePool,
+    db: impl SqliteExecutor<'_>,
     repository_id: i64,
 ) -> sqlx::Result<Vec<crate::domain::support::Release>> {
-    let entries = list_public(pool, repository_id).await?;
+    let entries = list_public(db, repository_id).await?;
     // A withdrawal names a version, whichever of its tags it was made on.
     let withdrawn: std::collections::HashSet<String> = entries
         .iter()

@@ -29,6 +29,8 @@ use app::state::AppState;
         api::versions::get_version,
         api::versions::withdraw,
         api::versions::restore,
+        api::checklists::get_checklist,
+        api::checklists::patch_item,
         api::support::get_support,
         api::support::check_support,
         badges::badge_json,
@@ -50,6 +52,7 @@ use app::state::AppState;
     tags(
         (name = "repositories", description = "Tracked repositories, their settings and syncs"),
         (name = "versions", description = "Versions newest first by SemVer precedence, and withdrawals"),
+        (name = "checklists", description = "Per-version checklists: items with due times and evidence, changed by maintainers and CI tokens"),
         (name = "support", description = "The support policy: lines, phases, version checks, badges and the calendar"),
         (name = "endoflife.date", description = "endoflife.date's API on our data (v1 and v0), so its clients work unchanged"),
         (name = "access", description = "Who is signed in"),

@@ -1,6 +1,6 @@
 //! Evidence from synced data for checklist items: shown beside an item, never ticking it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::super::{dates::iso_date, version::Line};
@@ -29,8 +29,8 @@ pub struct Facts {
     pub published_at: Option<DateTime<Utc>>,
     pub asset_names: Vec<String>,
     pub changelog: ChangelogFact,
-    /// The stable releases of other lines, with their dates, for backport evidence.
-    pub line_releases: Vec<(Line, semver::Version, Option<DateTime<Utc>>)>,
+    /// The stable releases of every line, with their days, for backport evidence.
+    pub line_releases: Vec<(Line, semver::Version, Option<NaiveDate>)>,
     /// This version's release date.
     pub released_at: Option<DateTime<Utc>>,
 }
@@ -116,17 +116,16 @@ pub fn evaluate(spec: &str, facts: &Facts) -> Option<Evidence> {
         },
         spec => {
             let line: Line = spec.strip_prefix("backport:")?.parse().ok()?;
-            let since = facts.released_at?;
+            let since = facts.released_at?.date_naive();
             let patched = facts
                 .line_releases
                 .iter()
-                .filter(|(l, _, at)| *l == line && at.is_some_and(|at| at >= since))
+                .filter(|(l, _, on)| *l == line && on.is_some_and(|on| on >= since))
                 .max_by(|a, b| a.1.cmp_precedence(&b.1));
             match patched {
-                Some((_, version, Some(at))) => evidence(
-                    true,
-                    format!("{version} released on {line} on {}", iso_date(*at)),
-                ),
+                Some((_, version, Some(on))) => {
+                    evidence(true, format!("{version} released on {line} on {on}"))
+                }
                 _ => evidence(false, format!("no release on {line} since this one")),
             }
         }
@@ -178,12 +177,12 @@ mod tests {
                 (
                     "3.x".parse().unwrap(),
                     semver::Version::new(3, 1, 4),
-                    Some(at),
+                    Some(at.date_naive()),
                 ),
                 (
                     "3.x".parse().unwrap(),
                     semver::Version::new(3, 1, 3),
-                    Some(at - chrono::Duration::days(9)),
+                    Some(at.date_naive() - chrono::Duration::days(9)),
                 ),
             ],
             ..facts()

@@ -235,6 +235,12 @@ pub fn is_overdue(state: ItemState, due_at: Option<DateTime<Utc>>, now: DateTime
     state == ItemState::Open && due_at.is_some_and(|due| due < now)
 }
 
+/// Sorts open items by urgency: overdue first (the longest overdue on top), then by due time,
+/// then items with no due time.
+pub fn urgency(due_at: Option<DateTime<Utc>>) -> (bool, Option<DateTime<Utc>>) {
+    (due_at.is_none(), due_at)
+}
+
 /// Counts of a list of items by state.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -468,6 +474,27 @@ mod tests {
         assert!(!is_overdue(ItemState::Skipped, due, later));
         assert!(!is_overdue(ItemState::Open, None, later));
         assert_eq!(due_at(None, Some(60)), None);
+    }
+
+    #[test]
+    fn the_most_urgent_come_first() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 10, 0, 0, 0).unwrap();
+        let mut dues = vec![
+            None,
+            Some(now + Duration::days(1)),
+            Some(now - Duration::days(9)),
+            Some(now - Duration::hours(1)),
+        ];
+        dues.sort_by_key(|due| urgency(*due));
+        assert_eq!(
+            dues,
+            [
+                Some(now - Duration::days(9)),
+                Some(now - Duration::hours(1)),
+                Some(now + Duration::days(1)),
+                None
+            ]
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The public REST API under `/api/v1`: one router per resource, merged here.
 
+pub(crate) mod checklists;
 mod paging;
 pub(crate) mod products;
 pub(crate) mod repositories;
@@ -15,6 +16,7 @@ use utoipa::IntoParams;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(checklists::router())
         .merge(products::router())
         .merge(repositories::router())
         .merge(settings::router())

@@ -1,0 +1,395 @@
+//! Checklists, their items, the append-only log of changes, and edited templates.
+
+use chrono::{DateTime, Utc};
+use sqlx::{SqliteConnection, SqliteExecutor};
+
+use crate::domain::checklist::{ItemState, NewItem, TemplateKind};
+
+/// A version's checklist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChecklistRecord {
+    pub id: i64,
+    pub template_kind: String,
+    pub template_revision: i64,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Option<String>,
+}
+
+/// One item as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemRecord {
+    pub id: i64,
+    pub section: String,
+    pub text: String,
+    pub due_minutes: Option<i64>,
+    pub evidence: Option<String>,
+    pub state: String,
+    pub note: String,
+    pub changed_by: Option<String>,
+    pub changed_at: Option<DateTime<Utc>>,
+    pub revision: i64,
+}
+
+impl ItemRecord {
+    pub fn state(&self) -> ItemState {
+        ItemState::parse(&self.state).unwrap_or(ItemState::Open)
+    }
+}
+
+/// A version that has none yet: a candidate for a checklist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VersionWithout {
+    pub version_id: i64,
+    pub version: String,
+    pub title: String,
+    pub released_at: Option<DateTime<Utc>>,
+}
+
+/// The repository's versions (drafts too: their checklist waits for them) with no checklist.
+pub async fn versions_without(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Vec<VersionWithout>> {
+    sqlx::query_as!(
+        VersionWithout,
+        r#"SELECT v.id AS "version_id!", v.version AS "version!",
+                  COALESCE(r.name, '') AS "title!: String",
+                  COALESCE(r.published_at, t.tagged_at, r.created_at)
+                      AS "released_at?: DateTime<Utc>"
+           FROM versions v
+           LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
+           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL
+           WHERE v.repository_id = ? AND v.version IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM checklists c WHERE c.version_id = v.id)
+           ORDER BY v.precedence"#,
+        repository_id,
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// When the repository began to be tracked.
+pub async fn tracked_since(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<DateTime<Utc>> {
+    sqlx::query_scalar!(
+        r#"SELECT created_at AS "created_at!: DateTime<Utc>" FROM repositories WHERE id = ?"#,
+        repository_id,
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Creates a version's checklist with its items; `None` when it already has one.
+pub async fn create(
+    db: &mut SqliteConnection,
+    version_id: i64,
+    kind: TemplateKind,
+    revision: i64,
+    items: &[NewItem],
+    created_by: Option<&str>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<i64>> {
+    let kind = kind.as_str();
+    let Some(id) = sqlx::query_scalar!(
+        r#"INSERT INTO checklists (version_id, template_kind, template_revision, created_at,
+                                   created_by)
+           VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (version_id) DO NOTHING
+           RETURNING id AS "id!""#,
+        version_id,
+        kind,
+        revision,
+        now,
+        created_by,
+    )
+    .fetch_optional(&mut *db)
+    .await?
+    else {
+        return Ok(None);
+    };
+    for (position, item) in items.iter().enumerate() {
+        let position = position as i64;
+        sqlx::query!(
+            "INSERT INTO checklist_items (checklist_id, position, section, text, due_minutes,
+                                         evidence)
+             VALUES (?, ?, ?, ?, ?, ?)",
+            id,
+            position,
+            item.section,
+            item.text,
+            item.due_minutes,
+            item.evidence,
+        )
+        .execute(&mut *db)
+        .await?;
+    }
+    Ok(Some(id))
+}
+
+/// The checklist of a version.
+pub async fn find(
+    db: impl SqliteExecutor<'_>,
+    version_id: i64,
+) -> sqlx::Result<Option<ChecklistRecord>> {
+    sqlx::query_as!(
+        ChecklistRecord,
+        r#"SELECT id AS "id!", template_kind, template_revision,
+                  created_at AS "created_at: DateTime<Utc>", created_by
+           FROM checklists WHERE version_id = ?"#,
+        version_id,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// A checklist's items in template order.
+pub async fn items(
+    db: impl SqliteExecutor<'_>,
+    checklist_id: i64,
+) -> sqlx::Result<Vec<ItemRecord>> {
+    sqlx::query_as!(
+        ItemRecord,
+        r#"SELECT id AS "id!", section, text, due_minutes, evidence, state, note, changed_by,
+                  changed_at AS "changed_at?: DateTime<Utc>", revision
+           FROM checklist_items WHERE checklist_id = ? ORDER BY position"#,
+        checklist_id,
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub async fn item(
+    db: impl SqliteExecutor<'_>,
+    checklist_id: i64,
+    item_id: i64,
+) -> sqlx::Result<Option<ItemRecord>> {
+    sqlx::query_as!(
+        ItemRecord,
+        r#"SELECT id AS "id!", section, text, due_minutes, evidence, state, note, changed_by,
+                  changed_at AS "changed_at?: DateTime<Utc>", revision
+           FROM checklist_items WHERE checklist_id = ? AND id = ?"#,
+        checklist_id,
+        item_id,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// A change to make to an item.
+pub struct Change<'a> {
+    pub state: ItemState,
+    pub note: &'a str,
+    pub by: &'a str,
+    /// The revision the change was based on; `None` applies it to whatever is current.
+    pub expected_revision: Option<i64>,
+}
+
+/// What became of a change.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Changed {
+    /// Applied and logged: the item as it now is.
+    Applied(ItemRecord),
+    /// The same state and note as already stored: nothing to log.
+    Unchanged(ItemRecord),
+    /// Based on an older revision: refused, with the item as it now is.
+    Stale(ItemRecord),
+    NotFound,
+}
+
+/// Applies a change if the item is still at the expected revision, and logs it, in one
+/// transaction: the conditional update is what keeps two writers from losing each other's work.
+pub async fn change_item(
+    pool: &sqlx::SqlitePool,
+    checklist_id: i64,
+    item_id: i64,
+    change: &Change<'_>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Changed> {
+    let mut tx = pool.begin().await?;
+    let state = change.state.as_str();
+    // The update comes first, so the transaction takes the write lock at once and never has
+    // to upgrade a read.
+    let applied = sqlx::query_scalar!(
+        r#"UPDATE checklist_items
+           SET state = ?1, note = ?2, changed_by = ?3, changed_at = ?4, revision = revision + 1
+           WHERE checklist_id = ?5 AND id = ?6
+             AND (?7 IS NULL OR revision = ?7)
+             AND NOT (state = ?1 AND note = ?2)
+           RETURNING revision AS "revision!""#,
+        state,
+        change.note,
+        change.by,
+        now,
+        checklist_id,
+        item_id,
+        change.expected_revision,
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(revision) = applied else {
+        let current = item(&mut *tx, checklist_id, item_id).await?;
+        tx.rollback().await?;
+        return Ok(match current {
+            None => Changed::NotFound,
+            Some(current)
+                if change
+                    .expected_revision
+                    .is_some_and(|expected| expected != current.revision) =>
+            {
+                Changed::Stale(current)
+            }
+            Some(current) => Changed::Unchanged(current),
+        });
+    };
+    sqlx::query!(
+        "INSERT INTO checklist_changes (item_id, state, note, revision, changed_by, changed_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
+        item_id,
+        state,
+        change.note,
+        revision,
+        change.by,
+        now,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let current = item(&mut *tx, checklist_id, item_id).await?;
+    tx.commit().await?;
+    Ok(current.map_or(Changed::NotFound, Changed::Applied))
+}
+
+/// One entry of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeRecord {
+    pub item_id: i64,
+    pub item_text: String,
+    pub state: String,
+    pub note: String,
+    pub revision: i64,
+    pub changed_by: String,
+    pub changed_at: DateTime<Utc>,
+}
+
+/// A checklist's audit log, newest first.
+pub async fn changes(
+    db: impl SqliteExecutor<'_>,
+    checklist_id: i64,
+) -> sqlx::Result<Vec<ChangeRecord>> {
+    sqlx::query_as!(
+        ChangeRecord,
+        r#"SELECT ch.item_id, i.text AS item_text, ch.state, ch.note, ch.revision, ch.changed_by,
+                  ch.changed_at AS "changed_at: DateTime<Utc>"
+           FROM checklist_changes ch
+           JOIN checklist_items i ON i.id = ch.item_id
+           WHERE i.checklist_id = ?
+           ORDER BY ch.id DESC"#,
+        checklist_id,
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// An open item of some public version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenItem {
+    pub tag: String,
+    pub version: String,
+    pub item_id: i64,
+    pub section: String,
+    pub text: String,
+    pub due_minutes: Option<i64>,
+    pub released_at: Option<DateTime<Utc>>,
+    pub revision: i64,
+}
+
+/// Every open item across the repository's public versions, newest version first.
+pub async fn open_items(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Vec<OpenItem>> {
+    sqlx::query_as!(
+        OpenItem,
+        r#"SELECT v.tag, v.version AS "version!", i.id AS "item_id!", i.section, i.text,
+                  i.due_minutes,
+                  COALESCE(r.published_at, t.tagged_at) AS "released_at?: DateTime<Utc>",
+                  i.revision
+           FROM checklist_items i
+           JOIN checklists c ON c.id = i.checklist_id
+           JOIN versions v ON v.id = c.version_id
+           LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
+           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+           WHERE v.repository_id = ? AND v.public = 1 AND i.state = 'open'
+           ORDER BY v.precedence DESC, i.position"#,
+        repository_id,
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The newest edited revision of a template, with its text.
+pub async fn edited_template(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    kind: TemplateKind,
+) -> sqlx::Result<Option<(i64, String)>> {
+    let kind = kind.as_str();
+    let row = sqlx::query!(
+        r#"SELECT revision AS "revision!", body FROM checklist_templates
+           WHERE repository_id = ? AND kind = ? ORDER BY revision DESC LIMIT 1"#,
+        repository_id,
+        kind,
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|row| (row.revision, row.body)))
+}
+
+/// Stores an edit as `revision`; false when another edit took that revision first.
+pub async fn save_template(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    kind: TemplateKind,
+    revision: i64,
+    body: &str,
+    by: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let kind = kind.as_str();
+    let result = sqlx::query!(
+        "INSERT INTO checklist_templates (repository_id, kind, revision, body, edited_by,
+                                          edited_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING",
+        repository_id,
+        kind,
+        revision,
+        body,
+        by,
+        now,
+    )
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// What synced data holds about a version, for evidence: its tag's commit and its release's
+/// publication.
+pub async fn version_facts(
+    db: impl SqliteExecutor<'_>,
+    version_id: i64,
+) -> sqlx::Result<(Option<String>, Option<DateTime<Utc>>)> {
+    let row = sqlx::query!(
+        r#"SELECT t.commit_sha AS "commit_sha?",
+                  r.published_at AS "published_at?: DateTime<Utc>"
+           FROM versions v
+           LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
+           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+           WHERE v.id = ?"#,
+        version_id,
+    )
+    .fetch_one(db)
+    .await?;
+    Ok((row.commit_sha, row.published_at))
+}

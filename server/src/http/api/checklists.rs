@@ -1,0 +1,255 @@
+//! A version's checklist: read as JSON or as the Markdown a pull request takes, and its items
+//! changed by maintainers and by CI jobs with a `checklists` token.
+
+use std::collections::HashMap;
+
+use app::{
+    access::require,
+    api::checklists::{actor, change_item, load, stale_message, ItemView},
+    domain::{
+        access::{Caller, Need, Scope},
+        checklist::{Progress, TemplateKind},
+    },
+    error::AppError,
+    state::AppState,
+};
+use axum::{
+    extract::{Path, Query, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, patch},
+    Extension, Json, Router,
+};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::SqlitePool;
+use utoipa::ToSchema;
+
+use super::{ErrorBody, RepoPath};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/v1/repos/{owner}/{repo}/versions/{version}/checklist",
+            get(get_checklist),
+        )
+        .route(
+            "/api/v1/repos/{owner}/{repo}/versions/{version}/checklist/items/{id}",
+            patch(patch_item),
+        )
+}
+
+/// A version's checklist.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ChecklistAnswer {
+    #[schema(example = "3.2.0-rc.1")]
+    version: String,
+    template: TemplateRevision,
+    progress: Progress,
+    sections: Vec<SectionAnswer>,
+}
+
+/// The template a checklist was made from; later edits of the template never change it.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct TemplateRevision {
+    name: TemplateKind,
+    revision: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct SectionAnswer {
+    #[schema(example = "Pre-Release: Code Quality")]
+    title: String,
+    items: Vec<ItemView>,
+}
+
+/// `GET .../versions/{version}/checklist`: the checklist with due times, overdue flags and
+/// evidence; `?format=markdown` gives the Markdown checklist to paste into a pull request.
+#[utoipa::path(
+    get,
+    path = "/api/v1/repos/{owner}/{repo}/versions/{version}/checklist",
+    tag = "checklists",
+    params(
+        RepoPath,
+        ("version" = String, Path, description = "A tag or a version", example = "v3.2.0-rc.1"),
+        ("format" = Option<String>, Query, description = "`json` (the default) or `markdown`", example = "json"),
+    ),
+    responses(
+        (status = 200, description = "The checklist",
+         content((ChecklistAnswer = "application/json"), (String = "text/markdown"))),
+        (status = 400, description = "A malformed version or an unknown format", body = ErrorBody),
+        (status = 404, description = "No such repository or version, or the version has no checklist", body = ErrorBody),
+    )
+)]
+pub(crate) async fn get_checklist(
+    State(pool): State<SqlitePool>,
+    Path((owner, name, version)): Path<(String, String, String)>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let repo = super::tracked(&pool, &owner, &name).await?;
+    let markdown = match params.get("format").map(String::as_str) {
+        None | Some("json") => false,
+        Some("markdown") => true,
+        Some(other) => {
+            return Err(AppError::BadRequest(format!(
+                "'{other}' is not a format; use json or markdown"
+            )))
+        }
+    };
+    let checklist = load(&pool, &repo, &version, Utc::now())
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "{version} has no checklist: it was released before {owner}/{name} was \
+                 tracked; a maintainer can start one on its page"
+            ))
+        })?;
+    if markdown {
+        let content_type = [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")];
+        return Ok((content_type, checklist.markdown).into_response());
+    }
+    Ok(Json(ChecklistAnswer {
+        version: checklist.version,
+        template: TemplateRevision {
+            name: checklist.template,
+            revision: checklist.template_revision,
+        },
+        progress: checklist.progress,
+        sections: checklist
+            .sections
+            .into_iter()
+            .map(|section| SectionAnswer {
+                title: section.title,
+                items: section.items,
+            })
+            .collect(),
+    })
+    .into_response())
+}
+
+/// What `PATCH .../checklist/items/{id}` takes.
+#[derive(Debug, Deserialize, ToSchema)]
+#[allow(dead_code)] // Read field by field below, to name each mistake; here for the description.
+pub(crate) struct ItemChange {
+    /// `open`, `done` or `skipped`.
+    #[schema(example = "done")]
+    state: String,
+    /// A note or evidence link; required (the reason) when skipping. Absent means empty.
+    #[schema(example = "https://ci.example/runs/812")]
+    note: Option<String>,
+    /// The item's `revision` the change is based on: when the item has changed since, the
+    /// change is refused with 409. Absent applies the change to whatever is current.
+    #[schema(example = 1)]
+    expected_revision: Option<i64>,
+}
+
+/// A 409: the change was based on an older revision of the item.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ConflictBody {
+    error: ConflictDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ConflictDetail {
+    #[schema(example = "conflict")]
+    code: &'static str,
+    message: String,
+    /// The item as it is now.
+    current: ItemView,
+}
+
+/// `PATCH .../checklist/items/{id}` `{"state","note","expected_revision"}`: ticks, skips (with
+/// a reason in `note`) or reopens one item. Each change is logged with who and when.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/repos/{owner}/{repo}/versions/{version}/checklist/items/{id}",
+    tag = "checklists",
+    params(
+        RepoPath,
+        ("version" = String, Path, description = "A tag or a version", example = "v3.2.0-rc.1"),
+        ("id" = i64, Path, description = "The item's id, from the checklist", example = 1),
+    ),
+    request_body = ItemChange,
+    responses(
+        (status = 200, description = "The item as changed", body = ItemView),
+        (status = 400, description = "The body is not a JSON object", body = ErrorBody),
+        (status = 401, description = "Nobody is signed in and no token was sent", body = ErrorBody),
+        (status = 403, description = "Not a maintainer, or a token without the `checklists` scope", body = ErrorBody),
+        (status = 404, description = "No such repository, version, checklist or item", body = ErrorBody),
+        (status = 409, description = "The item changed since `expected_revision`; nothing was changed", body = ConflictBody),
+        (status = 422, description = "An unknown state, or a skip without a reason; `error.fields` names each", body = ErrorBody),
+    )
+)]
+pub(crate) async fn patch_item(
+    State(pool): State<SqlitePool>,
+    Extension(caller): Extension<Caller>,
+    Path((owner, name, version, id)): Path<(String, String, String, String)>,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let repo = super::tracked(&pool, &owner, &name).await?;
+    require(
+        &pool,
+        &caller,
+        &repo,
+        Need::MaintainerOrToken(Scope::Checklists),
+    )
+    .await?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| AppError::NotFound(format!("'{id}' is not an item id")))?;
+    let input: serde_json::Map<String, Value> = serde_json::from_slice(&body)
+        .map_err(|err| AppError::BadRequest(format!("the body must be a JSON object: {err}")))?;
+    let mut problems = Vec::new();
+    let mut text = |field: &'static str| match input.get(field) {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(text)) => text.clone(),
+        Some(_) => {
+            problems.push((field, "a string".to_owned()));
+            String::new()
+        }
+    };
+    let state = text("state");
+    let note = text("note");
+    let expected_revision = match input.get("expected_revision") {
+        None | Some(Value::Null) => None,
+        Some(value) => match value.as_i64() {
+            Some(revision) => Some(revision),
+            None => {
+                problems.push(("expected_revision", "an integer, or null".to_owned()));
+                None
+            }
+        },
+    };
+    if state.is_empty() && !input.contains_key("state") {
+        problems.push(("state", "required: open, done or skipped".to_owned()));
+    }
+    if !problems.is_empty() {
+        return Err(AppError::validation(problems));
+    }
+    let by = actor(&pool, &caller).await?;
+    match change_item(
+        &pool,
+        &repo,
+        &version,
+        id,
+        &state,
+        &note,
+        expected_revision,
+        &by,
+    )
+    .await?
+    {
+        Ok(item) => Ok(Json(item).into_response()),
+        Err(stale) => {
+            let body = ConflictBody {
+                error: ConflictDetail {
+                    code: "conflict",
+                    message: stale_message(&stale.current),
+                    current: stale.current,
+                },
+            };
+            Ok((StatusCode::CONFLICT, Json(body)).into_response())
+        }
+    }
+}
