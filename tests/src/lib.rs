@@ -267,9 +267,13 @@ impl TestApp {
     pub async fn sign_in(&self, github: &fake_github::FakeGitHub, login: &str) -> String {
         github.oauth.sign_in_as(login);
         let (cookie, callback) = self.start_sign_in().await;
-        let request = Request::get(callback.as_str())
+        let mut request = Request::get(callback.as_str())
             .body(Body::empty())
             .expect("request");
+        // From a browser of its own, like the start: the rate limit counts per address.
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(next_client_address()));
         let done = self.send(request, Some(&cookie)).await;
         assert_eq!(
             done.status,

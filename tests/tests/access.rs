@@ -2,7 +2,7 @@
 
 use std::{collections::BTreeSet, sync::Arc};
 
-use app::domain::access::Scope;
+use app::domain::{access::Scope, checklist::TemplateKind};
 use axum::body::Body;
 use http::{header, Method, Request, StatusCode};
 use releasedesk::http::access::{Gate, MUTATING_ROUTES};
@@ -558,6 +558,30 @@ const MATRIX: &[Row] = &[
         expect: [401, 403, 200, 403, 403, 403],
     },
     Row {
+        method: "PATCH",
+        path: "/api/v1/repos/{owner}/{repo}/versions/{version}/checklist/items/{id}",
+        scope: Some(Scope::Checklists),
+        expect: [401, 403, 200, 200, 403, 403],
+    },
+    Row {
+        method: "POST",
+        path: "/sfn/change_checklist_item",
+        scope: Some(Scope::Checklists),
+        expect: [401, 403, 200, 200, 403, 403],
+    },
+    Row {
+        method: "POST",
+        path: "/sfn/start_checklist",
+        scope: None,
+        expect: [401, 403, 200, 403, 403, 403],
+    },
+    Row {
+        method: "POST",
+        path: "/sfn/save_template",
+        scope: None,
+        expect: [401, 403, 200, 403, 403, 403],
+    },
+    Row {
         method: "POST",
         path: "/sfn/create_token",
         scope: None,
@@ -576,6 +600,22 @@ const MATRIX: &[Row] = &[
         expect: [401, 403, 200, 403, 403, 403],
     },
 ];
+
+/// The first item of a demo version's checklist.
+async fn first_item(app: &TestApp, version: &str) -> app::store::checklists::ItemRecord {
+    let id = app::store::versions::public_id(&app.pool, 1, version)
+        .await
+        .expect("query")
+        .expect("a demo version");
+    let checklist = app::store::checklists::find(&app.pool, id)
+        .await
+        .expect("query")
+        .expect("a checklist");
+    app::store::checklists::items(&app.pool, checklist.id)
+        .await
+        .expect("items")
+        .remove(0)
+}
 
 /// A request for the route, with a fresh token to revoke where one is needed.
 async fn request_for(app: &TestApp, row: &Row) -> Request<Body> {
@@ -630,6 +670,45 @@ async fn request_for(app: &TestApp, row: &Row) -> Request<Body> {
                 Some("application/x-www-form-urlencoded"),
                 "owner=acme&repo=orbit&version=v1.1.0".to_owned(),
             )
+        }
+        "/api/v1/repos/{owner}/{repo}/versions/{version}/checklist/items/{id}" => {
+            let item = first_item(app, "3.2.0-rc.1").await;
+            (
+                format!("/api/v1/repos/{REPO}/versions/v3.2.0-rc.1/checklist/items/{}", item.id),
+                Some("application/json"),
+                r#"{"state": "done"}"#.to_owned(),
+            )
+        }
+        "/sfn/change_checklist_item" => {
+            // Based on the item's current revision, whoever changed it before.
+            let item = first_item(app, "3.2.0-rc.1").await;
+            (
+                row.path.to_owned(),
+                Some("application/x-www-form-urlencoded"),
+                format!(
+                    "owner=acme&repo=orbit&version=v3.2.0-rc.1&item={}&state=done&note=&revision={}",
+                    item.id, item.revision
+                ),
+            )
+        }
+        "/sfn/start_checklist" => (
+            row.path.to_owned(),
+            Some("application/x-www-form-urlencoded"),
+            "owner=acme&repo=orbit&version=v1.0.0".to_owned(),
+        ),
+        "/sfn/save_template" => {
+            let (revision, template) =
+                app::api::checklists::current_template(&app.pool, 1, TemplateKind::Alpha)
+                    .await
+                    .expect("template");
+            let body: String = form_urlencoded::Serializer::new(String::new())
+                .append_pair("owner", "acme")
+                .append_pair("repo", "orbit")
+                .append_pair("kind", "alpha")
+                .append_pair("revision", &revision.to_string())
+                .append_pair("text", &template.to_text())
+                .finish();
+            (row.path.to_owned(), Some("application/x-www-form-urlencoded"), body)
         }
         "/sfn/create_token" => (
             row.path.to_owned(),
