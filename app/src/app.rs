@@ -8,8 +8,8 @@ use leptos_router::{
 use crate::{
     components::{NotFound, SiteFooter, SiteHeader},
     pages::{
-        ApiDocsPage, ComparePage, HistoryPage, HomePage, SettingsPage, SupportPage, TokensPage,
-        VersionPage,
+        ApiDocsPage, ChecklistsPage, ComparePage, HistoryPage, HomePage, SettingsPage, SupportPage,
+        TemplatePage, TokensPage, VersionPage,
     },
 };
 
@@ -93,6 +93,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/:owner/:repo/support") view=SupportPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/v/:version") view=VersionPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/compare/:range") view=ComparePage ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/checklists") view=ChecklistsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/checklists/templates/:kind") view=TemplatePage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/tokens") view=TokensPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/settings") view=SettingsPage ssr=SsrMode::Async/>
                 </Routes>

@@ -2,6 +2,7 @@
 //! versions and Markdown release notes, dated relative to the day it is loaded so that every
 //! page has living content on a machine without GitHub access. Loading it again updates it.
 
+use app::domain::checklist::ItemState;
 use app::{
     api::versions::Asset,
     store::{
@@ -263,7 +264,64 @@ pub async fn load(pool: &SqlitePool, today: NaiveDate) -> sqlx::Result<i64> {
     store::changelogs::save(&mut *tx, repo.id, &changelog, moment(today, 0, 0)).await?;
     app::api::checklists::start_new_versions(&mut tx, &repo, moment(today, 0, 0)).await?;
     tx.commit().await?;
+    work_on_checklists(pool, &repo, today).await?;
     Ok(repo.id)
+}
+
+/// How far the demo's maintainers are: the first items of each checklist done, in order.
+const CHECKLIST_WORK: &[(&str, usize)] =
+    &[("v2.3.2", 21), ("v3.2.0-rc.1", 7), ("v3.2.0-beta.1", 6)];
+
+/// Ticks the demo's first items, an hour apart from the release on, and skips one with its
+/// reason, so the checklists, progress bars and audit log have something to show.
+async fn work_on_checklists(
+    pool: &SqlitePool,
+    repo: &store::repositories::Repository,
+    today: NaiveDate,
+) -> sqlx::Result<()> {
+    use store::checklists::{self, Change};
+
+    for &(tag, done) in CHECKLIST_WORK {
+        let Some(index) = VERSIONS.iter().position(|(t, ..)| *t == tag) else {
+            continue;
+        };
+        let version = tag.trim_start_matches('v');
+        let Some(version_id) = store::versions::public_id(pool, repo.id, version).await? else {
+            continue;
+        };
+        let Some(checklist) = checklists::find(pool, version_id).await? else {
+            continue;
+        };
+        let released = moment(today, VERSIONS[index].1, index);
+        for (n, item) in checklists::items(pool, checklist.id)
+            .await?
+            .iter()
+            .enumerate()
+        {
+            let skip = item.text.starts_with("Image signing tested");
+            if n >= done && !skip {
+                continue;
+            }
+            let change = Change {
+                state: if skip {
+                    ItemState::Skipped
+                } else {
+                    ItemState::Done
+                },
+                note: if skip {
+                    "signing moves to the release workflow in 3.2"
+                } else {
+                    ""
+                },
+                by: "mona",
+                expected_revision: None,
+            };
+            let at =
+                (released - Duration::hours(6) + Duration::minutes(20 * n as i64)).min(Utc::now());
+            checklists::change_item(pool, checklist.id, item.id, &change, at).await?;
+        }
+    }
+    Ok(())
 }
 
 /// What a demo release ships: binaries for two platforms and their checksums.

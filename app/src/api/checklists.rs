@@ -250,25 +250,30 @@ async fn public_version(
     Ok((version, id))
 }
 
-/// What the lines of a repository look like to a new checklist: the newest line (a patch on
-/// an older one is a hotfix) and the lines still maintained (where a hotfix is backported).
+/// Starts checklists in one repository, knowing its lines as they are `now`: the newest line
+/// (a patch on an older one is a hotfix) and the lines still maintained (where a hotfix is
+/// backported).
 #[cfg(feature = "ssr")]
-struct LineContext {
+struct Starter<'a> {
+    repository: &'a crate::store::repositories::Repository,
     newest: Option<crate::domain::version::Line>,
     maintained: Vec<crate::domain::version::Line>,
+    now: DateTime<Utc>,
 }
 
 #[cfg(feature = "ssr")]
-async fn line_context(
+async fn starter<'a>(
     db: &mut sqlx::SqliteConnection,
-    repository: &crate::store::repositories::Repository,
+    repository: &'a crate::store::repositories::Repository,
     now: DateTime<Utc>,
-) -> sqlx::Result<LineContext> {
+) -> sqlx::Result<Starter<'a>> {
     use crate::domain::support::{support_windows, Phase};
 
     let releases = crate::store::versions::support_releases(&mut *db, repository.id).await?;
     let windows = support_windows(&releases, &repository.policy(), now.date_naive());
-    Ok(LineContext {
+    Ok(Starter {
+        repository,
+        now,
         newest: windows.first().map(|w| w.line),
         maintained: windows
             .iter()
@@ -300,27 +305,28 @@ pub async fn current_template(
     }
 }
 
-/// Starts a checklist for one version; false when it already had one.
 #[cfg(feature = "ssr")]
-async fn start(
-    db: &mut sqlx::SqliteConnection,
-    repository: &crate::store::repositories::Repository,
-    lines: &LineContext,
-    version_id: i64,
-    version: &semver::Version,
-    title: &str,
-    by: Option<&str>,
-    now: DateTime<Utc>,
-) -> sqlx::Result<bool> {
-    use crate::domain::{checklist::instantiate, version::Line};
+impl Starter<'_> {
+    /// Starts a checklist for one version; false when it already had one.
+    async fn start(
+        &self,
+        db: &mut sqlx::SqliteConnection,
+        version_id: i64,
+        version: &semver::Version,
+        title: &str,
+        by: Option<&str>,
+    ) -> sqlx::Result<bool> {
+        use crate::domain::{checklist::instantiate, version::Line};
 
-    let zero = repository.zero_major_lines;
-    let kind = TemplateKind::of(version, title, lines.newest, zero);
-    let (revision, template) = current_template(&mut *db, repository.id, kind).await?;
-    let items = instantiate(&template, Line::of(version, zero), &lines.maintained);
-    let created =
-        crate::store::checklists::create(db, version_id, kind, revision, &items, by, now).await?;
-    Ok(created.is_some())
+        let zero = self.repository.zero_major_lines;
+        let kind = TemplateKind::of(version, title, self.newest, zero);
+        let (revision, template) = current_template(&mut *db, self.repository.id, kind).await?;
+        let items = instantiate(&template, Line::of(version, zero), &self.maintained);
+        let created =
+            crate::store::checklists::create(db, version_id, kind, revision, &items, by, self.now)
+                .await?;
+        Ok(created.is_some())
+    }
 }
 
 /// Gives every version that has just appeared its checklist, in the caller's transaction (a
@@ -343,24 +349,16 @@ pub async fn start_new_versions(
     if candidates.is_empty() {
         return Ok(0);
     }
-    let lines = line_context(db, repository, now).await?;
+    let starter = starter(db, repository, now).await?;
     let mut started = 0;
     for candidate in candidates {
         let Ok(version) = semver::Version::parse(&candidate.version) else {
             continue;
         };
         let id = candidate.version_id;
-        if start(
-            db,
-            repository,
-            &lines,
-            id,
-            &version,
-            &candidate.title,
-            None,
-            now,
-        )
-        .await?
+        if starter
+            .start(db, id, &version, &candidate.title, None)
+            .await?
         {
             started += 1;
         }
@@ -389,6 +387,18 @@ pub async fn actor(
     })
 }
 
+/// A change of one item, as asked for: the state and note are checked before use.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy)]
+pub struct ChangeRequest<'a> {
+    pub item_id: i64,
+    pub state: &'a str,
+    pub note: &'a str,
+    /// The revision the change is based on; `None` applies it to whatever is current.
+    pub expected_revision: Option<i64>,
+    pub by: &'a str,
+}
+
 /// Why a change was refused with 409: someone changed the item first.
 #[cfg(feature = "ssr")]
 pub struct Stale {
@@ -402,12 +412,15 @@ pub async fn change_item(
     pool: &sqlx::SqlitePool,
     repository: &crate::store::repositories::Repository,
     text: &str,
-    item_id: i64,
-    state: &str,
-    note: &str,
-    expected_revision: Option<i64>,
-    by: &str,
+    request: &ChangeRequest<'_>,
 ) -> Result<Result<ItemView, Stale>, AppError> {
+    let ChangeRequest {
+        item_id,
+        state,
+        note,
+        expected_revision,
+        by,
+    } = *request;
     use crate::{
         domain::checklist::validate_change,
         store::checklists::{Change, Changed},
@@ -470,7 +483,7 @@ pub async fn get_checklist(
         Some(checklist) => checklist.template,
         None => {
             let mut db = pool.acquire().await?;
-            let lines = line_context(&mut db, &repository, now).await?;
+            let lines = starter(&mut db, &repository, now).await?;
             TemplateKind::of(&parsed, "", lines.newest, repository.zero_major_lines)
         }
     };
@@ -540,18 +553,14 @@ pub async fn change_checklist_item(
     )
     .await?;
     let by = actor(&pool, &caller).await?;
-    let result = match change_item(
-        &pool,
-        &repository,
-        &version,
-        item,
-        &state,
-        &note,
-        Some(revision),
-        &by,
-    )
-    .await
-    {
+    let request = ChangeRequest {
+        item_id: item,
+        state: &state,
+        note: &note,
+        expected_revision: Some(revision),
+        by: &by,
+    };
+    let result = match change_item(&pool, &repository, &version, &request).await {
         Ok(Ok(_)) => Ok(()),
         Ok(Err(stale)) => Err(AppError::Conflict(stale_message(&stale.current))),
         Err(err) => Err(err),
@@ -599,18 +608,10 @@ pub async fn start_checklist(owner: String, repo: String, version: String) -> Re
         .unwrap_or_default();
     let now = Utc::now();
     let mut tx = pool.begin().await?;
-    let lines = line_context(&mut tx, &repository, now).await?;
-    start(
-        &mut tx,
-        &repository,
-        &lines,
-        version_id,
-        &parsed,
-        &title,
-        Some(&by),
-        now,
-    )
-    .await?;
+    starter(&mut tx, &repository, now)
+        .await?
+        .start(&mut tx, version_id, &parsed, &title, Some(&by))
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -722,6 +723,7 @@ pub async fn get_template(
     })
 }
 
+#[cfg(feature = "ssr")]
 fn parse_kind(kind: &str) -> Result<TemplateKind, AppError> {
     TemplateKind::parse(kind).ok_or_else(|| {
         AppError::NotFound(format!(

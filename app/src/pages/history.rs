@@ -185,7 +185,10 @@ fn HistoryView(history: History) -> impl IntoView {
             <h1>{owner.clone()} "/" <strong>{name.clone()}</strong></h1>
             <p class="description">{description}</p>
             <SyncStatus run=last_sync now=generated_at/>
-            <p class="page-links"><a href=format!("{base}/support")>"Support windows and version check"</a></p>
+            <p class="page-links">
+                <a href=format!("{base}/support")>"Support windows and version check"</a>
+                <a href=format!("{base}/checklists")>"Open checklist items"</a>
+            </p>
         </header>
 
         {controls}

@@ -2,6 +2,7 @@
 //! components; they hold no logic of their own.
 
 mod api_docs;
+pub mod checklist;
 mod compare;
 mod history;
 mod home;
@@ -11,6 +12,7 @@ mod tokens;
 mod version;
 
 pub use api_docs::ApiDocsPage;
+pub use checklist::{ChecklistsPage, TemplatePage};
 pub use compare::ComparePage;
 pub use history::HistoryPage;
 pub use home::HomePage;

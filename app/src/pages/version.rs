@@ -9,6 +9,7 @@ use crate::{
         size::human_size,
         support::{CheckPhase, Phase},
     },
+    pages::checklist::VersionChecklist,
 };
 
 /// `/{owner}/{repo}/v/{version}`: one version's notes, channel, support phase and neighbours.
@@ -78,6 +79,8 @@ fn VersionView(
         ..
     } = page;
     let withdrawn = withdrawal.is_some();
+    let checklist =
+        view! { <VersionChecklist owner=owner.clone() repo=name.clone() version=tag.clone()/> };
     let compare_link = previous.clone().map(|older| {
         let href = format!("/{owner}/{name}/compare/{older}...{tag}");
         view! { <a href=href>"What changed since " <span class="mono">{older}</span></a> }
@@ -174,6 +177,7 @@ fn VersionView(
                 <div class="notes-body" inner_html=html></div>
             </article>
         })}
+        {checklist}
         <nav class="neighbours" aria-label="Other versions">
             {compare_link}
             {neighbour(previous, "prev", "Older:")}

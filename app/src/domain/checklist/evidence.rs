@@ -148,7 +148,7 @@ mod tests {
     fn missing_data_is_evidence_not_found() {
         let facts = facts();
         for spec in ["tag", "release", "sbom", "signature", "changelog"] {
-            let evidence = evaluate(spec, &facts).unwrap();
+            let evidence = evaluate(spec, &facts).expect("test data");
             assert_eq!(evidence.kind, spec);
             assert!(!evidence.found, "{spec}: {evidence:?}");
         }
@@ -162,7 +162,10 @@ mod tests {
 
     #[test]
     fn synced_data_is_found() {
-        let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 2, 9, 0, 0)
+            .single()
+            .expect("test data");
         let facts = Facts {
             commit_sha: Some("4f2a9c1d2e".to_owned()),
             published_at: Some(at),
@@ -175,12 +178,12 @@ mod tests {
             released_at: Some(at),
             line_releases: vec![
                 (
-                    "3.x".parse().unwrap(),
+                    "3.x".parse().expect("test data"),
                     semver::Version::new(3, 1, 4),
                     Some(at.date_naive()),
                 ),
                 (
-                    "3.x".parse().unwrap(),
+                    "3.x".parse().expect("test data"),
                     semver::Version::new(3, 1, 3),
                     Some(at.date_naive() - chrono::Duration::days(9)),
                 ),
@@ -188,7 +191,7 @@ mod tests {
             ..facts()
         };
         let detail = |spec: &str| {
-            let evidence = evaluate(spec, &facts).unwrap();
+            let evidence = evaluate(spec, &facts).expect("test data");
             assert!(evidence.found, "{spec}");
             evidence.detail
         };
@@ -204,7 +207,7 @@ mod tests {
             detail("backport:3.x"),
             "3.1.4 released on 3.x on 2026-11-02"
         );
-        assert!(!evaluate("backport:1.x", &facts).unwrap().found);
+        assert!(!evaluate("backport:1.x", &facts).expect("test data").found);
     }
 
     #[test]

@@ -241,6 +241,24 @@ pub fn urgency(due_at: Option<DateTime<Utc>>) -> (bool, Option<DateTime<Utc>>) {
     (due_at.is_none(), due_at)
 }
 
+/// How a due time reads next to its item: "due in 5 hours", "overdue by 9 days".
+pub fn due_words(due: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let span = |gap: Duration| {
+        let minutes = gap.num_minutes().max(1);
+        let (amount, unit) = match minutes {
+            m if m < 60 => (m, "minute"),
+            m if m < 48 * 60 => (m / 60, "hour"),
+            m => (m / (24 * 60), "day"),
+        };
+        format!("{amount} {unit}{}", if amount == 1 { "" } else { "s" })
+    };
+    if due < now {
+        format!("overdue by {}", span(now - due))
+    } else {
+        format!("due in {}", span(due - now))
+    }
+}
+
 /// Counts of a list of items by state.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -331,11 +349,11 @@ mod tests {
     use chrono::TimeZone;
 
     fn v(text: &str) -> semver::Version {
-        semver::Version::parse(text).unwrap()
+        semver::Version::parse(text).expect("test data")
     }
 
     fn line(text: &str) -> Line {
-        text.parse().unwrap()
+        text.parse().expect("test data")
     }
 
     #[test]
@@ -423,7 +441,10 @@ mod tests {
 
     #[test]
     fn history_is_left_alone() {
-        let tracked = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap();
+        let tracked = Utc
+            .with_ymd_and_hms(2026, 6, 1, 0, 0, 0)
+            .single()
+            .expect("test data");
         assert!(starts_automatically(None, tracked));
         assert!(starts_automatically(
             Some(tracked - Duration::days(29)),
@@ -452,7 +473,11 @@ mod tests {
         fn fields(
             result: Result<(ItemState, String), Vec<(&'static str, String)>>,
         ) -> Vec<&'static str> {
-            result.unwrap_err().into_iter().map(|(f, _)| f).collect()
+            result
+                .expect_err("refused")
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect()
         }
         assert_eq!(fields(validate_change("finished", "")), ["state"]);
         assert_eq!(fields(validate_change("skipped", "  ")), ["note"]);
@@ -464,7 +489,10 @@ mod tests {
 
     #[test]
     fn overdue_means_open_and_past_due() {
-        let released = Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap();
+        let released = Utc
+            .with_ymd_and_hms(2026, 11, 1, 12, 0, 0)
+            .single()
+            .expect("test data");
         let due = due_at(Some(released), Some(60));
         assert_eq!(due, Some(released + Duration::hours(1)));
         let later = released + Duration::hours(2);
@@ -477,8 +505,27 @@ mod tests {
     }
 
     #[test]
+    fn due_times_read_plainly() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 10, 12, 0, 0)
+            .single()
+            .expect("test data");
+        let words = |minutes: i64| due_words(now + Duration::minutes(minutes), now);
+        assert_eq!(words(40), "due in 40 minutes");
+        assert_eq!(words(0), "due in 1 minute");
+        assert_eq!(words(60), "due in 1 hour");
+        assert_eq!(words(47 * 60), "due in 47 hours");
+        assert_eq!(words(7 * 24 * 60), "due in 7 days");
+        assert_eq!(words(-90), "overdue by 1 hour");
+        assert_eq!(words(-10 * 24 * 60), "overdue by 10 days");
+    }
+
+    #[test]
     fn the_most_urgent_come_first() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 10, 0, 0, 0).unwrap();
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 10, 0, 0, 0)
+            .single()
+            .expect("test data");
         let mut dues = vec![
             None,
             Some(now + Duration::days(1)),
@@ -512,7 +559,10 @@ mod tests {
 
     #[test]
     fn markdown_export() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 10, 0, 0, 0).unwrap();
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 10, 0, 0, 0)
+            .single()
+            .expect("test data");
         let past = now - Duration::hours(3);
         let future = now + Duration::hours(3);
         let items = vec![

@@ -313,7 +313,7 @@ mod tests {
             "## Release\n- [ ] Tag pushed (evidence: tag)\n\n# Post\n\
              - Update badges (if applicable) (due 1d)\n- Backport (per maintained line, due 36h)\n",
         )
-        .unwrap();
+        .expect("test data");
         assert_eq!(template.sections.len(), 2);
         let release = &template.sections[0];
         assert_eq!(release.title, "Release");
@@ -328,7 +328,8 @@ mod tests {
 
     #[test]
     fn plain_parentheses_stay_text() {
-        let template = Template::parse("## Docs\n- Migration guide updated (if needed)").unwrap();
+        let template =
+            Template::parse("## Docs\n- Migration guide updated (if needed)").expect("test data");
         assert_eq!(
             template.sections[0].items[0].text,
             "Migration guide updated (if needed)"
@@ -355,7 +356,7 @@ mod tests {
             ("## A\n- a\u{7}b", 2, "control character"),
         ];
         for (text, line, words) in cases {
-            let err = Template::parse(text).unwrap_err();
+            let err = Template::parse(text).expect_err("refused");
             assert_eq!(err.line, line, "{text:?}: {err}");
             assert!(err.problem.contains(words), "{text:?}: {err}");
         }
@@ -374,7 +375,7 @@ mod tests {
         let long = format!("## A\n- {}", "x".repeat(MAX_TEXT + 1));
         assert!(Template::parse(&long).is_err());
         let many = format!("## A\n{}", "- x\n".repeat(MAX_ITEMS + 1));
-        let err = Template::parse(&many).unwrap_err();
+        let err = Template::parse(&many).expect_err("refused");
         assert_eq!(err.line, MAX_ITEMS + 2);
     }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use app::{
     access::require,
-    api::checklists::{actor, change_item, load, stale_message, ItemView},
+    api::checklists::{actor, change_item, load, stale_message, ChangeRequest, ItemView},
     domain::{
         access::{Caller, Need, Scope},
         checklist::{Progress, TemplateKind},
@@ -228,18 +228,14 @@ pub(crate) async fn patch_item(
         return Err(AppError::validation(problems));
     }
     let by = actor(&pool, &caller).await?;
-    match change_item(
-        &pool,
-        &repo,
-        &version,
-        id,
-        &state,
-        &note,
+    let request = ChangeRequest {
+        item_id: id,
+        state: &state,
+        note: &note,
         expected_revision,
-        &by,
-    )
-    .await?
-    {
+        by: &by,
+    };
+    match change_item(&pool, &repo, &version, &request).await? {
         Ok(item) => Ok(Json(item).into_response()),
         Err(stale) => {
             let body = ConflictBody {
