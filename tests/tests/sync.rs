@@ -648,3 +648,58 @@ async fn release_assets_are_synced_with_their_sizes() {
         .json();
     assert_eq!(answer["assets"].as_array().map(Vec::len), Some(1));
 }
+
+#[tokio::test]
+async fn synced_versions_get_checklists_unless_they_are_history() {
+    let days_ago = |days: i64| (chrono::Utc::now() - chrono::Duration::days(days)).to_rfc3339();
+    let dated = |name: &str, n: usize, days: i64| releasedesk_tests::fake_github::FakeTag {
+        commit_date: days_ago(days),
+        ..tag(name, n)
+    };
+    let fake = FakeGitHub::start().await;
+    fake.put_repo(
+        "acme/gadget",
+        FakeRepo {
+            tags: vec![dated("v1.0.0", 1, 400), dated("v1.1.0", 2, 3)],
+            ..FakeRepo::default()
+        },
+    );
+    let app = TestApp::new().await;
+    let repo = track(&app, "acme", "gadget").await;
+    sync(&app, &fake, &repo).await.expect("first sync");
+    let status = |version: &'static str| {
+        let app = &app;
+        async move {
+            app.get(&format!(
+                "/api/v1/repos/acme/gadget/versions/{version}/checklist"
+            ))
+            .await
+            .status
+        }
+    };
+    assert_eq!(status("v1.1.0").await, http::StatusCode::OK);
+    assert_eq!(
+        status("v1.0.0").await,
+        http::StatusCode::NOT_FOUND,
+        "released long before tracking began"
+    );
+
+    fake.put_repo(
+        "acme/gadget",
+        FakeRepo {
+            tags: vec![
+                dated("v1.0.0", 1, 400),
+                dated("v1.1.0", 2, 3),
+                dated("v1.2.0-rc.1", 3, 0),
+            ],
+            ..FakeRepo::default()
+        },
+    );
+    sync(&app, &fake, &repo).await.expect("second sync");
+    assert_eq!(status("v1.2.0-rc.1").await, http::StatusCode::OK);
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM checklists")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(count, 2, "one each, never twice");
+}

@@ -236,3 +236,38 @@ async fn large_payloads_up_to_githubs_limit_are_accepted() {
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     assert_eq!(tags(&app).await[0], "v3.4.0");
 }
+
+#[tokio::test]
+async fn a_version_that_arrives_by_webhook_gets_its_checklist() {
+    let app = TestApp::with_demo().await;
+    let mut published = payload("release", |p| p["action"] == "published");
+    published["release"]["tag_name"] = "v3.2.1".into();
+    published["release"]["name"] = "Orbit 3.2.1".into();
+    published["release"]["draft"] = false.into();
+    published["release"]["prerelease"] = false.into();
+    published["release"]["published_at"] = chrono::Utc::now().to_rfc3339().into();
+    let response = deliver(&app, "release", "d-30", &published).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let checklist = app
+        .get("/api/v1/repos/acme/orbit/versions/v3.2.1/checklist")
+        .await;
+    assert_eq!(checklist.status, StatusCode::OK, "{}", checklist.body);
+    assert_eq!(checklist.json()["template"]["name"], "patch");
+
+    // A tag pushed on the older line is a hotfix.
+    let mut pushed = payload("push", |p| {
+        p["ref"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("refs/tags/"))
+            && p["deleted"] == false
+    });
+    pushed["ref"] = "refs/tags/v2.3.3".into();
+    pushed["head_commit"]["timestamp"] = chrono::Utc::now().to_rfc3339().into();
+    let response = deliver(&app, "push", "d-31", &pushed).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let checklist = app
+        .get("/api/v1/repos/acme/orbit/versions/v2.3.3/checklist")
+        .await
+        .json();
+    assert_eq!(checklist["template"]["name"], "hotfix", "{checklist}");
+}

@@ -1,0 +1,425 @@
+//! Checklists on pages, as a browser without JavaScript uses them: forms that post and come
+//! back, refusals said once, the open items page and the template editor.
+
+use axum::body::Body;
+use http::{Request, StatusCode};
+use releasedesk_tests::{session_cookie, TestApp, TestResponse, ORIGIN};
+use serde_json::Value;
+
+/// The demo with the local administrator signed in.
+async fn signed_in() -> (TestApp, String) {
+    let app = TestApp::with_demo().await;
+    let token = app.auth.issue_local_link(std::time::Instant::now());
+    let response = app.get(&format!("/auth/local?token={token}")).await;
+    let cookie = session_cookie(&response.headers).expect("session");
+    (app, cookie)
+}
+
+/// Posts a form as a browser without JavaScript does, from `page`.
+async fn post_form(
+    app: &TestApp,
+    cookie: &str,
+    path: &str,
+    page: &str,
+    fields: &[(&str, &str)],
+) -> TestResponse {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    let request = Request::post(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html")
+        .header("origin", ORIGIN)
+        .header("referer", format!("{ORIGIN}{page}"))
+        .body(Body::from(body))
+        .expect("request");
+    app.send(request, Some(cookie)).await
+}
+
+async fn page(app: &TestApp, cookie: Option<&str>, path: &str) -> String {
+    let request = Request::get(path).body(Body::empty()).expect("request");
+    let response = app.send(request, cookie).await;
+    assert_eq!(response.status, StatusCode::OK, "{path}");
+    // Without Leptos's markers between text nodes, to read the words as people do.
+    response.body.replace("<!>", "")
+}
+
+async fn item(app: &TestApp, version: &str, text: &str) -> Value {
+    let answer = app
+        .get(&format!(
+            "/api/v1/repos/acme/orbit/versions/{version}/checklist"
+        ))
+        .await
+        .json();
+    answer["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .flat_map(|s| s["items"].as_array().cloned().unwrap_or_default())
+        .find(|i| i["text"] == text)
+        .unwrap_or_else(|| panic!("no item {text}"))
+}
+
+#[tokio::test]
+async fn everyone_sees_the_checklist_and_only_maintainers_get_its_forms() {
+    let (app, cookie) = signed_in().await;
+    let anonymous = page(&app, None, "/acme/orbit/v/v2.3.2").await;
+    assert!(
+        anonymous.contains("Hotfix template, revision 1"),
+        "{anonymous}"
+    );
+    assert!(anonymous.contains("Backport the fix to 3.x"));
+    assert!(
+        anonymous.contains("overdue by"),
+        "post-release items of a 12-day-old hotfix"
+    );
+    assert!(anonymous.contains("Audit log (21)"));
+    assert!(
+        anonymous.contains("aria-valuenow=\"21\""),
+        "the progress bar counts settled items"
+    );
+    assert!(
+        !anonymous.contains("change_checklist_item"),
+        "no forms for anonymous readers"
+    );
+
+    let maintainer = page(&app, Some(&cookie), "/acme/orbit/v/v2.3.2").await;
+    assert!(maintainer.contains("action=\"/sfn/change_checklist_item\""));
+    assert!(maintainer.contains("aria-label=\"Mark done: Metrics monitored\""));
+    assert!(maintainer.contains("aria-label=\"Reopen: Merged to main\""));
+}
+
+#[tokio::test]
+async fn ticking_skipping_and_unticking_work_as_plain_form_posts() {
+    let (app, cookie) = signed_in().await;
+    let version_page = "/acme/orbit/v/v3.2.0-rc.1";
+    let target = item(&app, "v3.2.0-rc.1", "Security scan clean").await;
+    let id = target["id"].to_string();
+    let post = |state: &'static str, note: &'static str, revision: String| {
+        let (app, cookie, id) = (&app, &cookie, id.clone());
+        async move {
+            let fields = [
+                ("owner", "acme"),
+                ("repo", "orbit"),
+                ("version", "v3.2.0-rc.1"),
+                ("item", id.as_str()),
+                ("revision", revision.as_str()),
+                ("state", state),
+                ("note", note),
+            ];
+            post_form(
+                app,
+                cookie,
+                "/sfn/change_checklist_item",
+                version_page,
+                &fields,
+            )
+            .await
+        }
+    };
+    let ticked = post("done", "", target["revision"].to_string()).await;
+    assert!(
+        ticked.status.is_redirection(),
+        "{}: {}",
+        ticked.status,
+        ticked.body
+    );
+    let now = item(&app, "v3.2.0-rc.1", "Security scan clean").await;
+    assert_eq!(
+        (now["state"].as_str(), now["by"].as_str()),
+        (Some("done"), Some("admin"))
+    );
+
+    let skipped = post(
+        "skipped",
+        "Scanned with 3.2.0-beta.1; nothing changed since",
+        now["revision"].to_string(),
+    )
+    .await;
+    assert!(skipped.status.is_redirection());
+    let now = item(&app, "v3.2.0-rc.1", "Security scan clean").await;
+    assert_eq!(now["state"], "skipped");
+
+    let unticked = post("open", "", now["revision"].to_string()).await;
+    assert!(unticked.status.is_redirection());
+    let shown = page(&app, Some(&cookie), version_page).await;
+    assert!(shown.contains("aria-label=\"Mark done: Security scan clean\""));
+    // The audit log shows each change, newest first.
+    let log = &shown[shown.find("Audit log").expect("the log")..];
+    let first = log.find("Security scan clean").expect("logged");
+    assert!(
+        log[first..].contains("Scanned with 3.2.0-beta.1"),
+        "the skip's reason is logged"
+    );
+    let entries: Vec<&str> = log.split("<li>").skip(1).take(3).collect();
+    assert!(entries[0].contains("state-word open"), "{}", entries[0]);
+    assert!(entries[1].contains("state-word skipped") && entries[1].contains("Scanned with"));
+    assert!(entries[2].contains("state-word done"));
+}
+
+#[tokio::test]
+async fn a_refused_change_without_javascript_is_said_once_on_the_page() {
+    let (app, cookie) = signed_in().await;
+    let version_page = "/acme/orbit/v/v3.2.0-rc.1";
+    let target = item(&app, "v3.2.0-rc.1", "SBOM available").await;
+    let id = target["id"].to_string();
+    let revision = target["revision"].to_string();
+    let fields = [
+        ("owner", "acme"),
+        ("repo", "orbit"),
+        ("version", "v3.2.0-rc.1"),
+        ("item", id.as_str()),
+        ("revision", revision.as_str()),
+        ("state", "skipped"),
+        ("note", ""),
+    ];
+    let refused = post_form(
+        &app,
+        &cookie,
+        "/sfn/change_checklist_item",
+        version_page,
+        &fields,
+    )
+    .await;
+    assert!(refused.status.is_redirection(), "{}", refused.status);
+    let shown = page(&app, Some(&cookie), version_page).await;
+    assert!(
+        shown.contains("“SBOM available” was not changed: say why the item is skipped"),
+        "{shown}"
+    );
+    let again = page(&app, Some(&cookie), version_page).await;
+    assert!(!again.contains("was not changed"), "said once");
+
+    // A change from a page loaded before someone else's is refused with what happened.
+    let stale = [("revision", "0")];
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| {
+            if *k == "revision" {
+                stale[0]
+            } else if *k == "state" {
+                ("state", "done")
+            } else {
+                (*k, *v)
+            }
+        })
+        .collect();
+    post_form(
+        &app,
+        &cookie,
+        "/sfn/change_checklist_item",
+        version_page,
+        &fields,
+    )
+    .await;
+    let shown = page(&app, Some(&cookie), version_page).await;
+    assert!(shown.contains("changed this item first"), "{shown}");
+    assert_eq!(
+        item(&app, "v3.2.0-rc.1", "SBOM available").await["state"],
+        "open"
+    );
+}
+
+#[tokio::test]
+async fn a_maintainer_starts_the_checklist_of_an_old_version() {
+    let (app, cookie) = signed_in().await;
+    let old = page(&app, Some(&cookie), "/acme/orbit/v/v3.1.0").await;
+    assert!(old.contains("No checklist: this version came out before Release Desk tracked"));
+    assert!(old.contains("Start a checklist (Stable major or minor release)"));
+    let fields = [("owner", "acme"), ("repo", "orbit"), ("version", "v3.1.0")];
+    let started = post_form(
+        &app,
+        &cookie,
+        "/sfn/start_checklist",
+        "/acme/orbit/v/v3.1.0",
+        &fields,
+    )
+    .await;
+    assert!(started.status.is_redirection());
+    let answer = app
+        .get("/api/v1/repos/acme/orbit/versions/v3.1.0/checklist")
+        .await
+        .json();
+    assert_eq!(answer["template"]["name"], "stable");
+    // Sixty days on, every post-release item is overdue.
+    assert_eq!(
+        page(&app, None, "/acme/orbit/v/v3.1.0")
+            .await
+            .matches("overdue by")
+            .count(),
+        15
+    );
+}
+
+#[tokio::test]
+async fn the_open_items_page_puts_overdue_first() {
+    let (app, _cookie) = signed_in().await;
+    let body = page(&app, None, "/acme/orbit/checklists").await;
+    assert!(body.contains("open items,"), "{body}");
+    let rows: Vec<&str> = body.split("<tr").skip(2).collect();
+    let overdue = rows
+        .iter()
+        .take_while(|r| r.contains("class=\"overdue\""))
+        .count();
+    assert!(overdue > 0);
+    assert!(
+        rows[overdue..].iter().all(|r| !r.contains("overdue by")),
+        "overdue rows come first"
+    );
+    assert!(
+        body.contains("/acme/orbit/v/v2.3.2#item-"),
+        "items link to their place"
+    );
+    assert!(!body.contains("Templates"), "templates are for maintainers");
+}
+
+#[tokio::test]
+async fn editing_a_template_makes_a_revision_and_leaves_older_checklists_alone() {
+    let (app, cookie) = signed_in().await;
+    let editor = page(
+        &app,
+        Some(&cookie),
+        "/acme/orbit/checklists/templates/stable",
+    )
+    .await;
+    assert!(editor.contains("Revision 1."));
+    let texts = |answer: Value| -> (Value, Vec<Value>) {
+        let items = answer["sections"]
+            .as_array()
+            .expect("sections")
+            .iter()
+            .flat_map(|s| s["items"].as_array().cloned().unwrap_or_default())
+            .map(|i| i["text"].clone())
+            .collect();
+        (answer["template"].clone(), items)
+    };
+    let old_checklist = "/api/v1/repos/acme/orbit/versions/v2.3.2/checklist";
+    let before = texts(app.get(old_checklist).await.json());
+    let text = "## Release\n- Tag created and pushed (evidence: tag)\n- Smoke tested on the demo cluster\n\n\
+                ## Post-Release\n- Announcement posted (due 2d)\n";
+    let fields = [
+        ("owner", "acme"),
+        ("repo", "orbit"),
+        ("kind", "patch"),
+        ("revision", "1"),
+        ("text", text),
+    ];
+    let saved = post_form(
+        &app,
+        &cookie,
+        "/sfn/save_template",
+        "/acme/orbit/checklists/templates/patch",
+        &fields,
+    )
+    .await;
+    assert!(saved.status.is_redirection(), "{}", saved.body);
+    let shown = page(
+        &app,
+        Some(&cookie),
+        "/acme/orbit/checklists/templates/patch",
+    )
+    .await;
+    assert!(shown.contains("Revision 2.") && shown.contains("Smoke tested on the demo cluster"));
+
+    // A new patch uses revision 2; the checklists made before are untouched.
+    let repo = app::store::repositories::find(&app.pool, "acme", "orbit")
+        .await
+        .expect("query")
+        .expect("demo");
+    let mut tx = app.pool.begin().await.expect("transaction");
+    let id = app::store::versions::upsert(&mut *tx, &repo, "v3.1.2")
+        .await
+        .expect("version");
+    let sha = "a".repeat(40);
+    let git = app::store::versions::GitTag {
+        commit_sha: &sha,
+        tag_object_sha: None,
+        tagged_at: Some(chrono::Utc::now()),
+    };
+    app::store::versions::upsert_tag(&mut *tx, id, &git)
+        .await
+        .expect("tag");
+    app::api::checklists::start_new_versions(&mut tx, &repo, chrono::Utc::now())
+        .await
+        .expect("start");
+    tx.commit().await.expect("commit");
+    let answer = app
+        .get("/api/v1/repos/acme/orbit/versions/v3.1.2/checklist")
+        .await
+        .json();
+    assert_eq!(
+        answer["template"],
+        serde_json::json!({"name": "patch", "revision": 2})
+    );
+    assert_eq!(answer["progress"]["total"], 3);
+    assert!(answer["sections"][1]["items"][0]["due_at"].is_string());
+    assert_eq!(texts(app.get(old_checklist).await.json()), before);
+
+    // Mistakes are named by line and keep what was typed; a stale edit is refused.
+    let broken = "## Release\n- Tag pushed (due soon)\n";
+    let fields = [
+        ("owner", "acme"),
+        ("repo", "orbit"),
+        ("kind", "patch"),
+        ("revision", "2"),
+        ("text", broken),
+    ];
+    post_form(
+        &app,
+        &cookie,
+        "/sfn/save_template",
+        "/acme/orbit/checklists/templates/patch",
+        &fields,
+    )
+    .await;
+    let shown = page(
+        &app,
+        Some(&cookie),
+        "/acme/orbit/checklists/templates/patch",
+    )
+    .await;
+    assert!(
+        shown.contains("line 2: &#x27;due soon&#x27; is not a due offset")
+            || shown.contains("line 2: 'due soon' is not a due offset"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Tag pushed (due soon)"),
+        "what was typed is kept"
+    );
+    let fields = [
+        ("owner", "acme"),
+        ("repo", "orbit"),
+        ("kind", "patch"),
+        ("revision", "1"),
+        ("text", text),
+    ];
+    post_form(
+        &app,
+        &cookie,
+        "/sfn/save_template",
+        "/acme/orbit/checklists/templates/patch",
+        &fields,
+    )
+    .await;
+    let shown = page(
+        &app,
+        Some(&cookie),
+        "/acme/orbit/checklists/templates/patch",
+    )
+    .await;
+    assert!(shown.contains("someone saved revision 2"), "{shown}");
+    assert!(shown.contains("Revision 2."));
+
+    let unknown = app
+        .send(
+            Request::get("/acme/orbit/checklists/templates/nightly")
+                .body(Body::empty())
+                .expect("request"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let anonymous = app.get("/acme/orbit/checklists/templates/patch").await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}
