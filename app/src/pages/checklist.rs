@@ -306,7 +306,7 @@ fn AuditLog(log: Vec<LogEntry>, now: DateTime<Utc>) -> impl IntoView {
                 view! { <p class="muted">"No changes yet."</p> }.into_any()
             } else {
                 view! {
-                    <ol class="log-entries">
+                    <ul class="log-entries">
                         {log.into_iter().map(|entry| view! {
                             <li>
                                 <RelativeTime at=entry.at now/> " · " <strong>{entry.by}</strong>
@@ -314,7 +314,7 @@ fn AuditLog(log: Vec<LogEntry>, now: DateTime<Utc>) -> impl IntoView {
                                 {(!entry.note.is_empty()).then(|| view! { <span class="log-note">" — " {entry.note}</span> })}
                             </li>
                         }).collect_view()}
-                    </ol>
+                    </ul>
                 }.into_any()
             }}
         </section>
