@@ -129,12 +129,20 @@ pub async fn load(
             None => ChangelogFact::NotSynced,
         };
         let zero = repository.zero_major_lines;
-        let line_releases = store::versions::support_releases(pool, repository.id)
-            .await?
-            .into_iter()
-            .filter(|r| !r.withdrawn && r.version.pre.is_empty())
-            .map(|r| (Line::of(&r.version, zero), r.version, r.released_on))
-            .collect();
+        // Every release of the repository, read only for a hotfix's backport items.
+        let backports = records
+            .iter()
+            .any(|r| r.evidence.as_deref().is_some_and(|e| e.starts_with("backport:")));
+        let line_releases = if backports {
+            store::versions::support_releases(pool, repository.id)
+                .await?
+                .into_iter()
+                .filter(|r| !r.withdrawn && r.version.pre.is_empty())
+                .map(|r| (Line::of(&r.version, zero), r.version, r.released_on))
+                .collect()
+        } else {
+            Vec::new()
+        };
         Facts {
             tag: detail.tag.clone(),
             commit_sha,
