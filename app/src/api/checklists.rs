@@ -130,9 +130,11 @@ pub async fn load(
         };
         let zero = repository.zero_major_lines;
         // Every release of the repository, read only for a hotfix's backport items.
-        let backports = records
-            .iter()
-            .any(|r| r.evidence.as_deref().is_some_and(|e| e.starts_with("backport:")));
+        let backports = records.iter().any(|r| {
+            r.evidence
+                .as_deref()
+                .is_some_and(|e| e.starts_with("backport:"))
+        });
         let line_releases = if backports {
             store::versions::support_releases(pool, repository.id)
                 .await?
