@@ -269,6 +269,11 @@ struct Starter<'a> {
     newest: Option<crate::domain::version::Line>,
     maintained: Vec<crate::domain::version::Line>,
     now: DateTime<Utc>,
+    /// Each release type's current template, read once.
+    templates: std::collections::HashMap<
+        TemplateKind,
+        (i64, crate::domain::checklist::template::Template),
+    >,
 }
 
 #[cfg(feature = "ssr")]
@@ -284,6 +289,7 @@ async fn starter<'a>(
     Ok(Starter {
         repository,
         now,
+        templates: std::collections::HashMap::new(),
         newest: windows.first().map(|w| w.line),
         maintained: windows
             .iter()
@@ -319,7 +325,7 @@ pub async fn current_template(
 impl Starter<'_> {
     /// Starts a checklist for one version; false when it already had one.
     async fn start(
-        &self,
+        &mut self,
         db: &mut sqlx::SqliteConnection,
         version_id: i64,
         version: &semver::Version,
@@ -330,8 +336,15 @@ impl Starter<'_> {
 
         let zero = self.repository.zero_major_lines;
         let kind = TemplateKind::of(version, title, self.newest, zero);
-        let (revision, template) = current_template(&mut *db, self.repository.id, kind).await?;
-        let items = instantiate(&template, Line::of(version, zero), &self.maintained);
+        if !self.templates.contains_key(&kind) {
+            let current = current_template(&mut *db, self.repository.id, kind).await?;
+            self.templates.insert(kind, current);
+        }
+        let Some((revision, template)) = self.templates.get(&kind) else {
+            return Ok(false);
+        };
+        let revision = *revision;
+        let items = instantiate(template, Line::of(version, zero), &self.maintained);
         let created =
             crate::store::checklists::create(db, version_id, kind, revision, &items, by, self.now)
                 .await?;
@@ -359,7 +372,7 @@ pub async fn start_new_versions(
     if candidates.is_empty() {
         return Ok(0);
     }
-    let starter = starter(db, repository, now).await?;
+    let mut starter = starter(db, repository, now).await?;
     let mut started = 0;
     for candidate in candidates {
         let Ok(version) = semver::Version::parse(&candidate.version) else {

@@ -109,22 +109,19 @@ pub async fn create(
     else {
         return Ok(None);
     };
-    for (position, item) in items.iter().enumerate() {
-        let position = position as i64;
-        sqlx::query!(
-            "INSERT INTO checklist_items (checklist_id, position, section, text, due_minutes,
-                                         evidence)
-             VALUES (?, ?, ?, ?, ?, ?)",
-            id,
-            position,
-            item.section,
-            item.text,
-            item.due_minutes,
-            item.evidence,
-        )
-        .execute(&mut *db)
-        .await?;
-    }
+    // One statement for all the items: SQLite expands the JSON array, each element's index
+    // becoming the item's position.
+    let items = serde_json::to_string(items).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
+    sqlx::query!(
+        "INSERT INTO checklist_items (checklist_id, position, section, text, due_minutes, evidence)
+         SELECT ?1, j.key, json_extract(j.value, '$.section'), json_extract(j.value, '$.text'),
+                json_extract(j.value, '$.due_minutes'), json_extract(j.value, '$.evidence')
+         FROM json_each(?2) j",
+        id,
+        items,
+    )
+    .execute(&mut *db)
+    .await?;
     Ok(Some(id))
 }
 

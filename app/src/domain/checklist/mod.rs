@@ -113,7 +113,7 @@ pub fn default_template(kind: TemplateKind) -> Template {
 }
 
 /// An item as a new checklist stores it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NewItem {
     pub section: String,
     pub text: String,
