@@ -123,7 +123,7 @@ fn Panel(
         <section class="checklist" aria-labelledby="checklist-title">
             <h2 id="checklist-title">"Checklist"</h2>
             <p class="hint">
-                {template_label(template)} " template, revision " {template_revision}
+                {template.label()} " template, revision " {template_revision}
                 {released_at.is_none().then_some(" · due times start when the version is released")}
                 " · " <a href=markdown>"Markdown for a pull request"</a>
             </p>
@@ -146,10 +146,6 @@ fn Panel(
         </section>
     }
     .into_any()
-}
-
-fn template_label(kind: TemplateKind) -> &'static str {
-    kind.label()
 }
 
 /// `Post-Release: Immediate (within 1 hour)` → `post-release-immediate-within-1-hour`.
