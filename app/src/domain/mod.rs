@@ -10,6 +10,7 @@ pub mod dates;
 pub mod drift;
 pub mod endoflife;
 pub mod history;
+pub mod incident;
 pub mod repository;
 pub mod size;
 pub mod support;

@@ -1,0 +1,596 @@
+//! Incident notices (PRODUCT.md §4): the communication template's fields and their checks,
+//! affected-version ranges, the rollback rule's 2-hour mark, and which maintained lines still
+//! need a backport of the fix.
+
+use std::{cmp::Ordering, fmt};
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::version::Line;
+
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Investigating,
+    FixInProgress,
+    Resolved,
+}
+
+impl Status {
+    pub const ALL: [Status; 3] = [
+        Status::Investigating,
+        Status::FixInProgress,
+        Status::Resolved,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Investigating => "investigating",
+            Status::FixInProgress => "fix_in_progress",
+            Status::Resolved => "resolved",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Investigating => "Investigating",
+            Status::FixInProgress => "Fix in progress",
+            Status::Resolved => "Resolved",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Minor,
+    Major,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 3] = [Severity::Minor, Severity::Major, Severity::Critical];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Minor => "minor",
+            Severity::Major => "major",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// One bound of a range: `>=1.4.0`, `<1.4.3`, `=1.4.1`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Bound {
+    op: &'static str,
+    version: semver::Version,
+}
+
+/// The versions an incident affects: bounds joined by commas, all of which must hold, compared
+/// by SemVer precedence (so `<1.4.3` includes `1.4.3-rc.1`, as users expect).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AffectedRange {
+    bounds: Vec<Bound>,
+}
+
+impl AffectedRange {
+    /// Reads `>=1.4.0, <1.4.3`; a bare version means exactly that one. A leading `v` is fine.
+    pub fn parse(text: &str) -> Result<AffectedRange, String> {
+        let mut bounds = Vec::new();
+        for part in text.split(',').map(str::trim) {
+            if part.is_empty() {
+                return Err(format!(
+                    "'{text}' has an empty part; write bounds joined by commas, e.g. >=1.4.0, <1.4.3"
+                ));
+            }
+            let op = [">=", "<=", ">", "<", "="]
+                .into_iter()
+                .find(|op| part.starts_with(op))
+                .unwrap_or("=");
+            let number = part.strip_prefix(op).unwrap_or(part).trim();
+            let number = number.strip_prefix('v').unwrap_or(number);
+            let version = semver::Version::parse(number).map_err(|_| {
+                format!(
+                    "'{part}' is not a bound; write an operator (>=, >, <=, <, =) and a full \
+                     version such as 1.4.0"
+                )
+            })?;
+            bounds.push(Bound { op, version });
+        }
+        if bounds.len() > 10 {
+            return Err("at most 10 bounds".to_owned());
+        }
+        Ok(AffectedRange { bounds })
+    }
+
+    pub fn contains(&self, version: &semver::Version) -> bool {
+        self.bounds.iter().all(|bound| {
+            let order = version.cmp_precedence(&bound.version);
+            match bound.op {
+                ">=" => order != Ordering::Less,
+                ">" => order == Ordering::Greater,
+                "<=" => order != Ordering::Greater,
+                "<" => order == Ordering::Less,
+                _ => order == Ordering::Equal,
+            }
+        })
+    }
+}
+
+impl fmt::Display for AffectedRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self
+            .bounds
+            .iter()
+            .map(|b| match b.op {
+                "=" => b.version.to_string(),
+                op => format!("{op}{}", b.version),
+            })
+            .collect();
+        f.write_str(&parts.join(", "))
+    }
+}
+
+/// At most this many characters in the title, and in each other text field.
+pub const MAX_TITLE: usize = 200;
+pub const MAX_TEXT: usize = 20_000;
+
+/// The form's fields as typed (the REST API sends the same names).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentInput {
+    pub title: String,
+    pub issue: String,
+    pub impact: String,
+    pub status: String,
+    pub workaround: String,
+    pub timeline: String,
+    pub action: String,
+    pub severity: String,
+    pub affected: String,
+    pub fixed_in: String,
+}
+
+/// The fields once checked. Text is kept exactly as typed: Markdown, rendered through the
+/// sanitiser when shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidIncident {
+    pub title: String,
+    pub issue: String,
+    pub impact: String,
+    pub status: Status,
+    pub workaround: String,
+    pub timeline: String,
+    pub action: String,
+    pub severity: Severity,
+    pub affected: AffectedRange,
+    pub fixed_in: Option<semver::Version>,
+}
+
+/// Checks every field and names each mistake. Whether `fixed_in` was released is for the
+/// caller, who can see the repository.
+pub fn validate(input: &IncidentInput) -> Result<ValidIncident, Vec<(&'static str, String)>> {
+    let mut problems = Vec::new();
+    let title = input.title.trim();
+    if title.is_empty() {
+        problems.push(("title", "give the incident a title".to_owned()));
+    } else if title.chars().count() > MAX_TITLE {
+        problems.push((
+            "title",
+            format!("keep the title under {MAX_TITLE} characters"),
+        ));
+    } else if title.contains(['\n', '\r']) {
+        problems.push(("title", "keep the title on one line".to_owned()));
+    }
+    if input.issue.trim().is_empty() {
+        problems.push(("issue", "say briefly what went wrong".to_owned()));
+    }
+    for (field, text) in [
+        ("issue", &input.issue),
+        ("impact", &input.impact),
+        ("workaround", &input.workaround),
+        ("timeline", &input.timeline),
+        ("action", &input.action),
+    ] {
+        if text.chars().count() > MAX_TEXT {
+            problems.push((field, format!("keep this under {MAX_TEXT} characters")));
+        }
+    }
+    let status = Status::parse(input.status.trim());
+    if status.is_none() {
+        problems.push((
+            "status",
+            format!(
+                "'{}' is not a status; use investigating, fix_in_progress or resolved",
+                input.status
+            ),
+        ));
+    }
+    let severity = Severity::parse(input.severity.trim());
+    if severity.is_none() {
+        problems.push((
+            "severity",
+            format!(
+                "'{}' is not a severity; use minor, major or critical",
+                input.severity
+            ),
+        ));
+    }
+    let affected = match input.affected.trim() {
+        "" => {
+            problems.push((
+                "affected",
+                "name the affected versions, e.g. >=1.4.0, <1.4.3".to_owned(),
+            ));
+            None
+        }
+        text => AffectedRange::parse(text)
+            .map_err(|err| problems.push(("affected", err)))
+            .ok(),
+    };
+    let fixed_in = match input.fixed_in.trim() {
+        "" => None,
+        text => {
+            let number = text.strip_prefix('v').unwrap_or(text);
+            match semver::Version::parse(number) {
+                Ok(version) => Some(version),
+                Err(_) => {
+                    problems.push((
+                        "fixed_in",
+                        format!("'{text}' is not a version such as 1.4.3"),
+                    ));
+                    None
+                }
+            }
+        }
+    };
+    if let (Some(range), Some(fixed)) = (&affected, &fixed_in) {
+        if range.contains(fixed) {
+            problems.push((
+                "fixed_in",
+                format!("{fixed} is itself in the affected range {range}"),
+            ));
+        }
+    }
+    match (status, severity, affected) {
+        (Some(status), Some(severity), Some(affected)) if problems.is_empty() => {
+            Ok(ValidIncident {
+                title: title.to_owned(),
+                issue: input.issue.clone(),
+                impact: input.impact.clone(),
+                status,
+                workaround: input.workaround.clone(),
+                timeline: input.timeline.clone(),
+                action: input.action.clone(),
+                severity,
+                affected,
+                fixed_in,
+            })
+        }
+        _ => Err(problems),
+    }
+}
+
+/// The rollback rule: a fix within 2 hours of opening ships as a patch; after that, the bad
+/// release is withdrawn.
+pub const QUICK_FIX: Duration = Duration::hours(2);
+
+/// Where an incident stands against the 2-hour mark.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollbackClock {
+    pub elapsed_minutes: i64,
+    /// Still within the quick-fix window.
+    pub quick_fix_possible: bool,
+    /// "1 h 25 min since the incident opened: 35 min left to ship a patch".
+    pub words: String,
+}
+
+/// The clock from `opened_at` to `now` (or to `resolved_at`, once resolved).
+pub fn rollback_clock(
+    opened_at: DateTime<Utc>,
+    resolved_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> RollbackClock {
+    let end = resolved_at.unwrap_or(now);
+    let elapsed = (end - opened_at).max(Duration::zero());
+    let quick_fix_possible = elapsed < QUICK_FIX;
+    let span = |d: Duration| {
+        let minutes = d.num_minutes();
+        match (minutes / 60, minutes % 60) {
+            (0, m) => format!("{m} min"),
+            (h, 0) if h < 48 => format!("{h} h"),
+            (h, m) if h < 48 => format!("{h} h {m} min"),
+            (h, _) => format!("{} days", h / 24),
+        }
+    };
+    let words = match (resolved_at, quick_fix_possible) {
+        (Some(_), true) => format!(
+            "Resolved {} after opening, within the 2-hour mark",
+            span(elapsed)
+        ),
+        (Some(_), false) => format!(
+            "Resolved {} after opening, past the 2-hour mark",
+            span(elapsed)
+        ),
+        (None, true) => format!(
+            "{} since the incident opened: {} left to ship a patch",
+            span(elapsed),
+            span(QUICK_FIX - elapsed)
+        ),
+        (None, false) => format!(
+            "{} since the incident opened: past the 2-hour mark, so withdraw the bad release \
+             and point users to a good one",
+            span(elapsed)
+        ),
+    };
+    RollbackClock {
+        elapsed_minutes: elapsed.num_minutes(),
+        quick_fix_possible,
+        words,
+    }
+}
+
+/// A maintained line and the release that patched it, if one did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Backport {
+    pub line: Line,
+    pub patched_by: Option<String>,
+}
+
+/// The maintained lines that had an affected release, other than the fixing version's own,
+/// each with its first release after the last affected one that is itself unaffected.
+pub fn backports(
+    affected: &AffectedRange,
+    fixed_line: Line,
+    maintained: &[Line],
+    releases: &[(Line, semver::Version)],
+) -> Vec<Backport> {
+    maintained
+        .iter()
+        .filter(|line| **line != fixed_line)
+        .filter_map(|line| {
+            let in_line = || {
+                releases
+                    .iter()
+                    .filter(move |(l, _)| l == line)
+                    .map(|(_, v)| v)
+            };
+            let last_affected = in_line()
+                .filter(|v| affected.contains(v))
+                .max_by(|a, b| a.cmp_precedence(b))?;
+            let patched_by = in_line()
+                .filter(|v| v.cmp_precedence(last_affected).is_gt() && !affected.contains(v))
+                .min_by(|a, b| a.cmp_precedence(b))
+                .map(ToString::to_string);
+            Some(Backport {
+                line: *line,
+                patched_by,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(text: &str) -> semver::Version {
+        semver::Version::parse(text).expect("test version")
+    }
+
+    #[test]
+    fn ranges_hold_by_precedence() {
+        let range = AffectedRange::parse(">=1.4.0, <1.4.3").expect("range");
+        for inside in ["1.4.0", "1.4.2", "1.4.3-rc.1"] {
+            assert!(range.contains(&v(inside)), "{inside}");
+        }
+        for outside in ["1.3.9", "1.4.3", "2.0.0", "1.4.0-rc.1"] {
+            assert!(!range.contains(&v(outside)), "{outside}");
+        }
+        assert_eq!(range.to_string(), ">=1.4.0, <1.4.3");
+        let exact = AffectedRange::parse("v2.3.1").expect("range");
+        assert!(exact.contains(&v("2.3.1")) && !exact.contains(&v("2.3.2")));
+        assert_eq!(exact.to_string(), "2.3.1");
+        assert_eq!(
+            AffectedRange::parse("> 1.0.0 , <= v1.2.0")
+                .expect("range")
+                .to_string(),
+            ">1.0.0, <=1.2.0"
+        );
+    }
+
+    #[test]
+    fn bad_ranges_say_how_to_write_one() {
+        for text in ["1.4", ">=1.4.0,", "~1.4.0", ">=banana", ">=1.4.0 <1.4.3"] {
+            let err = AffectedRange::parse(text).expect_err(text);
+            assert!(
+                err.contains("1.4") || err.contains("bound"),
+                "{text}: {err}"
+            );
+        }
+    }
+
+    fn input() -> IncidentInput {
+        IncidentInput {
+            title: "Jobs lost on restart".to_owned(),
+            issue: "The scheduler drops queued jobs.".to_owned(),
+            status: "investigating".to_owned(),
+            severity: "major".to_owned(),
+            affected: ">=1.4.0, <1.4.3".to_owned(),
+            ..IncidentInput::default()
+        }
+    }
+
+    #[test]
+    fn a_valid_incident_keeps_its_text_as_typed() {
+        let hostile = "<script>alert(1)</script> {{7*7}} {% raw %}\u{7}";
+        let valid = validate(&IncidentInput {
+            impact: hostile.to_owned(),
+            fixed_in: "v1.4.3".to_owned(),
+            ..input()
+        })
+        .expect("valid");
+        assert_eq!(valid.impact, hostile);
+        assert_eq!(valid.fixed_in, Some(v("1.4.3")));
+        assert_eq!(
+            (valid.status, valid.severity),
+            (Status::Investigating, Severity::Major)
+        );
+    }
+
+    #[test]
+    fn every_mistake_is_named() {
+        let fields = |input: IncidentInput| -> Vec<&'static str> {
+            validate(&input)
+                .expect_err("refused")
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect()
+        };
+        assert_eq!(
+            fields(IncidentInput {
+                title: " ".to_owned(),
+                ..input()
+            }),
+            ["title"]
+        );
+        assert_eq!(
+            fields(IncidentInput {
+                title: "a\nb".to_owned(),
+                ..input()
+            }),
+            ["title"]
+        );
+        assert_eq!(
+            fields(IncidentInput {
+                issue: "".to_owned(),
+                ..input()
+            }),
+            ["issue"]
+        );
+        assert_eq!(
+            fields(IncidentInput {
+                status: "fixed".to_owned(),
+                ..input()
+            }),
+            ["status"]
+        );
+        assert_eq!(
+            fields(IncidentInput {
+                severity: "bad".to_owned(),
+                ..input()
+            }),
+            ["severity"]
+        );
+        assert_eq!(
+            fields(IncidentInput {
+                affected: "1.4".to_owned(),
+                ..input()
+            }),
+            ["affected"]
+        );
+        assert_eq!(
+            fields(IncidentInput {
+                affected: "".to_owned(),
+                ..input()
+            }),
+            ["affected"]
+        );
+        assert_eq!(
+            fields(IncidentInput {
+                fixed_in: "soon".to_owned(),
+                ..input()
+            }),
+            ["fixed_in"]
+        );
+        assert_eq!(
+            fields(IncidentInput {
+                fixed_in: "1.4.1".to_owned(),
+                ..input()
+            }),
+            ["fixed_in"]
+        );
+        assert_eq!(
+            fields(IncidentInput {
+                action: "x".repeat(MAX_TEXT + 1),
+                ..input()
+            }),
+            ["action"]
+        );
+        assert_eq!(
+            validate(&IncidentInput::default())
+                .expect_err("empty")
+                .len(),
+            5
+        );
+    }
+
+    #[test]
+    fn the_two_hour_mark() {
+        let opened = DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z")
+            .expect("date")
+            .to_utc();
+        let clock = rollback_clock(opened, None, opened + Duration::minutes(85));
+        assert!(clock.quick_fix_possible);
+        assert_eq!(
+            clock.words,
+            "1 h 25 min since the incident opened: 35 min left to ship a patch"
+        );
+        let late = rollback_clock(opened, None, opened + Duration::hours(3));
+        assert!(!late.quick_fix_possible);
+        assert!(late.words.contains("past the 2-hour mark, so withdraw"));
+        let done = rollback_clock(
+            opened,
+            Some(opened + Duration::minutes(50)),
+            opened + Duration::days(3),
+        );
+        assert_eq!(
+            done.words,
+            "Resolved 50 min after opening, within the 2-hour mark"
+        );
+    }
+
+    #[test]
+    fn backports_list_affected_lines_with_their_patch() {
+        let range = AffectedRange::parse(">=2.3.0, <2.3.2").expect("range");
+        let line = |t: &str| -> Line { t.parse().expect("line") };
+        let releases = [
+            (line("3.x"), v("3.1.0")),
+            (line("2.x"), v("2.3.1")),
+            (line("2.x"), v("2.3.2")),
+            (line("1.x"), v("1.9.0")),
+        ];
+        let fixed_on_3 = backports(
+            &range,
+            line("3.x"),
+            &[line("3.x"), line("2.x"), line("1.x")],
+            &releases,
+        );
+        assert_eq!(
+            fixed_on_3,
+            [Backport {
+                line: line("2.x"),
+                patched_by: Some("2.3.2".to_owned())
+            }]
+        );
+        let unpatched = backports(&range, line("3.x"), &[line("2.x")], &releases[..2]);
+        assert_eq!(
+            unpatched,
+            [Backport {
+                line: line("2.x"),
+                patched_by: None
+            }]
+        );
+    }
+}
