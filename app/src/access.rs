@@ -23,6 +23,8 @@ pub const SESSION_WITHDRAWAL_REFUSAL: &str = "withdrawal_refusal";
 pub const SESSION_CHECKLIST_REFUSAL: &str = "checklist_refusal";
 /// A refused template edit with what was typed, kept for the editor to show once.
 pub const SESSION_TEMPLATE_REFUSAL: &str = "template_refusal";
+/// A refused incident form or update with what was typed, kept for the page to show once.
+pub const SESSION_INCIDENT_REFUSAL: &str = "incident_refusal";
 
 /// The caller of the current server function or page render.
 pub fn current_caller() -> Caller {

@@ -8,8 +8,8 @@ use leptos_router::{
 use crate::{
     components::{NotFound, SiteFooter, SiteHeader},
     pages::{
-        ApiDocsPage, ChecklistsPage, ComparePage, HistoryPage, HomePage, SettingsPage, SupportPage,
-        TemplatePage, TokensPage, VersionPage,
+        ApiDocsPage, ChecklistsPage, ComparePage, HistoryPage, HomePage, IncidentDetailPage,
+        IncidentsPage, SettingsPage, SupportPage, TemplatePage, TokensPage, VersionPage,
     },
 };
 
@@ -95,6 +95,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/:owner/:repo/compare/:range") view=ComparePage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/checklists") view=ChecklistsPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/checklists/templates/:kind") view=TemplatePage ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/incidents") view=IncidentsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/incidents/:id") view=IncidentDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/tokens") view=TokensPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/settings") view=SettingsPage ssr=SsrMode::Async/>
                 </Routes>

@@ -265,7 +265,102 @@ pub async fn load(pool: &SqlitePool, today: NaiveDate) -> sqlx::Result<i64> {
     app::api::checklists::start_new_versions(&mut tx, &repo, moment(today, 0, 0)).await?;
     tx.commit().await?;
     work_on_checklists(pool, &repo, today).await?;
+    report_incidents(pool, &repo, today).await?;
     Ok(repo.id)
+}
+
+/// Two incidents: the one the 2.3.2 hotfix resolved, and one open on the release candidate.
+async fn report_incidents(
+    pool: &SqlitePool,
+    repo: &store::repositories::Repository,
+    today: NaiveDate,
+) -> sqlx::Result<()> {
+    use app::domain::incident::{AffectedRange, Severity, Status, ValidIncident};
+    use store::incidents;
+
+    if !incidents::list(pool, repo.id, true).await?.is_empty() {
+        return Ok(());
+    }
+    let hotfix_day = VERSIONS
+        .iter()
+        .position(|(t, ..)| *t == "v2.3.2")
+        .unwrap_or(0);
+    let fixed_at = moment(today, VERSIONS[hotfix_day].1, hotfix_day);
+    let opened_at = fixed_at - Duration::hours(30);
+    let range = |text: &str| AffectedRange::parse(text).map_err(|err| sqlx::Error::Protocol(err));
+    // Opened as investigating; the updates below take it to resolved.
+    let leaked_tokens = ValidIncident {
+        title: "API tokens printed in job logs".to_owned(),
+        issue: "Jobs that fail while authenticating print the API token in their log.".to_owned(),
+        impact: "Anyone who can read job logs on **2.3.0 and 2.3.1** could see tokens.".to_owned(),
+        status: Status::Investigating,
+        workaround: "Restrict who can read job logs, and rotate tokens used by failed jobs."
+            .to_owned(),
+        timeline: "Fixed in 2.3.2.".to_owned(),
+        action: "Upgrade to 2.3.2 or 3.1.x, then rotate tokens.".to_owned(),
+        severity: Severity::Critical,
+        affected: range(">=2.3.0, <2.3.2")?,
+        fixed_in: Some(semver::Version::new(2, 3, 2)),
+    };
+    let id = incidents::insert(pool, repo.id, &leaked_tokens, true, "mona", opened_at).await?;
+    let mut tx = pool.begin().await?;
+    for (hours, status, message) in [
+        (0, Status::Investigating, "Incident opened."),
+        (
+            3,
+            Status::FixInProgress,
+            "Found it: the retry path logs the request headers. A fix is in review.",
+        ),
+        (
+            30,
+            Status::Resolved,
+            "Fixed in 2.3.2: tokens are masked in job logs.",
+        ),
+    ] {
+        let at = opened_at + Duration::hours(hours);
+        incidents::add_update(&mut tx, id, status, message, "mona", at).await?;
+    }
+    tx.commit().await?;
+
+    let rc = VERSIONS
+        .iter()
+        .position(|(t, ..)| *t == "v3.2.0-rc.1")
+        .unwrap_or(0);
+    let opened_at = moment(today, VERSIONS[rc].1, rc) + Duration::days(1);
+    let open = ValidIncident {
+        title: "Memory grows with every metrics scrape".to_owned(),
+        issue: "The new Prometheus metrics keep one series per finished job.".to_owned(),
+        impact: "Staging clusters running 3.2.0-rc.1 under frequent scrapes.".to_owned(),
+        status: Status::FixInProgress,
+        workaround: "Scrape every 5 minutes instead of every 15 seconds.".to_owned(),
+        timeline: "A second release candidate this week.".to_owned(),
+        action: "Stay on 3.1.1 in production.".to_owned(),
+        severity: Severity::Major,
+        affected: range("3.2.0-rc.1")?,
+        fixed_in: None,
+    };
+    let id = incidents::insert(pool, repo.id, &open, true, "mona", opened_at).await?;
+    let mut tx = pool.begin().await?;
+    incidents::add_update(
+        &mut tx,
+        id,
+        Status::Investigating,
+        "Incident opened.",
+        "mona",
+        opened_at,
+    )
+    .await?;
+    let at = opened_at + Duration::hours(5);
+    incidents::add_update(
+        &mut tx,
+        id,
+        Status::FixInProgress,
+        "Series for finished jobs are now dropped; the fix ships in 3.2.0-rc.2.",
+        "mona",
+        at,
+    )
+    .await?;
+    tx.commit().await
 }
 
 /// How far the demo's maintainers are: the first items of each checklist done, in order.

@@ -565,6 +565,36 @@ const MATRIX: &[Row] = &[
     },
     Row {
         method: "POST",
+        path: "/api/v1/repos/{owner}/{repo}/incidents",
+        scope: Some(Scope::Incidents),
+        expect: [401, 403, 201, 201, 403, 403],
+    },
+    Row {
+        method: "PATCH",
+        path: "/api/v1/repos/{owner}/{repo}/incidents/{id}",
+        scope: Some(Scope::Incidents),
+        expect: [401, 403, 200, 200, 403, 403],
+    },
+    Row {
+        method: "POST",
+        path: "/api/v1/repos/{owner}/{repo}/incidents/{id}/updates",
+        scope: Some(Scope::Incidents),
+        expect: [401, 403, 201, 201, 403, 403],
+    },
+    Row {
+        method: "POST",
+        path: "/sfn/save_incident",
+        scope: Some(Scope::Incidents),
+        expect: [401, 403, 200, 200, 403, 403],
+    },
+    Row {
+        method: "POST",
+        path: "/sfn/add_incident_update",
+        scope: Some(Scope::Incidents),
+        expect: [401, 403, 200, 200, 403, 403],
+    },
+    Row {
+        method: "POST",
         path: "/sfn/change_checklist_item",
         scope: Some(Scope::Checklists),
         expect: [401, 403, 200, 200, 403, 403],
@@ -691,6 +721,35 @@ async fn request_for(app: &TestApp, row: &Row) -> Request<Body> {
                 ),
             )
         }
+        "/api/v1/repos/{owner}/{repo}/incidents" => (
+            format!("/api/v1/repos/{REPO}/incidents"),
+            Some("application/json"),
+            r#"{"title": "Matrix", "issue": "Testing access", "status": "investigating",
+                "severity": "minor", "affected": "1.0.0"}"#
+                .to_owned(),
+        ),
+        "/api/v1/repos/{owner}/{repo}/incidents/{id}" => (
+            format!("/api/v1/repos/{REPO}/incidents/1"),
+            Some("application/json"),
+            r#"{"timeline": "Soon."}"#.to_owned(),
+        ),
+        "/api/v1/repos/{owner}/{repo}/incidents/{id}/updates" => (
+            format!("/api/v1/repos/{REPO}/incidents/1/updates"),
+            Some("application/json"),
+            r#"{"status": "resolved", "message": "Checked again."}"#.to_owned(),
+        ),
+        "/sfn/save_incident" => (
+            row.path.to_owned(),
+            Some("application/x-www-form-urlencoded"),
+            "owner=acme&repo=orbit&id=0&title=Matrix&issue=Testing&impact=&status=investigating\
+             &workaround=&timeline=&action=&severity=minor&affected=1.0.0&fixed_in="
+                .to_owned(),
+        ),
+        "/sfn/add_incident_update" => (
+            row.path.to_owned(),
+            Some("application/x-www-form-urlencoded"),
+            "owner=acme&repo=orbit&id=1&status=resolved&message=Checked".to_owned(),
+        ),
         "/sfn/start_checklist" => (
             row.path.to_owned(),
             Some("application/x-www-form-urlencoded"),

@@ -5,6 +5,7 @@ pub mod account;
 pub mod checklists;
 pub mod docs;
 pub mod history;
+pub mod incidents;
 pub mod repositories;
 pub mod settings;
 pub mod support;

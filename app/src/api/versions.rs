@@ -82,6 +82,8 @@ pub struct VersionPage {
     pub maintainer: bool,
     /// A withdrawal of this version just refused, shown once.
     pub refusal: Option<WithdrawalRefusal>,
+    /// Open incidents that affect this version: a banner on its page.
+    pub incidents: Vec<crate::api::incidents::IncidentSummary>,
 }
 
 /// `text` is a tag or a version; `None` when the repository has no such public version.
@@ -133,6 +135,7 @@ pub async fn version_page(
                 .map(|section| (section.to_owned(), markdown::render(section)))
         });
     let assets = store::versions::list_assets(pool, repository.id, &detail.tag).await?;
+    let incidents = crate::api::incidents::open_affecting(pool, repository.id, &version).await?;
     Ok(Some(VersionPage {
         assets,
         owner: repository.owner.clone(),
@@ -156,6 +159,7 @@ pub async fn version_page(
         maintainer: crate::access::maintains(pool, &crate::access::current_caller(), repository)
             .await?,
         refusal: None,
+        incidents,
     }))
 }
 

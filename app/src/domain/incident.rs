@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::version::Line;
 
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+/// Where an incident stands.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = IncidentStatus))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {

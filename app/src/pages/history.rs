@@ -188,6 +188,7 @@ fn HistoryView(history: History) -> impl IntoView {
             <p class="page-links">
                 <a href=format!("{base}/support")>"Support windows and version check"</a>
                 <a href=format!("{base}/checklists")>"Open checklist items"</a>
+                <a href=format!("{base}/incidents")>"Incidents"</a>
             </p>
         </header>
 

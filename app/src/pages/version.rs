@@ -76,6 +76,7 @@ fn VersionView(
         generated_at,
         maintainer,
         refusal: page_refusal,
+        incidents,
         ..
     } = page;
     let withdrawn = withdrawal.is_some();
@@ -141,6 +142,21 @@ fn VersionView(
                 " · " <a href=format!("{base}/support")>"support windows"</a>
             </p>
         </header>
+        {(!incidents.is_empty()).then(|| view! {
+            <section class="incident-banner" role="alert" aria-labelledby="incidents-title">
+                <h2 id="incidents-title">"Known problems with this version"</h2>
+                <ul>
+                    {incidents.into_iter().map(|incident| view! {
+                        <li>
+                            <span class=format!("severity {}", incident.severity.as_str())>{incident.severity.as_str()}</span>
+                            " " <a href=format!("{base}/incidents/{}", incident.id)>{incident.title}</a>
+                            " · " {incident.status.label()}
+                            {incident.fixed_in.map(|v| view! { " · fixed in " <a href=format!("{base}/v/{v}")>{v.clone()}</a> })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         {withdrawal.map(|w| view! {
             <section class="withdrawn" role="alert" aria-labelledby="withdrawn-title">
                 <h2 id="withdrawn-title">"Withdrawn: do not use this version"</h2>

@@ -52,6 +52,23 @@ pub const MUTATING_ROUTES: &[(&str, &str, Gate)] = &[
         "/api/v1/repos/{owner}/{repo}/versions/{version}/checklist/items/{id}",
         Gate::Checked,
     ),
+    (
+        "POST",
+        "/api/v1/repos/{owner}/{repo}/incidents",
+        Gate::Checked,
+    ),
+    (
+        "PATCH",
+        "/api/v1/repos/{owner}/{repo}/incidents/{id}",
+        Gate::Checked,
+    ),
+    (
+        "POST",
+        "/api/v1/repos/{owner}/{repo}/incidents/{id}/updates",
+        Gate::Checked,
+    ),
+    ("POST", "/sfn/save_incident", Gate::Checked),
+    ("POST", "/sfn/add_incident_update", Gate::Checked),
     ("POST", "/sfn/change_checklist_item", Gate::Checked),
     ("POST", "/sfn/start_checklist", Gate::Checked),
     ("POST", "/sfn/save_template", Gate::Checked),

@@ -80,8 +80,13 @@ async fn badge_for(
                 &repo.policy(),
                 Utc::now().date_naive(),
             );
-            // Open incidents arrive with incident notices (issue 8).
-            badge::for_check(&format!("v{version}"), check.phase, check.eol, 0)
+            let incidents = app::api::incidents::open_affecting(pool, repo.id, &version).await?;
+            badge::for_check(
+                &format!("v{version}"),
+                check.phase,
+                check.eol,
+                incidents.len(),
+            )
         }
     })
 }

@@ -6,6 +6,7 @@ mod auth;
 mod badges;
 mod caching;
 mod calendar;
+mod feed;
 mod health;
 mod metrics;
 pub mod openapi;
@@ -77,6 +78,7 @@ pub fn router(state: AppState, services: Services) -> Router {
         .merge(auth::router(services.auth.clone()))
         .merge(badges::router())
         .merge(calendar::router())
+        .merge(feed::router())
         .merge(webhooks::router())
         .merge(metrics::router())
         .merge(openapi::router())

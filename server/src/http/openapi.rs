@@ -7,7 +7,7 @@ use app::domain::api_description::{describe, ApiDescription};
 use axum::{http::header, response::IntoResponse, routing::get, Router};
 use utoipa::OpenApi;
 
-use super::{api, auth, badges, calendar, health, metrics, webhooks};
+use super::{api, auth, badges, calendar, feed, health, metrics, webhooks};
 use app::state::AppState;
 
 #[derive(OpenApi)]
@@ -31,11 +31,17 @@ use app::state::AppState;
         api::versions::restore,
         api::checklists::get_checklist,
         api::checklists::patch_item,
+        api::incidents::list_incidents,
+        api::incidents::open_incident,
+        api::incidents::get_incident,
+        api::incidents::patch_incident,
+        api::incidents::post_update,
         api::support::get_support,
         api::support::check_support,
         badges::badge_json,
         badges::badge_svg,
         calendar::calendar,
+        feed::feed,
         api::products::list_products,
         api::products::get_product,
         api::products::get_latest_release,
@@ -53,6 +59,7 @@ use app::state::AppState;
         (name = "repositories", description = "Tracked repositories, their settings and syncs"),
         (name = "versions", description = "Versions newest first by SemVer precedence, and withdrawals"),
         (name = "checklists", description = "Per-version checklists: items with due times and evidence, changed by maintainers and CI tokens"),
+        (name = "incidents", description = "Incident notices with their public timelines; drafts for maintainers and tokens only"),
         (name = "support", description = "The support policy: lines, phases, version checks, badges and the calendar"),
         (name = "endoflife.date", description = "endoflife.date's API on our data (v1 and v0), so its clients work unchanged"),
         (name = "access", description = "Who is signed in"),

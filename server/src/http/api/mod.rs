@@ -1,6 +1,7 @@
 //! The public REST API under `/api/v1`: one router per resource, merged here.
 
 pub(crate) mod checklists;
+pub(crate) mod incidents;
 mod paging;
 pub(crate) mod products;
 pub(crate) mod repositories;
@@ -17,6 +18,7 @@ use utoipa::IntoParams;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(checklists::router())
+        .merge(incidents::router())
         .merge(products::router())
         .merge(repositories::router())
         .merge(settings::router())

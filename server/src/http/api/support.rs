@@ -107,9 +107,8 @@ pub(crate) struct CheckAnswer {
     query: String,
     #[serde(flatten)]
     check: VersionCheck,
-    /// Open incidents that affect the version; incidents arrive with issue 8.
-    #[schema(value_type = Vec<Object>)]
-    incidents: Vec<serde_json::Value>,
+    /// Published, unresolved incidents whose affected range holds the version.
+    incidents: Vec<app::api::incidents::IncidentSummary>,
 }
 
 /// `GET /api/v1/repos/{owner}/{repo}/support/check?version=X`: X is a tag or a version.
@@ -144,9 +143,10 @@ pub(crate) async fn check_support(
     let today = Utc::now().date_naive();
     let windows = support_windows(&releases, &policy, today);
     let check = check_version(&version, &releases, &windows, &policy, today);
+    let incidents = app::api::incidents::open_affecting(&pool, repo.id, &version).await?;
     Ok(Json(CheckAnswer {
         query,
         check,
-        incidents: Vec::new(),
+        incidents,
     }))
 }
