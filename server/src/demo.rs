@@ -287,7 +287,7 @@ async fn report_incidents(
         .unwrap_or(0);
     let fixed_at = moment(today, VERSIONS[hotfix_day].1, hotfix_day);
     let opened_at = fixed_at - Duration::hours(30);
-    let range = |text: &str| AffectedRange::parse(text).map_err(|err| sqlx::Error::Protocol(err));
+    let range = |text: &str| AffectedRange::parse(text).map_err(sqlx::Error::Protocol);
     // Opened as investigating; the updates below take it to resolved.
     let leaked_tokens = ValidIncident {
         title: "API tokens printed in job logs".to_owned(),

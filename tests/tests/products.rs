@@ -223,10 +223,16 @@ async fn badges_as_svg_and_shields_json() {
     let eol = app.get("/api/v1/repos/acme/orbit/badge/1").await.json();
     assert_eq!(eol["message"], "end of life");
     let pre = app
-        .get("/api/v1/repos/acme/orbit/badge/3.2.0-rc.1")
+        .get("/api/v1/repos/acme/orbit/badge/3.2.0-beta.1")
         .await
         .json();
     assert_eq!(pre["message"], "pre-release");
+    // The demo's open incident affects its release candidate.
+    let incident = app
+        .get("/api/v1/repos/acme/orbit/badge/3.2.0-rc.1")
+        .await
+        .json();
+    assert_eq!(incident["message"], "1 open incident");
     for (path, status) in [
         ("/badge/acme/orbit/garbage!.svg", StatusCode::BAD_REQUEST),
         (

@@ -344,7 +344,7 @@ fn IncidentView(
                 </ul>
             </section>
         })}
-        <section class="timeline" aria-labelledby="timeline-title">
+        <section class="incident-timeline" aria-labelledby="timeline-title">
             <h2 id="timeline-title">"Timeline"</h2>
             <ol class="timeline-entries">
                 {updates.into_iter().map(|u| view! {

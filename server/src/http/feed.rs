@@ -60,7 +60,7 @@ pub(crate) async fn feed(
 
     let mut versions = store::versions::list_public(&pool, repo.id).await?;
     versions.retain(|v| v.released_at.is_some());
-    versions.sort_by(|a, b| b.released_at.cmp(&a.released_at));
+    versions.sort_by_key(|v| std::cmp::Reverse(v.released_at));
     for version in &versions {
         if version.withdrawn {
             if let Some(id) = store::versions::public_id(&pool, repo.id, &version.version).await? {
