@@ -565,3 +565,56 @@ async fn the_form_works_without_javascript_and_keeps_what_was_typed() {
         "{shown}"
     );
 }
+
+#[tokio::test]
+async fn a_released_fix_is_offered_as_the_resolution_and_backports_are_tracked() {
+    let (app, cookie) = signed_in().await;
+    let bot = token(&app, &[Scope::Incidents]).await;
+    let mut body = new_incident();
+    body["affected"] = json!(">=2.3.0, <3.1.1");
+    body["status"] = json!("fix_in_progress");
+    body["fixed_in"] = json!("v3.1.1");
+    body["published"] = json!(true);
+    let created = send(&app, "POST", INCIDENTS, Some(&bot), Some(body)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    assert_eq!(created.json()["fixed_in"], "3.1.1");
+    let id = created.json()["id"].as_i64().expect("id");
+    let path = format!("/acme/orbit/incidents/{id}");
+
+    let shown = page(&app, &cookie, &path).await;
+    assert!(shown.contains("3.1.1 is out."), "the fix is out: resolve");
+    assert!(
+        shown.contains("<option value=\"resolved\" selected"),
+        "resolving is offered"
+    );
+    assert!(shown.contains("Fixed in 3.1.1."));
+    assert!(
+        shown.contains("2.x</span>: <strong>still needs a patched release"),
+        "{shown}"
+    );
+
+    // A release on 2.x after the incident opened is its backport.
+    let repo = app::store::repositories::find(&app.pool, "acme", "orbit")
+        .await
+        .expect("query")
+        .expect("demo");
+    let mut tx = app.pool.begin().await.expect("transaction");
+    let version = app::store::versions::upsert(&mut *tx, &repo, "v2.3.3")
+        .await
+        .expect("version");
+    let sha = "b".repeat(40);
+    let tag = app::store::versions::GitTag {
+        commit_sha: &sha,
+        tag_object_sha: None,
+        tagged_at: Some(chrono::Utc::now()),
+    };
+    app::store::versions::upsert_tag(&mut *tx, version, &tag)
+        .await
+        .expect("tag");
+    tx.commit().await.expect("commit");
+    let shown = page(&app, &cookie, &path).await;
+    assert!(
+        shown.contains("patched in <a href=\"/acme/orbit/v/2.3.3\">2.3.3</a>"),
+        "{shown}"
+    );
+}

@@ -385,7 +385,7 @@ pub async fn get_incident(
     use crate::{
         access,
         domain::{
-            incident::{backports, rollback_clock, AffectedRange},
+            incident::{backports, rollback_clock, AffectedRange, LineRelease},
             support::{support_windows, Phase},
             version::{Channel, Line},
         },
@@ -439,12 +439,19 @@ pub async fn get_incident(
                 .filter(|w| w.phase != Phase::Eol)
                 .map(|w| w.line)
                 .collect();
-            let stable: Vec<(Line, semver::Version)> = releases
+            let stable: Vec<LineRelease> = releases
                 .iter()
                 .filter(|r| Channel::of(&r.version) == Channel::Stable && !r.withdrawn)
-                .map(|r| (Line::of(&r.version, zero), r.version.clone()))
+                .map(|r| (Line::of(&r.version, zero), r.version.clone(), r.released_on))
                 .collect();
-            backports(range, Line::of(fixed, zero), &maintained, &stable)
+            let opened_on = incident.created_at.date_naive();
+            backports(
+                range,
+                Line::of(fixed, zero),
+                &maintained,
+                &stable,
+                opened_on,
+            )
         }
         _ => Vec::new(),
     };

@@ -349,35 +349,37 @@ pub struct Backport {
     pub patched_by: Option<String>,
 }
 
+/// A release as hotfix tracking sees it: its line, version and day.
+pub type LineRelease = (Line, semver::Version, Option<chrono::NaiveDate>);
+
 /// The maintained lines that had an affected release, other than the fixing version's own,
-/// each with its first release after the last affected one that is itself unaffected.
+/// each with its first release since the incident opened: the patched release, once there is
+/// one.
 pub fn backports(
     affected: &AffectedRange,
     fixed_line: Line,
     maintained: &[Line],
-    releases: &[(Line, semver::Version)],
+    releases: &[LineRelease],
+    opened_on: chrono::NaiveDate,
 ) -> Vec<Backport> {
     maintained
         .iter()
         .filter(|line| **line != fixed_line)
-        .filter_map(|line| {
-            let in_line = || {
-                releases
-                    .iter()
-                    .filter(move |(l, _)| l == line)
-                    .map(|(_, v)| v)
-            };
-            let last_affected = in_line()
-                .filter(|v| affected.contains(v))
-                .max_by(|a, b| a.cmp_precedence(b))?;
-            let patched_by = in_line()
-                .filter(|v| v.cmp_precedence(last_affected).is_gt() && !affected.contains(v))
-                .min_by(|a, b| a.cmp_precedence(b))
-                .map(ToString::to_string);
-            Some(Backport {
+        .filter(|line| {
+            releases
+                .iter()
+                .any(|(l, v, _)| l == *line && affected.contains(v))
+        })
+        .map(|line| {
+            let patched_by = releases
+                .iter()
+                .filter(|(l, _, on)| l == line && on.is_some_and(|on| on >= opened_on))
+                .min_by(|a, b| a.1.cmp_precedence(&b.1))
+                .map(|(_, v, _)| v.to_string());
+            Backport {
                 line: *line,
                 patched_by,
-            })
+            }
         })
         .collect()
 }
@@ -563,34 +565,46 @@ mod tests {
     }
 
     #[test]
-    fn backports_list_affected_lines_with_their_patch() {
-        let range = AffectedRange::parse(">=2.3.0, <2.3.2").expect("range");
+    fn backports_list_affected_lines_with_their_patch_since_the_incident() {
+        let range = AffectedRange::parse(">=2.3.0, <3.1.2").expect("range");
         let line = |t: &str| -> Line { t.parse().expect("line") };
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, d);
         let releases = [
-            (line("3.x"), v("3.1.0")),
-            (line("2.x"), v("2.3.1")),
-            (line("2.x"), v("2.3.2")),
-            (line("1.x"), v("1.9.0")),
+            (line("3.x"), v("3.1.0"), day(1)),
+            (line("2.x"), v("2.3.1"), day(2)),
+            (line("1.x"), v("1.9.0"), day(3)),
         ];
-        let fixed_on_3 = backports(
+        let maintained = [line("3.x"), line("2.x"), line("1.x")];
+        let open = backports(
             &range,
             line("3.x"),
-            &[line("3.x"), line("2.x"), line("1.x")],
+            &maintained,
             &releases,
+            day(10).expect("day"),
         );
         assert_eq!(
-            fixed_on_3,
-            [Backport {
-                line: line("2.x"),
-                patched_by: Some("2.3.2".to_owned())
-            }]
-        );
-        let unpatched = backports(&range, line("3.x"), &[line("2.x")], &releases[..2]);
-        assert_eq!(
-            unpatched,
+            open,
             [Backport {
                 line: line("2.x"),
                 patched_by: None
+            }],
+            "1.x was never affected"
+        );
+        let mut patched = releases.to_vec();
+        let range = AffectedRange::parse(">=2.3.0, <2.3.2").expect("range");
+        patched.push((line("2.x"), v("2.3.2"), day(11)));
+        let done = backports(
+            &range,
+            line("3.x"),
+            &maintained,
+            &patched,
+            day(10).expect("day"),
+        );
+        assert_eq!(
+            done,
+            [Backport {
+                line: line("2.x"),
+                patched_by: Some("2.3.2".to_owned())
             }]
         );
     }
