@@ -35,7 +35,7 @@ test('a maintainer ticks, skips with a reason and unticks items; the audit log s
   await skipped.getByText('Skip or note').click();
   await skipped.getByLabel('Change to').selectOption('skipped');
   await skipped.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByRole('alert')).toContainText('say why the item is skipped');
+  await expect(page.locator('.checklist').getByRole('alert')).toContainText('say why the item is skipped');
   await expect(page.getByRole('button', { name: `Mark done: ${skip}` })).toBeVisible();
   await ready();
 
