@@ -618,3 +618,18 @@ async fn a_released_fix_is_offered_as_the_resolution_and_backports_are_tracked()
         "{shown}"
     );
 }
+
+#[tokio::test]
+async fn the_support_pages_version_check_lists_open_incidents() {
+    let app = TestApp::with_demo().await;
+    let affected = app
+        .get("/acme/orbit/support?version=v3.2.0-rc.1")
+        .await
+        .body;
+    assert!(
+        affected.contains("href=\"incidents/2\">Memory grows with every metrics scrape</a>"),
+        "{affected}"
+    );
+    let unaffected = app.get("/acme/orbit/support?version=v3.1.1").await.body;
+    assert!(!unaffected.contains("Open incidents that affect this version"));
+}

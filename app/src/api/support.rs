@@ -50,13 +50,20 @@ pub async fn get_support(owner: String, repo: String) -> Result<Option<SupportOv
     }))
 }
 
+/// A version check with the open incidents that affect the version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckOutcome {
+    pub check: VersionCheck,
+    pub incidents: Vec<crate::api::incidents::IncidentSummary>,
+}
+
 /// Checks a version or tag as typed; a text that is no version is a 400 with the reason.
 #[server(prefix = "/sfn", endpoint = "check_support", input = GetUrl)]
 pub async fn check_support(
     owner: String,
     repo: String,
     version: String,
-) -> Result<VersionCheck, AppError> {
+) -> Result<CheckOutcome, AppError> {
     use crate::{
         domain::{
             support::{check_version, support_windows},
@@ -78,5 +85,9 @@ pub async fn check_support(
     let today = chrono::Utc::now().date_naive();
     let policy = repository.policy();
     let windows = support_windows(&releases, &policy, today);
-    Ok(check_version(&version, &releases, &windows, &policy, today))
+    let incidents = crate::api::incidents::open_affecting(&pool, repository.id, &version).await?;
+    Ok(CheckOutcome {
+        check: check_version(&version, &releases, &windows, &policy, today),
+        incidents,
+    })
 }

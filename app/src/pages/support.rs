@@ -3,9 +3,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
-    api::support::{check_support, get_support, SupportOverview},
+    api::support::{check_support, get_support, CheckOutcome, SupportOverview},
     components::{phase_class, phase_label, NotFound, SupportTimeline},
-    domain::support::{CheckPhase, LineSupport, VersionCheck},
+    domain::support::{CheckPhase, LineSupport},
     error::AppError,
 };
 
@@ -52,7 +52,7 @@ pub fn SupportPage() -> impl IntoView {
 fn SupportView(
     overview: SupportOverview,
     typed: RwSignal<String>,
-    check: Resource<Option<Result<VersionCheck, AppError>>>,
+    check: Resource<Option<Result<CheckOutcome, AppError>>>,
 ) -> impl IntoView {
     let SupportOverview {
         owner,
@@ -148,10 +148,10 @@ fn LineRow(line: LineSupport) -> impl IntoView {
 }
 
 #[component]
-fn CheckResult(result: Result<VersionCheck, AppError>) -> impl IntoView {
+fn CheckResult(result: Result<CheckOutcome, AppError>) -> impl IntoView {
     match result {
         Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
-        Ok(check) => {
+        Ok(CheckOutcome { check, incidents }) => {
             let (class, verdict) = match check.phase {
                 CheckPhase::Full => ("full", "is fully supported.".to_owned()),
                 CheckPhase::Security => (
@@ -180,6 +180,17 @@ fn CheckResult(result: Result<VersionCheck, AppError>) -> impl IntoView {
                 <p class=format!("verdict {class}") data-testid="verdict">
                     <strong class="mono">{check.version.to_string()}</strong> " " {verdict} {advice}
                 </p>
+                {(!incidents.is_empty()).then(|| view! {
+                    <ul class="check-incidents" aria-label="Open incidents that affect this version">
+                        {incidents.into_iter().map(|incident| view! {
+                            <li>
+                                <span class=format!("severity {}", incident.severity.as_str())>{incident.severity.as_str()}</span>
+                                " " <a href=format!("incidents/{}", incident.id)>{incident.title}</a>
+                                " · " {incident.status.label()}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                })}
             }
             .into_any()
         }
