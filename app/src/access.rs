@@ -141,3 +141,40 @@ pub async fn create_token(
     .await?;
     Ok(CreatedToken { id, token })
 }
+
+/// Who a change is recorded as: a person's login, or a token's label.
+pub async fn actor(
+    pool: &SqlitePool,
+    caller: &crate::domain::access::Caller,
+) -> Result<String, AppError> {
+    use crate::domain::access::Caller;
+
+    Ok(match caller {
+        Caller::Person(person) => person.login.clone(),
+        Caller::Token(token) => {
+            let label = crate::store::access::token_label(pool, token.token_id).await?;
+            format!(
+                "token {}",
+                label.unwrap_or_else(|| format!("#{}", token.token_id))
+            )
+        }
+        Caller::Anonymous => return Err(AppError::Unauthorized("sign in first".to_owned())),
+    })
+}
+
+/// The tracked repository `owner/name` and who the change is recorded as, once the caller is
+/// known to be allowed a change needing `need`.
+pub async fn permitted(
+    pool: &SqlitePool,
+    owner: &str,
+    name: &str,
+    need: Need,
+) -> Result<(Repository, String), AppError> {
+    let repository = store::repositories::find(pool, owner, name)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("{owner}/{name} is not tracked")))?;
+    let caller = current_caller();
+    require(pool, &caller, &repository, need).await?;
+    let by = actor(pool, &caller).await?;
+    Ok((repository, by))
+}

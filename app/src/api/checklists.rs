@@ -90,6 +90,9 @@ pub struct ChecklistPanel {
     pub generated_at: DateTime<Utc>,
 }
 
+#[cfg(feature = "ssr")]
+use crate::api::versions::public_version;
+
 /// The checklist of the public version `text` (a tag or version): `Ok(None)` when the version
 /// has none. A version the repository does not have is a 404.
 #[cfg(feature = "ssr")]
@@ -240,26 +243,6 @@ pub async fn load(
     }))
 }
 
-/// The public version `text` of the repository and its id, or a 400 or 404.
-#[cfg(feature = "ssr")]
-async fn public_version(
-    pool: &sqlx::SqlitePool,
-    repository: &crate::store::repositories::Repository,
-    text: &str,
-) -> Result<(semver::Version, i64), AppError> {
-    let version = crate::domain::version::parse_tag(text.trim(), &repository.tag_prefix)
-        .map_err(|err| AppError::BadRequest(err.to_string()))?;
-    let id = crate::store::versions::public_id(pool, repository.id, &version.to_string())
-        .await?
-        .ok_or_else(|| {
-            AppError::NotFound(format!(
-                "{}/{} has no version {text}",
-                repository.owner, repository.name
-            ))
-        })?;
-    Ok((version, id))
-}
-
 /// Starts checklists in one repository, knowing its lines as they are `now`: the newest line
 /// (a patch on an older one is a hotfix) and the lines still maintained (where a hotfix is
 /// backported).
@@ -387,27 +370,6 @@ pub async fn start_new_versions(
         }
     }
     Ok(started)
-}
-
-/// Who a change is recorded as: a person's login, or a token's label.
-#[cfg(feature = "ssr")]
-pub async fn actor(
-    pool: &sqlx::SqlitePool,
-    caller: &crate::domain::access::Caller,
-) -> Result<String, AppError> {
-    use crate::domain::access::Caller;
-
-    Ok(match caller {
-        Caller::Person(person) => person.login.clone(),
-        Caller::Token(token) => {
-            let label = crate::store::access::token_label(pool, token.token_id).await?;
-            format!(
-                "token {}",
-                label.unwrap_or_else(|| format!("#{}", token.token_id))
-            )
-        }
-        Caller::Anonymous => return Err(AppError::Unauthorized("sign in first".to_owned())),
-    })
 }
 
 /// A change of one item, as asked for: the state and note are checked before use.
@@ -556,26 +518,20 @@ pub async fn change_checklist_item(
     revision: i64,
 ) -> Result<(), AppError> {
     use crate::{
-        access::{self, current_caller, require},
+        access,
         api::versions::refusal_message,
         domain::access::{Need, Scope},
         state::app_state,
-        store,
     };
 
     let pool = app_state()?.pool;
-    let repository = store::repositories::find(&pool, &owner, &repo)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("{owner}/{repo} is not tracked")))?;
-    let caller = current_caller();
-    require(
+    let (repository, by) = access::permitted(
         &pool,
-        &caller,
-        &repository,
+        &owner,
+        &repo,
         Need::MaintainerOrToken(Scope::Checklists),
     )
     .await?;
-    let by = actor(&pool, &caller).await?;
     let request = ChangeRequest {
         item_id: item,
         state: &state,
@@ -623,7 +579,7 @@ pub async fn start_checklist(owner: String, repo: String, version: String) -> Re
 
     let pool = app_state()?.pool;
     let repository = access::maintained(&pool, &owner, &repo).await?;
-    let by = actor(&pool, &access::current_caller()).await?;
+    let by = access::actor(&pool, &access::current_caller()).await?;
     let (parsed, version_id) = public_version(&pool, &repository, &version).await?;
     let title = store::versions::find_public(&pool, repository.id, &parsed.to_string())
         .await?
@@ -770,7 +726,7 @@ pub async fn save_template(
     let pool = app_state()?.pool;
     let repository = access::maintained(&pool, &owner, &repo).await?;
     let kind = parse_kind(&kind)?;
-    let by = actor(&pool, &access::current_caller()).await?;
+    let by = access::actor(&pool, &access::current_caller()).await?;
     let result = async {
         let template = Template::parse(&text)
             .map_err(|err| AppError::validation([("text", err.to_string())]))?;

@@ -534,26 +534,19 @@ pub async fn save_incident(
     published: Option<String>,
 ) -> Result<i64, AppError> {
     use crate::{
-        access::{current_caller, require},
-        api::checklists::actor,
+        access,
         domain::access::{Need, Scope},
         state::app_state,
-        store,
     };
 
     let pool = app_state()?.pool;
-    let repository = store::repositories::find(&pool, &owner, &repo)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("{owner}/{repo} is not tracked")))?;
-    let caller = current_caller();
-    require(
+    let (repository, by) = access::permitted(
         &pool,
-        &caller,
-        &repository,
+        &owner,
+        &repo,
         Need::MaintainerOrToken(Scope::Incidents),
     )
     .await?;
-    let by = actor(&pool, &caller).await?;
     let input = IncidentInput {
         title,
         issue,
@@ -601,26 +594,19 @@ pub async fn add_incident_update(
     message: String,
 ) -> Result<(), AppError> {
     use crate::{
-        access::{current_caller, require},
-        api::checklists::actor,
+        access,
         domain::access::{Need, Scope},
         state::app_state,
-        store,
     };
 
     let pool = app_state()?.pool;
-    let repository = store::repositories::find(&pool, &owner, &repo)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("{owner}/{repo} is not tracked")))?;
-    let caller = current_caller();
-    require(
+    let (repository, by) = access::permitted(
         &pool,
-        &caller,
-        &repository,
+        &owner,
+        &repo,
         Need::MaintainerOrToken(Scope::Incidents),
     )
     .await?;
-    let by = actor(&pool, &caller).await?;
     let result = add_update(&pool, &repository, id, &status, &message, &by).await;
     if let Err(err) = &result {
         keep_refusal(err, |problems| IncidentRefusal {

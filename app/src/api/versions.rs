@@ -269,7 +269,7 @@ pub async fn restore_version(
 
 /// The public version `text` of the repository and its id, or a 400 or 404.
 #[cfg(feature = "ssr")]
-async fn public_version(
+pub(crate) async fn public_version(
     pool: &sqlx::SqlitePool,
     repository: &crate::store::repositories::Repository,
     text: &str,

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use app::{
-    access::require,
-    api::checklists::{actor, change_item, load, stale_message, ChangeRequest, ItemView},
+    access::{actor, require},
+    api::checklists::{change_item, load, stale_message, ChangeRequest, ItemView},
     domain::{
         access::{Caller, Need, Scope},
         checklist::{Progress, TemplateKind},

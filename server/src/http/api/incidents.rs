@@ -2,11 +2,8 @@
 //! `incidents` scope also see drafts, open, change and update them.
 
 use app::{
-    access::require,
-    api::{
-        checklists::actor,
-        incidents::{add_update, create, edit, find, IncidentView, UpdateView},
-    },
+    access::{actor, require},
+    api::incidents::{add_update, create, edit, find, IncidentView, UpdateView},
     domain::{
         access::{Caller, Need, Scope},
         incident::{IncidentInput, Severity, Status},
