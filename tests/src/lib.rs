@@ -286,6 +286,47 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// The demo with the local administrator signed in; returns the session cookie too.
+    pub async fn demo_signed_in() -> (TestApp, String) {
+        let app = TestApp::with_demo().await;
+        let token = app.auth.issue_local_link(std::time::Instant::now());
+        let response = app.get(&format!("/auth/local?token={token}")).await;
+        let cookie = session_cookie(&response.headers).expect("session");
+        (app, cookie)
+    }
+
+    /// Posts a form as a browser without JavaScript does, from the page `from`.
+    pub async fn post_form(
+        &self,
+        cookie: &str,
+        path: &str,
+        from: &str,
+        fields: &[(&str, &str)],
+    ) -> TestResponse {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let request = Request::post(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html")
+            .header("origin", ORIGIN)
+            .header("referer", format!("{ORIGIN}{from}"))
+            .body(Body::from(body))
+            .expect("request");
+        self.send(request, Some(cookie)).await
+    }
+
+    /// A page that must answer 200, without Leptos's markers between text nodes, to read the
+    /// words as people do.
+    pub async fn page_text(&self, cookie: Option<&str>, path: &str) -> String {
+        let request = Request::get(path).body(Body::empty()).expect("request");
+        let response = self.send(request, cookie).await;
+        assert_eq!(response.status, StatusCode::OK, "{path}");
+        response.body.replace("<!>", "")
+    }
+}
+
 /// A new client address for each simulated browser: 10.0.x.y.
 fn next_client_address() -> std::net::SocketAddr {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);

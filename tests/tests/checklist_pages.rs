@@ -3,46 +3,8 @@
 
 use axum::body::Body;
 use http::{Request, StatusCode};
-use releasedesk_tests::{session_cookie, TestApp, TestResponse, ORIGIN};
+use releasedesk_tests::TestApp;
 use serde_json::Value;
-
-/// The demo with the local administrator signed in.
-async fn signed_in() -> (TestApp, String) {
-    let app = TestApp::with_demo().await;
-    let token = app.auth.issue_local_link(std::time::Instant::now());
-    let response = app.get(&format!("/auth/local?token={token}")).await;
-    let cookie = session_cookie(&response.headers).expect("session");
-    (app, cookie)
-}
-
-/// Posts a form as a browser without JavaScript does, from `page`.
-async fn post_form(
-    app: &TestApp,
-    cookie: &str,
-    path: &str,
-    page: &str,
-    fields: &[(&str, &str)],
-) -> TestResponse {
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let request = Request::post(path)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "text/html")
-        .header("origin", ORIGIN)
-        .header("referer", format!("{ORIGIN}{page}"))
-        .body(Body::from(body))
-        .expect("request");
-    app.send(request, Some(cookie)).await
-}
-
-async fn page(app: &TestApp, cookie: Option<&str>, path: &str) -> String {
-    let request = Request::get(path).body(Body::empty()).expect("request");
-    let response = app.send(request, cookie).await;
-    assert_eq!(response.status, StatusCode::OK, "{path}");
-    // Without Leptos's markers between text nodes, to read the words as people do.
-    response.body.replace("<!>", "")
-}
 
 async fn item(app: &TestApp, version: &str, text: &str) -> Value {
     let answer = app
@@ -62,8 +24,8 @@ async fn item(app: &TestApp, version: &str, text: &str) -> Value {
 
 #[tokio::test]
 async fn everyone_sees_the_checklist_and_only_maintainers_get_its_forms() {
-    let (app, cookie) = signed_in().await;
-    let anonymous = page(&app, None, "/acme/orbit/v/v2.3.2").await;
+    let (app, cookie) = TestApp::demo_signed_in().await;
+    let anonymous = app.page_text(None, "/acme/orbit/v/v2.3.2").await;
     assert!(
         anonymous.contains("Hotfix template, revision 1"),
         "{anonymous}"
@@ -83,7 +45,7 @@ async fn everyone_sees_the_checklist_and_only_maintainers_get_its_forms() {
         "no forms for anonymous readers"
     );
 
-    let maintainer = page(&app, Some(&cookie), "/acme/orbit/v/v2.3.2").await;
+    let maintainer = app.page_text(Some(&cookie), "/acme/orbit/v/v2.3.2").await;
     assert!(maintainer.contains("action=\"/sfn/change_checklist_item\""));
     assert!(maintainer.contains("aria-label=\"Mark done: Metrics monitored\""));
     assert!(maintainer.contains("aria-label=\"Reopen: Merged to main\""));
@@ -91,7 +53,7 @@ async fn everyone_sees_the_checklist_and_only_maintainers_get_its_forms() {
 
 #[tokio::test]
 async fn ticking_skipping_and_unticking_work_as_plain_form_posts() {
-    let (app, cookie) = signed_in().await;
+    let (app, cookie) = TestApp::demo_signed_in().await;
     let version_page = "/acme/orbit/v/v3.2.0-rc.1";
     let target = item(&app, "v3.2.0-rc.1", "Security scan clean").await;
     let id = target["id"].to_string();
@@ -107,14 +69,8 @@ async fn ticking_skipping_and_unticking_work_as_plain_form_posts() {
                 ("state", state),
                 ("note", note),
             ];
-            post_form(
-                app,
-                cookie,
-                "/sfn/change_checklist_item",
-                version_page,
-                &fields,
-            )
-            .await
+            app.post_form(cookie, "/sfn/change_checklist_item", version_page, &fields)
+                .await
         }
     };
     let ticked = post("done", "", target["revision"].to_string()).await;
@@ -142,7 +98,7 @@ async fn ticking_skipping_and_unticking_work_as_plain_form_posts() {
 
     let unticked = post("open", "", now["revision"].to_string()).await;
     assert!(unticked.status.is_redirection());
-    let shown = page(&app, Some(&cookie), version_page).await;
+    let shown = app.page_text(Some(&cookie), version_page).await;
     assert!(shown.contains("aria-label=\"Mark done: Security scan clean\""));
     // The audit log shows each change, newest first.
     let log = &shown[shown.find("Audit log").expect("the log")..];
@@ -159,7 +115,7 @@ async fn ticking_skipping_and_unticking_work_as_plain_form_posts() {
 
 #[tokio::test]
 async fn a_refused_change_without_javascript_is_said_once_on_the_page() {
-    let (app, cookie) = signed_in().await;
+    let (app, cookie) = TestApp::demo_signed_in().await;
     let version_page = "/acme/orbit/v/v3.2.0-rc.1";
     let target = item(&app, "v3.2.0-rc.1", "SBOM available").await;
     let id = target["id"].to_string();
@@ -173,21 +129,16 @@ async fn a_refused_change_without_javascript_is_said_once_on_the_page() {
         ("state", "skipped"),
         ("note", ""),
     ];
-    let refused = post_form(
-        &app,
-        &cookie,
-        "/sfn/change_checklist_item",
-        version_page,
-        &fields,
-    )
-    .await;
+    let refused = app
+        .post_form(&cookie, "/sfn/change_checklist_item", version_page, &fields)
+        .await;
     assert!(refused.status.is_redirection(), "{}", refused.status);
-    let shown = page(&app, Some(&cookie), version_page).await;
+    let shown = app.page_text(Some(&cookie), version_page).await;
     assert!(
         shown.contains("“SBOM available” was not changed: say why the item is skipped"),
         "{shown}"
     );
-    let again = page(&app, Some(&cookie), version_page).await;
+    let again = app.page_text(Some(&cookie), version_page).await;
     assert!(!again.contains("was not changed"), "said once");
 
     // A change from a page loaded before someone else's is refused with what happened.
@@ -204,15 +155,9 @@ async fn a_refused_change_without_javascript_is_said_once_on_the_page() {
             }
         })
         .collect();
-    post_form(
-        &app,
-        &cookie,
-        "/sfn/change_checklist_item",
-        version_page,
-        &fields,
-    )
-    .await;
-    let shown = page(&app, Some(&cookie), version_page).await;
+    app.post_form(&cookie, "/sfn/change_checklist_item", version_page, &fields)
+        .await;
+    let shown = app.page_text(Some(&cookie), version_page).await;
     assert!(shown.contains("changed this item first"), "{shown}");
     assert_eq!(
         item(&app, "v3.2.0-rc.1", "SBOM available").await["state"],
@@ -222,19 +167,19 @@ async fn a_refused_change_without_javascript_is_said_once_on_the_page() {
 
 #[tokio::test]
 async fn a_maintainer_starts_the_checklist_of_an_old_version() {
-    let (app, cookie) = signed_in().await;
-    let old = page(&app, Some(&cookie), "/acme/orbit/v/v3.1.0").await;
+    let (app, cookie) = TestApp::demo_signed_in().await;
+    let old = app.page_text(Some(&cookie), "/acme/orbit/v/v3.1.0").await;
     assert!(old.contains("No checklist: this version came out before Release Desk tracked"));
     assert!(old.contains("Start a checklist (Stable major or minor release)"));
     let fields = [("owner", "acme"), ("repo", "orbit"), ("version", "v3.1.0")];
-    let started = post_form(
-        &app,
-        &cookie,
-        "/sfn/start_checklist",
-        "/acme/orbit/v/v3.1.0",
-        &fields,
-    )
-    .await;
+    let started = app
+        .post_form(
+            &cookie,
+            "/sfn/start_checklist",
+            "/acme/orbit/v/v3.1.0",
+            &fields,
+        )
+        .await;
     assert!(started.status.is_redirection());
     let answer = app
         .get("/api/v1/repos/acme/orbit/versions/v3.1.0/checklist")
@@ -243,7 +188,7 @@ async fn a_maintainer_starts_the_checklist_of_an_old_version() {
     assert_eq!(answer["template"]["name"], "stable");
     // Sixty days on, every post-release item is overdue.
     assert_eq!(
-        page(&app, None, "/acme/orbit/v/v3.1.0")
+        app.page_text(None, "/acme/orbit/v/v3.1.0")
             .await
             .matches("overdue by")
             .count(),
@@ -253,8 +198,8 @@ async fn a_maintainer_starts_the_checklist_of_an_old_version() {
 
 #[tokio::test]
 async fn the_open_items_page_puts_overdue_first() {
-    let (app, _cookie) = signed_in().await;
-    let body = page(&app, None, "/acme/orbit/checklists").await;
+    let (app, _cookie) = TestApp::demo_signed_in().await;
+    let body = app.page_text(None, "/acme/orbit/checklists").await;
     assert!(body.contains("open items,"), "{body}");
     let rows: Vec<&str> = body.split("<tr").skip(2).collect();
     let overdue = rows
@@ -275,13 +220,10 @@ async fn the_open_items_page_puts_overdue_first() {
 
 #[tokio::test]
 async fn editing_a_template_makes_a_revision_and_leaves_older_checklists_alone() {
-    let (app, cookie) = signed_in().await;
-    let editor = page(
-        &app,
-        Some(&cookie),
-        "/acme/orbit/checklists/templates/stable",
-    )
-    .await;
+    let (app, cookie) = TestApp::demo_signed_in().await;
+    let editor = app
+        .page_text(Some(&cookie), "/acme/orbit/checklists/templates/stable")
+        .await;
     assert!(editor.contains("Revision 1."));
     let texts = |answer: Value| -> (Value, Vec<Value>) {
         let items = answer["sections"]
@@ -304,21 +246,18 @@ async fn editing_a_template_makes_a_revision_and_leaves_older_checklists_alone()
         ("revision", "1"),
         ("text", text),
     ];
-    let saved = post_form(
-        &app,
-        &cookie,
-        "/sfn/save_template",
-        "/acme/orbit/checklists/templates/patch",
-        &fields,
-    )
-    .await;
+    let saved = app
+        .post_form(
+            &cookie,
+            "/sfn/save_template",
+            "/acme/orbit/checklists/templates/patch",
+            &fields,
+        )
+        .await;
     assert!(saved.status.is_redirection(), "{}", saved.body);
-    let shown = page(
-        &app,
-        Some(&cookie),
-        "/acme/orbit/checklists/templates/patch",
-    )
-    .await;
+    let shown = app
+        .page_text(Some(&cookie), "/acme/orbit/checklists/templates/patch")
+        .await;
     assert!(shown.contains("Revision 2.") && shown.contains("Smoke tested on the demo cluster"));
 
     // A new patch uses revision 2; the checklists made before are untouched.
@@ -364,20 +303,16 @@ async fn editing_a_template_makes_a_revision_and_leaves_older_checklists_alone()
         ("revision", "2"),
         ("text", broken),
     ];
-    post_form(
-        &app,
+    app.post_form(
         &cookie,
         "/sfn/save_template",
         "/acme/orbit/checklists/templates/patch",
         &fields,
     )
     .await;
-    let shown = page(
-        &app,
-        Some(&cookie),
-        "/acme/orbit/checklists/templates/patch",
-    )
-    .await;
+    let shown = app
+        .page_text(Some(&cookie), "/acme/orbit/checklists/templates/patch")
+        .await;
     assert!(
         shown.contains("line 2: &#x27;due soon&#x27; is not a due offset")
             || shown.contains("line 2: 'due soon' is not a due offset"),
@@ -394,20 +329,16 @@ async fn editing_a_template_makes_a_revision_and_leaves_older_checklists_alone()
         ("revision", "1"),
         ("text", text),
     ];
-    post_form(
-        &app,
+    app.post_form(
         &cookie,
         "/sfn/save_template",
         "/acme/orbit/checklists/templates/patch",
         &fields,
     )
     .await;
-    let shown = page(
-        &app,
-        Some(&cookie),
-        "/acme/orbit/checklists/templates/patch",
-    )
-    .await;
+    let shown = app
+        .page_text(Some(&cookie), "/acme/orbit/checklists/templates/patch")
+        .await;
     assert!(shown.contains("someone saved revision 2"), "{shown}");
     assert!(shown.contains("Revision 2."));
 

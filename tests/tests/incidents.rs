@@ -4,7 +4,7 @@
 use app::domain::access::Scope;
 use axum::body::Body;
 use http::{header, Request, StatusCode};
-use releasedesk_tests::{session_cookie, TestApp, TestResponse, ORIGIN};
+use releasedesk_tests::{TestApp, TestResponse};
 use serde_json::{json, Value};
 
 const INCIDENTS: &str = "/api/v1/repos/acme/orbit/incidents";
@@ -439,45 +439,9 @@ async fn the_feed_is_valid_atom_with_releases_withdrawals_and_stable_ids() {
     );
 }
 
-/// The demo with the local administrator signed in.
-async fn signed_in() -> (TestApp, String) {
-    let app = TestApp::with_demo().await;
-    let token = app.auth.issue_local_link(std::time::Instant::now());
-    let response = app.get(&format!("/auth/local?token={token}")).await;
-    (app, session_cookie(&response.headers).expect("session"))
-}
-
-async fn post_form(
-    app: &TestApp,
-    cookie: &str,
-    path: &str,
-    from: &str,
-    fields: &[(&str, &str)],
-) -> TestResponse {
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let request = Request::post(path)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "text/html")
-        .header("origin", ORIGIN)
-        .header("referer", format!("{ORIGIN}{from}"))
-        .body(Body::from(body))
-        .expect("request");
-    app.send(request, Some(cookie)).await
-}
-
-async fn page(app: &TestApp, cookie: &str, path: &str) -> String {
-    let request = Request::get(path).body(Body::empty()).expect("request");
-    app.send(request, Some(cookie))
-        .await
-        .body
-        .replace("<!>", "")
-}
-
 #[tokio::test]
 async fn the_form_works_without_javascript_and_keeps_what_was_typed() {
-    let (app, cookie) = signed_in().await;
+    let (app, cookie) = TestApp::demo_signed_in().await;
     let form = |affected: &'static str, published: bool| {
         let mut fields = vec![
             ("owner", "acme"),
@@ -499,16 +463,16 @@ async fn the_form_works_without_javascript_and_keeps_what_was_typed() {
         }
         fields
     };
-    let refused = post_form(
-        &app,
-        &cookie,
-        "/sfn/save_incident",
-        "/acme/orbit/incidents",
-        &form(">=3.0", false),
-    )
-    .await;
+    let refused = app
+        .post_form(
+            &cookie,
+            "/sfn/save_incident",
+            "/acme/orbit/incidents",
+            &form(">=3.0", false),
+        )
+        .await;
     assert!(refused.status.is_redirection(), "{}", refused.status);
-    let shown = page(&app, &cookie, "/acme/orbit/incidents").await;
+    let shown = app.page_text(Some(&cookie), "/acme/orbit/incidents").await;
     assert!(
         shown.contains("is not a bound"),
         "the field's problem is named"
@@ -518,19 +482,20 @@ async fn the_form_works_without_javascript_and_keeps_what_was_typed() {
         "what was typed is kept"
     );
 
-    let saved = post_form(
-        &app,
-        &cookie,
-        "/sfn/save_incident",
-        "/acme/orbit/incidents",
-        &form(">=3.0.0, <3.0.2", false),
-    )
-    .await;
+    let saved = app
+        .post_form(
+            &cookie,
+            "/sfn/save_incident",
+            "/acme/orbit/incidents",
+            &form(">=3.0.0, <3.0.2", false),
+        )
+        .await;
     assert!(saved.status.is_redirection());
     let location = releasedesk_tests::header(&saved, "location");
     assert!(location.starts_with("/acme/orbit/incidents/"), "{location}");
     let id = location.rsplit('/').next().expect("id").to_owned();
-    assert!(page(&app, &cookie, &location)
+    assert!(app
+        .page_text(Some(&cookie), &location)
         .await
         .contains("draft: maintainers only"));
 
@@ -541,16 +506,11 @@ async fn the_form_works_without_javascript_and_keeps_what_was_typed() {
         ("status", "fix_in_progress"),
         ("message", "Patch in review."),
     ];
-    assert!(post_form(
-        &app,
-        &cookie,
-        "/sfn/add_incident_update",
-        &location,
-        &update
-    )
-    .await
-    .status
-    .is_redirection());
+    assert!(app
+        .post_form(&cookie, "/sfn/add_incident_update", &location, &update)
+        .await
+        .status
+        .is_redirection());
     let empty = [
         ("owner", "acme"),
         ("repo", "orbit"),
@@ -558,8 +518,9 @@ async fn the_form_works_without_javascript_and_keeps_what_was_typed() {
         ("status", "resolved"),
         ("message", ""),
     ];
-    post_form(&app, &cookie, "/sfn/add_incident_update", &location, &empty).await;
-    let shown = page(&app, &cookie, &location).await;
+    app.post_form(&cookie, "/sfn/add_incident_update", &location, &empty)
+        .await;
+    let shown = app.page_text(Some(&cookie), &location).await;
     assert!(
         shown.contains("Patch in review.") && shown.contains("say what changed"),
         "{shown}"
@@ -568,7 +529,7 @@ async fn the_form_works_without_javascript_and_keeps_what_was_typed() {
 
 #[tokio::test]
 async fn a_released_fix_is_offered_as_the_resolution_and_backports_are_tracked() {
-    let (app, cookie) = signed_in().await;
+    let (app, cookie) = TestApp::demo_signed_in().await;
     let bot = token(&app, &[Scope::Incidents]).await;
     let mut body = new_incident();
     body["affected"] = json!(">=2.3.0, <3.1.1");
@@ -581,7 +542,7 @@ async fn a_released_fix_is_offered_as_the_resolution_and_backports_are_tracked()
     let id = created.json()["id"].as_i64().expect("id");
     let path = format!("/acme/orbit/incidents/{id}");
 
-    let shown = page(&app, &cookie, &path).await;
+    let shown = app.page_text(Some(&cookie), &path).await;
     assert!(shown.contains("3.1.1 is out."), "the fix is out: resolve");
     assert!(
         shown.contains("<option value=\"resolved\" selected"),
@@ -612,7 +573,7 @@ async fn a_released_fix_is_offered_as_the_resolution_and_backports_are_tracked()
         .await
         .expect("tag");
     tx.commit().await.expect("commit");
-    let shown = page(&app, &cookie, &path).await;
+    let shown = app.page_text(Some(&cookie), &path).await;
     assert!(
         shown.contains("patched in <a href=\"/acme/orbit/v/2.3.3\">2.3.3</a>"),
         "{shown}"
