@@ -1,6 +1,7 @@
 //! Server-rendered pages, as a browser without JavaScript receives them.
 
-use http::StatusCode;
+use axum::body::Body;
+use http::{Request, StatusCode};
 use releasedesk_tests::TestApp;
 
 /// The version tags in the history, in page order.
@@ -344,10 +345,29 @@ async fn pages_carry_a_strict_policy_that_admits_their_own_scripts() {
         "strict-origin-when-cross-origin"
     );
 
+    // A page rendered for anonymous readers is kept, nonce and policy together: the page
+    // depends on nothing but its address and the data, so no one can plant markup in a kept
+    // page after learning its nonce. Every render has a fresh one.
     let again = app.get("/acme/orbit").await;
-    assert_ne!(
+    assert_eq!(
         again.headers["content-security-policy"], response.headers["content-security-policy"],
-        "a fresh nonce per response"
+        "the kept page"
+    );
+    let (signed_in, cookie) = TestApp::demo_signed_in().await;
+    let policy_of = |response: &releasedesk_tests::TestResponse| {
+        response.headers["content-security-policy"].clone()
+    };
+    let page = || {
+        Request::get("/acme/orbit")
+            .body(Body::empty())
+            .expect("request")
+    };
+    let first = signed_in.send(page(), Some(&cookie)).await;
+    let second = signed_in.send(page(), Some(&cookie)).await;
+    assert_ne!(
+        policy_of(&first),
+        policy_of(&second),
+        "a fresh nonce per render"
     );
 
     let api = app.get("/api/v1/repos").await;

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod changelogs;
 pub mod checklists;
+pub mod data_version;
 pub mod incidents;
 pub mod repositories;
 pub mod sync;

@@ -1,26 +1,63 @@
-//! Conditional requests for public reads (API answers, badges, calendars): a strong `ETag` from
-//! the body, `Cache-Control`, and `304 Not Modified` on a matching `If-None-Match`. Answers to a
-//! signed-in person or a token may differ from the public ones, so they are never cached
-//! publicly.
+//! Caching of public answers, on two levels.
+//!
+//! - [`shared_cache`]: anonymous reads (no session cookie, no token) of pages and public API
+//!   answers are kept in memory, keyed by address, for as long as the data version (migration
+//!   0013) stands still and at most [`KEEP_FOR`]. A hit costs one lookup of the data version,
+//!   no rendering. The answers carry an `ETag`, `Cache-Control: public` and `Vary`, so browsers
+//!   and CDNs may keep them too; `If-None-Match` is answered with 304 from memory.
+//! - [`conditional`]: everyone else's reads of public API answers get an `ETag` from the body
+//!   and 304s too, but `Cache-Control: private`: their answers may hold what only maintainers
+//!   see. Their pages are `private, no-cache`.
+//!
+//! An answer is only ever kept when it was made for nobody in particular, so no kept answer can
+//! show a maintainer's view to anyone else.
 
-use app::domain::access::Caller;
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use app::{domain::access::Caller, store};
 use axum::{
-    body::{to_bytes, Body},
+    body::{Body, Bytes},
     extract::Request,
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
 };
-use http::{header, HeaderValue, Method, StatusCode};
+use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use http_body_util::BodyExt;
 use sha2::{Digest, Sha256};
+use sqlx::SqlitePool;
+use tokio::sync::Notify;
 
-/// Larger answers pass through without an ETag.
+/// Kept answers are at most this old, so that relative times ("3 minutes ago", the incident's
+/// 2-hour clock) stay close to the clock even when the data does not change.
+pub const KEEP_FOR: Duration = Duration::from_secs(10);
+/// How long browsers and CDNs may reuse a public answer without asking again.
+const PUBLIC: &str = "public, max-age=60";
+const PRIVATE: &str = "private, no-cache";
+/// Larger answers are sent on without an ETag and never kept.
 const MAX_BODY: usize = 8 * 1024 * 1024;
+/// The memory all kept answers may take together.
+const BUDGET: usize = 64 * 1024 * 1024;
+/// The session cookie's name (see `http::sessions`).
+const SESSION_COOKIE: &str = "releasedesk_session";
 
-/// Public reads worth caching: everything under `/api/` but who-am-I, badges and calendars.
+/// Addresses whose answers never go into a shared cache: built assets (served from files with
+/// their own validators), sign-in, server functions, webhooks, health and metrics, who-am-I.
+pub fn is_shareable(path: &str) -> bool {
+    const NEVER: [&str; 5] = ["/pkg/", "/auth/", "/sfn/", "/webhooks/", "/api/v1/me"];
+    !NEVER.iter().any(|prefix| path.starts_with(prefix))
+        && !matches!(path, "/metrics" | "/healthz" | "/readyz")
+}
+
+/// Public API answers (everything under `/api/` but who-am-I), badges, feeds and calendars.
 pub fn is_public_read(path: &str) -> bool {
     (path.starts_with("/api/") && path != "/api/v1/me")
         || path.starts_with("/badge/")
         || path.ends_with(".ics")
+        || path.ends_with(".atom")
 }
 
 /// True when `If-None-Match` names `etag` (or `*`); weak validators compare equal.
@@ -31,39 +68,340 @@ pub fn matches(if_none_match: &str, etag: &str) -> bool {
         .any(|tag| tag == "*" || tag == etag)
 }
 
-pub async fn conditional(request: Request, next: Next) -> Response {
-    if !matches!(*request.method(), Method::GET | Method::HEAD)
-        || !is_public_read(request.uri().path())
+/// A strong validator for a body.
+fn etag_of(body: &[u8]) -> String {
+    format!("\"{}\"", &hex::encode(Sha256::digest(body))[..32])
+}
+
+/// An answer as it was made: headers (with the page's CSP) and body.
+#[derive(Debug)]
+pub struct Answer {
+    made: Instant,
+    headers: HeaderMap,
+    etag: String,
+    body: Bytes,
+}
+
+impl Answer {
+    fn new(headers: HeaderMap, body: Bytes, made: Instant) -> Answer {
+        Answer {
+            made,
+            headers,
+            etag: etag_of(&body),
+            body,
+        }
+    }
+
+    fn size(&self) -> usize {
+        self.body.len() + 64 * self.headers.len()
+    }
+
+    /// The answer to a request with this `If-None-Match`, with headers that let others keep it.
+    fn respond(&self, if_none_match: Option<&str>, head: bool) -> Response {
+        let not_modified = if_none_match.is_some_and(|inm| matches(inm, &self.etag));
+        let mut response = if not_modified || head {
+            Response::new(Body::empty())
+        } else {
+            Response::new(Body::from(self.body.clone()))
+        };
+        if not_modified {
+            *response.status_mut() = StatusCode::NOT_MODIFIED;
+        }
+        let headers = response.headers_mut();
+        for (name, value) in &self.headers {
+            if !(not_modified && name == header::CONTENT_TYPE) {
+                headers.append(name, value.clone());
+            }
+        }
+        if head && !not_modified {
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(self.body.len()));
+        }
+        if let Ok(etag) = HeaderValue::from_str(&self.etag) {
+            headers.insert(header::ETAG, etag);
+        }
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC));
+        headers.insert(
+            header::VARY,
+            HeaderValue::from_static("Cookie, Authorization"),
+        );
+        response
+    }
+}
+
+/// Answers kept for anonymous readers, all made at one data version.
+#[derive(Debug, Default)]
+pub struct SharedCache {
+    kept: Mutex<Kept>,
+}
+
+#[derive(Debug, Default)]
+struct Kept {
+    data_version: i64,
+    bytes: usize,
+    answers: HashMap<String, Arc<Answer>>,
+}
+
+impl SharedCache {
+    /// The answer kept for `address`, if it was made at `data_version` less than
+    /// [`KEEP_FOR`] before `now`.
+    pub fn get(&self, address: &str, data_version: i64, now: Instant) -> Option<Arc<Answer>> {
+        let kept = self
+            .kept
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if kept.data_version != data_version {
+            return None;
+        }
+        kept.answers
+            .get(address)
+            .filter(|answer| now.duration_since(answer.made) < KEEP_FOR)
+            .cloned()
+    }
+
+    /// Keeps an answer made from data at `data_version`. A newer version forgets every answer
+    /// made before it; an answer from an older one is not kept. When the budget is spent,
+    /// expired answers make room, and without room the answer is not kept.
+    pub fn put(&self, address: &str, data_version: i64, answer: Arc<Answer>) {
+        let mut kept = self
+            .kept
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if data_version < kept.data_version {
+            return;
+        }
+        if data_version > kept.data_version {
+            *kept = Kept {
+                data_version,
+                ..Kept::default()
+            };
+        }
+        if kept.bytes + answer.size() > BUDGET {
+            let now = answer.made;
+            kept.answers
+                .retain(|_, old| now.duration_since(old.made) < KEEP_FOR);
+            kept.bytes = kept.answers.values().map(|a| a.size()).sum();
+            if kept.bytes + answer.size() > BUDGET {
+                return;
+            }
+        }
+        kept.bytes += answer.size();
+        if let Some(old) = kept.answers.insert(address.to_owned(), answer) {
+            kept.bytes -= old.size();
+        }
+    }
+
+    /// How many answers are kept.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        let kept = self
+            .kept
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        kept.answers.len()
+    }
+}
+
+/// Reads the data version for many requests at once. A request waits for the next read that
+/// starts after it arrived, so what it is answered with is at least as new as the moment it
+/// came in, and a burst of requests costs one query instead of one each.
+#[derive(Debug, Default)]
+pub struct DataVersionReader {
+    state: Mutex<ReadState>,
+    finished: Notify,
+}
+
+#[derive(Debug, Default)]
+struct ReadState {
+    /// Reads finished so far.
+    reads: u64,
+    reading: bool,
+    /// What the last read found (`None` when it failed).
+    version: Option<i64>,
+}
+
+impl DataVersionReader {
+    fn state(&self) -> std::sync::MutexGuard<'_, ReadState> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The data version as of now; `None` when the database cannot say.
+    pub async fn current(&self, pool: &SqlitePool) -> Option<i64> {
+        // A read in flight started before we came: the one after it is ours.
+        let wanted = {
+            let state = self.state();
+            state.reads + if state.reading { 2 } else { 1 }
+        };
+        loop {
+            let finished = self.finished.notified();
+            tokio::pin!(finished);
+            finished.as_mut().enable();
+            let my_turn = {
+                let mut state = self.state();
+                if state.reads >= wanted {
+                    return state.version;
+                }
+                !std::mem::replace(&mut state.reading, true)
+            };
+            if my_turn {
+                return self.read(pool).await;
+            }
+            finished.await;
+        }
+    }
+
+    async fn read(&self, pool: &SqlitePool) -> Option<i64> {
+        /// Hands the turn on even when the request is dropped halfway (a client went away).
+        struct Turn<'a>(&'a DataVersionReader, Option<Option<i64>>);
+        impl Drop for Turn<'_> {
+            fn drop(&mut self) {
+                let mut state = self.0.state();
+                state.reading = false;
+                if let Some(version) = self.1 {
+                    state.reads += 1;
+                    state.version = version;
+                }
+                drop(state);
+                self.0.finished.notify_waiters();
+            }
+        }
+        let mut turn = Turn(self, None);
+        let version = store::data_version::current(pool).await.ok();
+        turn.1 = Some(version);
+        version
+    }
+}
+
+/// Marks a request whose answer [`shared_cache`] looks after, so [`conditional`] leaves it be.
+#[derive(Clone, Copy, Debug)]
+struct Shared;
+
+/// True for a read by nobody in particular: no token, no session cookie.
+fn is_anonymous(headers: &HeaderMap) -> bool {
+    !headers.contains_key(header::AUTHORIZATION)
+        && !headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|cookies| cookies.split(';'))
+            .any(|cookie| cookie.trim_start().starts_with(SESSION_COOKIE))
+}
+
+fn if_none_match(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Middleware: answers anonymous reads from memory while the data version stands still.
+pub async fn shared_cache(
+    cache: Arc<SharedCache>,
+    data_version: Arc<DataVersionReader>,
+    pool: SqlitePool,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let head = request.method() == Method::HEAD;
+    if !(head || request.method() == Method::GET)
+        || !is_shareable(request.uri().path())
+        || !is_anonymous(request.headers())
     {
         return next.run(request).await;
     }
-    let if_none_match = request
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    // Read before the answer is made, so the answer is at least as new as this version.
+    let Some(data_version) = data_version.current(&pool).await else {
+        return next.run(request).await;
+    };
+    let address = request.uri().to_string();
+    let if_none_match = if_none_match(request.headers());
+    let now = Instant::now();
+    if let Some(answer) = cache.get(&address, data_version, now) {
+        return answer.respond(if_none_match.as_deref(), head);
+    }
+    // The whole answer is needed to keep it; the client's validator is checked against it after.
+    request.headers_mut().remove(header::IF_NONE_MATCH);
+    request.extensions_mut().insert(Shared);
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK
+        || head
+        || response.headers().contains_key(header::SET_COOKIE)
+    {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    match buffer(body, MAX_BODY).await {
+        Ok(bytes) => {
+            let answer = Arc::new(Answer::new(parts.headers, bytes, now));
+            cache.put(&address, data_version, answer.clone());
+            answer.respond(if_none_match.as_deref(), false)
+        }
+        Err(body) => Response::from_parts(parts, body),
+    }
+}
+
+/// Reads a body whole when it is at most `limit` bytes; otherwise gives back a body that sends
+/// what was read and then the rest, so nothing is lost.
+async fn buffer(mut body: Body, limit: usize) -> Result<Bytes, Body> {
+    let mut chunks: Vec<Bytes> = Vec::new();
+    let mut size = 0;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return Err(Body::from(Bytes::new()));
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        size += data.len();
+        chunks.push(data);
+        if size > limit {
+            let read = futures::stream::iter(chunks.into_iter().map(Ok::<_, axum::Error>));
+            return Err(Body::from_stream(futures::StreamExt::chain(
+                read,
+                body.into_data_stream(),
+            )));
+        }
+    }
+    Ok(chunks.concat().into())
+}
+
+/// Middleware: ETags, 304s and private caching for the reads [`shared_cache`] does not keep.
+pub async fn conditional(request: Request, next: Next) -> Response {
+    if !matches!(*request.method(), Method::GET | Method::HEAD)
+        || request.extensions().get::<Shared>().is_some()
+        || !is_shareable(request.uri().path())
+    {
+        return next.run(request).await;
+    }
+    let public_read = is_public_read(request.uri().path());
+    let if_none_match = if_none_match(request.headers());
     let personal = matches!(
         request.extensions().get::<Caller>(),
         Some(Caller::Person(_) | Caller::Token(_))
     );
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
     if response.status() != StatusCode::OK {
         return response;
     }
+    if !public_read {
+        response
+            .headers_mut()
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static(PRIVATE));
+        return response;
+    }
     let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let bytes = match buffer(body, MAX_BODY).await {
+        Ok(bytes) => bytes,
+        Err(body) => return Response::from_parts(parts, body),
     };
-    let etag = format!("\"{}\"", &hex::encode(Sha256::digest(&bytes))[..32]);
-    let cache_control = if personal {
-        "private, no-cache"
-    } else {
-        "public, max-age=60"
-    };
+    let etag = etag_of(&bytes);
     let headers = &mut parts.headers;
     if let Ok(value) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, value);
     }
+    let cache_control = if personal { PRIVATE } else { PUBLIC };
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static(cache_control),
@@ -86,14 +424,49 @@ mod tests {
     use super::*;
 
     #[test]
-    fn which_reads_are_cached() {
+    fn which_reads_are_public_answers() {
         assert!(is_public_read("/api/v1/repos/acme/orbit/support"));
         assert!(is_public_read("/api/orbit.json"));
         assert!(is_public_read("/badge/acme/orbit/3.x.svg"));
         assert!(is_public_read("/acme/orbit/calendar.ics"));
+        assert!(is_public_read("/acme/orbit/feed.atom"));
         assert!(!is_public_read("/api/v1/me"));
         assert!(!is_public_read("/acme/orbit"));
         assert!(!is_public_read("/sfn/get_history"));
+    }
+
+    #[test]
+    fn which_reads_may_be_shared() {
+        assert!(is_shareable("/"));
+        assert!(is_shareable("/acme/orbit/support"));
+        assert!(is_shareable("/api/v1/repos/acme/orbit/support"));
+        for private in [
+            "/api/v1/me",
+            "/auth/login",
+            "/sfn/get_history",
+            "/pkg/releasedesk.css",
+            "/metrics",
+            "/readyz",
+            "/webhooks/github",
+        ] {
+            assert!(!is_shareable(private), "{private}");
+        }
+    }
+
+    #[test]
+    fn anonymous_means_no_token_and_no_session_cookie() {
+        let mut headers = HeaderMap::new();
+        assert!(is_anonymous(&headers));
+        headers.insert(header::COOKIE, HeaderValue::from_static("theme=dark"));
+        assert!(is_anonymous(&headers));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("theme=dark; releasedesk_session=abc"),
+        );
+        assert!(!is_anonymous(&headers));
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer x"));
+        assert!(!is_anonymous(&headers));
     }
 
     #[test]
@@ -103,5 +476,117 @@ mod tests {
         assert!(matches("\"x\", \"abc\"", "\"abc\""));
         assert!(matches("*", "\"abc\""));
         assert!(!matches("\"abd\"", "\"abc\""));
+    }
+
+    fn answer(body: &str, made: Instant) -> Arc<Answer> {
+        Arc::new(Answer::new(
+            HeaderMap::new(),
+            Bytes::from(body.to_owned()),
+            made,
+        ))
+    }
+
+    #[test]
+    fn kept_answers_last_while_the_data_version_stands_still() {
+        let cache = SharedCache::default();
+        let start = Instant::now();
+        cache.put("/a", 7, answer("one", start));
+        assert!(cache.get("/a", 7, start + Duration::from_secs(1)).is_some());
+        assert!(cache.get("/b", 7, start).is_none());
+        // Too old, even though nothing changed.
+        assert!(cache.get("/a", 7, start + KEEP_FOR).is_none());
+        // The data changed: the answer is not shown, and the next keep forgets it.
+        assert!(cache.get("/a", 8, start).is_none());
+        cache.put("/b", 8, answer("two", start));
+        assert_eq!(cache.len(), 1);
+        assert!(cache.get("/a", 8, start).is_none());
+    }
+
+    #[test]
+    fn answers_from_older_data_are_not_kept() {
+        let cache = SharedCache::default();
+        let now = Instant::now();
+        cache.put("/a", 8, answer("new", now));
+        cache.put("/b", 7, answer("old", now));
+        assert!(cache.get("/b", 7, now).is_none());
+        assert!(cache.get("/b", 8, now).is_none());
+        assert_eq!(cache.len(), 1);
+    }
+
+    #[test]
+    fn the_budget_is_never_exceeded() {
+        let cache = SharedCache::default();
+        let start = Instant::now();
+        let big = "x".repeat(BUDGET / 3 + 1);
+        for i in 0..4 {
+            cache.put(&format!("/{i}"), 1, answer(&big, start));
+        }
+        assert_eq!(cache.len(), 2, "a third answer would overspend");
+        // Once the first ones expire they make room.
+        cache.put("/later", 1, answer(&big, start + KEEP_FOR));
+        assert_eq!(cache.len(), 1);
+        assert!(cache.get("/later", 1, start + KEEP_FOR).is_some());
+    }
+
+    async fn migrated_pool() -> SqlitePool {
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .expect("in-memory database");
+        app::store::MIGRATOR.run(&pool).await.expect("migrations");
+        pool
+    }
+
+    #[tokio::test]
+    async fn a_burst_of_readers_shares_reads_and_never_misses_a_write() {
+        let pool = migrated_pool().await;
+        let reader = DataVersionReader::default();
+        let first = reader.current(&pool).await.expect("a version");
+        let burst = futures::future::join_all((0..50).map(|_| reader.current(&pool))).await;
+        assert!(burst.iter().all(|v| *v == Some(first)), "{burst:?}");
+        assert!(reader.state().reads < 51, "reads were shared");
+        // A public table changes: the very next reader sees the new version.
+        let repository = app::store::repositories::NewRepository {
+            owner: "acme",
+            name: "orbit",
+            description: "",
+            tag_prefix: "v",
+        };
+        app::store::repositories::upsert(&pool, &repository)
+            .await
+            .expect("insert");
+        let after = reader.current(&pool).await.expect("a version");
+        assert!(after > first, "{after} after {first}");
+        // Sessions are not public data.
+        sqlx::query("INSERT INTO tower_sessions (id, data, expiry_date) VALUES ('s', x'00', 0)")
+            .execute(&pool)
+            .await
+            .expect("a session");
+        assert_eq!(reader.current(&pool).await, Some(after));
+    }
+
+    #[test]
+    fn a_matching_validator_gets_304_without_a_body() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        let answer = Answer::new(headers, Bytes::from_static(b"{}"), Instant::now());
+        let full = answer.respond(None, false);
+        assert_eq!(full.status(), StatusCode::OK);
+        assert_eq!(full.headers()[header::CACHE_CONTROL], PUBLIC);
+        let etag = full.headers()[header::ETAG]
+            .to_str()
+            .expect("ascii")
+            .to_owned();
+        let again = answer.respond(Some(&etag), false);
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+        assert!(again.headers().get(header::CONTENT_TYPE).is_none());
+        assert_eq!(
+            answer.respond(Some("\"other\""), false).status(),
+            StatusCode::OK
+        );
     }
 }

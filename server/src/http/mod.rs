@@ -30,6 +30,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
+pub use self::caching::is_shareable;
 use self::metrics::HttpMetrics;
 use crate::{auth::Auth, config::Secret, scheduler::SyncTrigger};
 
@@ -114,6 +115,17 @@ pub fn router(state: AppState, services: Services) -> Router {
             }
         }))
         .layer(sessions(&state.pool, &services.auth))
+        // Outside sessions and the caller, which an anonymous answer kept in memory never needs.
+        .layer(axum::middleware::from_fn({
+            let cache = Arc::new(caching::SharedCache::default());
+            let data_version = Arc::new(caching::DataVersionReader::default());
+            let pool = state.pool.clone();
+            move |request, next| {
+                let (cache, data_version, pool) =
+                    (cache.clone(), data_version.clone(), pool.clone());
+                caching::shared_cache(cache, data_version, pool, request, next)
+            }
+        }))
         .layer(axum::middleware::from_fn({
             let http_metrics = services.metrics.clone();
             move |request, next| http_metrics.clone().track(request, next)

@@ -1,0 +1,183 @@
+//! The shared cache of anonymous answers (server/src/http/caching.rs): pages and API answers
+//! are kept while the data version stands still, answer `If-None-Match` with 304, follow every
+//! change at once, and never show what a maintainer sees to anyone else.
+
+use app::domain::access::Scope;
+use axum::body::Body;
+use http::{header, Request, StatusCode};
+use releasedesk_tests::{header as header_of, TestApp, TestResponse};
+use serde_json::json;
+
+const DRAFT: &str = "Draft: checksums of 3.1.1 under review";
+
+async fn incidents_token(app: &TestApp) -> String {
+    let repository = app::store::repositories::find(&app.pool, "acme", "orbit")
+        .await
+        .expect("query")
+        .expect("demo");
+    app::access::create_token(&app.pool, &repository, "bot", &[Scope::Incidents], "mona")
+        .await
+        .expect("token")
+        .token
+}
+
+async fn get(app: &TestApp, uri: &str, cookie: Option<&str>, etag: Option<&str>) -> TestResponse {
+    let mut request = Request::get(uri);
+    if let Some(etag) = etag {
+        request = request.header(header::IF_NONE_MATCH, etag);
+    }
+    app.send(request.body(Body::empty()).expect("request"), cookie)
+        .await
+}
+
+async fn send_json(
+    app: &TestApp,
+    method: &str,
+    uri: &str,
+    token: &str,
+    body: serde_json::Value,
+) -> TestResponse {
+    let request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    app.send(request, None).await
+}
+
+#[tokio::test]
+async fn pages_for_anonymous_readers_are_kept_until_the_data_changes() {
+    let (app, cookie) = TestApp::demo_signed_in().await;
+    let token = incidents_token(&app).await;
+    let page = "/acme/orbit/incidents";
+
+    // Anonymous: a public, validated answer; asked again with its tag, 304 and no body.
+    let first = get(&app, page, None, None).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(header_of(&first, "cache-control"), "public, max-age=60");
+    assert!(header_of(&first, "vary").contains("Cookie"));
+    let etag = header_of(&first, "etag");
+    let again = get(&app, page, None, Some(&etag)).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert!(again.body.is_empty());
+    // The kept page is the same page, with the policy of the nonce its scripts carry.
+    let kept = get(&app, page, None, None).await;
+    assert_eq!(kept.body, first.body);
+    assert_eq!(
+        header_of(&kept, "content-security-policy"),
+        header_of(&first, "content-security-policy")
+    );
+
+    // A maintainer writes a draft: the maintainer sees it at once, privately.
+    let created = send_json(
+        &app,
+        "POST",
+        "/api/v1/repos/acme/orbit/incidents",
+        &token,
+        json!({"title": DRAFT, "issue": "Checking.", "status": "investigating",
+               "severity": "minor", "affected": ">=3.1.0, <3.1.2"}),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.json()["id"].as_i64().expect("id");
+    let maintainer = get(&app, page, Some(&cookie), None).await;
+    assert!(maintainer.body.contains(DRAFT));
+    assert_eq!(header_of(&maintainer, "cache-control"), "private, no-cache");
+    assert!(maintainer.headers.get(header::ETAG).is_none());
+
+    // Anonymous readers never get the maintainer's page, nor the draft, even asked right after.
+    let anonymous = get(&app, page, None, Some(&etag)).await;
+    assert_eq!(
+        anonymous.status,
+        StatusCode::OK,
+        "the data changed: a new answer"
+    );
+    assert!(!anonymous.body.contains(DRAFT));
+    assert!(get(&app, page, Some(&cookie), None)
+        .await
+        .body
+        .contains(DRAFT));
+
+    // Published, it reaches anonymous readers at once, under a new tag.
+    let published = send_json(
+        &app,
+        "PATCH",
+        &format!("/api/v1/repos/acme/orbit/incidents/{id}"),
+        &token,
+        json!({"published": true}),
+    )
+    .await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.body);
+    let after = get(&app, page, None, Some(&header_of(&anonymous, "etag"))).await;
+    assert_eq!(after.status, StatusCode::OK);
+    assert!(after.body.contains(DRAFT));
+    assert_ne!(header_of(&after, "etag"), header_of(&anonymous, "etag"));
+}
+
+#[tokio::test]
+async fn api_answers_for_tokens_are_private_and_never_shared() {
+    let app = TestApp::with_demo().await;
+    let token = incidents_token(&app).await;
+    let list = "/api/v1/repos/acme/orbit/incidents";
+    let created = send_json(
+        &app,
+        "POST",
+        list,
+        &token,
+        json!({"title": DRAFT, "issue": "Checking.", "status": "investigating",
+               "severity": "minor", "affected": ">=3.1.0, <3.1.2"}),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+
+    // The token sees drafts, privately; the anonymous reader asking next does not.
+    let with_token = Request::get(list)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .expect("request");
+    let private = app.send(with_token, None).await;
+    assert!(private.body.contains(DRAFT));
+    assert_eq!(header_of(&private, "cache-control"), "private, no-cache");
+    for _ in 0..2 {
+        let public = get(&app, list, None, None).await;
+        assert_eq!(public.status, StatusCode::OK);
+        assert!(!public.body.contains(DRAFT));
+        assert_eq!(header_of(&public, "cache-control"), "public, max-age=60");
+    }
+}
+
+#[tokio::test]
+async fn answers_that_are_not_shared_stay_uncached() {
+    let app = TestApp::with_demo().await;
+    for uri in ["/api/v1/me", "/healthz", "/metrics"] {
+        let response = get(&app, uri, None, None).await;
+        let cache_control = response.headers.get(header::CACHE_CONTROL);
+        assert!(
+            cache_control.is_none_or(|v| v != "public, max-age=60"),
+            "{uri}"
+        );
+        assert!(response.headers.get(header::ETAG).is_none(), "{uri}");
+    }
+    // Errors are never kept: a repository that appears is found at once.
+    assert_eq!(
+        get(&app, "/acme/rocket", None, None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    app::store::repositories::upsert(
+        &app.pool,
+        &app::store::repositories::NewRepository {
+            owner: "acme",
+            name: "rocket",
+            description: "",
+            tag_prefix: "v",
+        },
+    )
+    .await
+    .expect("insert");
+    assert_eq!(
+        get(&app, "/acme/rocket", None, None).await.status,
+        StatusCode::OK
+    );
+}
