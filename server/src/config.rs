@@ -35,6 +35,33 @@ pub enum Command {
     /// Manage API tokens for CI jobs and bots.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Write the public site as static files, for any static host or CDN.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The folder to write (created; a folder of an earlier export is replaced).
+    #[arg(long)]
+    pub out: std::path::PathBuf,
+    /// The address the files will be served from, e.g. https://cdn.example.org/releases/.
+    /// Without it, links are relative and the export works at any address.
+    #[arg(long)]
+    pub base_url: Option<String>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Folder with the built stylesheet (cargo-leptos's site root).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+}
+
+impl ExportArgs {
+    /// The base address, validated.
+    pub fn base_url(&self) -> Result<Option<Url>, ConfigError> {
+        non_empty(self.base_url.clone())
+            .map(|url| http_url("--base-url", &url))
+            .transpose()
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod config;
 pub mod demo;
+pub mod export;
 pub mod github;
 pub mod http;
 mod run;

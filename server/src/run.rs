@@ -15,8 +15,8 @@ use crate::{
         Auth,
     },
     config::{
-        self, Command, ConfigError, Database, DatabaseArgs, GitHubApi, RepoAddArgs, RepoCommand,
-        ServeConfig, SyncArgs, TokenCommand, TokenCreateArgs,
+        self, Command, ConfigError, Database, DatabaseArgs, ExportArgs, GitHubApi, RepoAddArgs,
+        RepoCommand, ServeConfig, SyncArgs, TokenCommand, TokenCreateArgs,
     },
     github::{Fetcher, FetcherSettings, OctocrabGitHub},
     sync::{sync_repository, Progress},
@@ -59,6 +59,7 @@ pub async fn run(command: Command) -> Result<(), Failure> {
         Command::Repo(RepoCommand::List(args)) => list_repositories(args).await,
         Command::Sync(args) => sync(args).await,
         Command::Token(TokenCommand::Create(args)) => create_token(args).await,
+        Command::Export(args) => export(args).await,
         Command::Demo(args) => {
             let pool = open(&args).await?;
             load_demo(&pool).await?;
@@ -168,6 +169,69 @@ async fn sync(args: SyncArgs) -> Result<(), Failure> {
         fetcher.not_modified(),
     );
     Ok(())
+}
+
+/// Marks a folder as an export, so that the next export may replace it.
+const EXPORT_MARK: &str = ".releasedesk-export";
+
+/// Renders the public site through the real router into a fresh folder, then puts it in place
+/// of `--out`: a failed export leaves the previous one as it was.
+async fn export(args: ExportArgs) -> Result<(), Failure> {
+    use crate::export::paths::Links;
+    let base_url = args.base_url()?;
+    let out = args.out.clone();
+    let replaceable = |dir: &std::path::Path| {
+        std::fs::read_dir(dir).map_or(true, |mut entries| entries.next().is_none())
+            || dir.join(EXPORT_MARK).exists()
+    };
+    if !replaceable(&out) {
+        return Err(ConfigError::new(
+            "--out",
+            format!(
+                "{} is not empty and holds no earlier export; choose a new folder",
+                out.display()
+            ),
+        )
+        .into());
+    }
+    let pool = open(&args.database).await?;
+    let router = crate::export::site_router(pool.clone(), &args.site_root, base_url.clone());
+    let staging = sibling(&out, "export-in-progress");
+    let io = |err: std::io::Error| Failure::Runtime(format!("cannot write the export: {err}"));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(io)?;
+    }
+    let links = base_url.map_or(Links::Relative, Links::under);
+    let summary = crate::export::export(router, &staging, links)
+        .await
+        .map_err(|err| Failure::Runtime(format!("export failed: {err}")))?;
+    pool.close().await;
+    std::fs::write(
+        staging.join(EXPORT_MARK),
+        "written by `releasedesk export`\n",
+    )
+    .map_err(io)?;
+    if out.exists() {
+        std::fs::remove_dir_all(&out).map_err(io)?;
+    }
+    std::fs::rename(&staging, &out).map_err(io)?;
+    println!(
+        "exported {} pages and {} files to {}",
+        summary.pages,
+        summary.files,
+        out.display()
+    );
+    for address in &summary.missing {
+        eprintln!("left out (links to it were removed): {address}");
+    }
+    Ok(())
+}
+
+/// `out` with a suffix, in the same folder (so the final rename stays on one file system).
+fn sibling(out: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = out.file_name().unwrap_or_default().to_owned();
+    name.push(format!(".{suffix}"));
+    out.with_file_name(name)
 }
 
 /// A spinner on a terminal, plain log lines otherwise.

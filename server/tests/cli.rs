@@ -261,3 +261,47 @@ fn serve_without_oauth_prints_a_one_time_admin_link() {
         .is_some_and(|c| c.starts_with("releasedesk_session=")));
     assert_eq!(second, 400, "the link works once");
 }
+
+#[test]
+fn export_writes_a_site_and_refuses_a_folder_of_other_files() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let database = format!("sqlite://{}", dir.path().join("export.db").display());
+    let (code, stderr) = run(releasedesk(&dir)
+        .arg("demo")
+        .env("RELEASEDESK_DATABASE_URL", &database));
+    assert_eq!(code, 0, "{stderr}");
+
+    let out = dir.path().join("site");
+    let export = |out: &std::path::Path| {
+        run(releasedesk(&dir)
+            .args(["export", "--out"])
+            .arg(out)
+            .env("RELEASEDESK_DATABASE_URL", &database))
+    };
+    let (code, stderr) = export(&out);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(out.join("acme/orbit/support/index.html").is_file());
+    assert!(out
+        .join("api/v1/repos/acme/orbit/support/index.json")
+        .is_file());
+    // An earlier export is replaced whole.
+    std::fs::write(out.join("stale.txt"), "left over").expect("file");
+    let (code, stderr) = export(&out);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!out.join("stale.txt").exists());
+
+    let mine = dir.path().join("mine");
+    std::fs::create_dir(&mine).expect("folder");
+    std::fs::write(mine.join("notes.txt"), "keep me").expect("file");
+    let (code, stderr) = export(&mine);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("--out"), "{stderr}");
+    assert!(mine.join("notes.txt").is_file(), "nothing of it is lost");
+
+    let (code, stderr) = run(releasedesk(&dir)
+        .args(["export", "--out", "x", "--base-url", "ftp://example.org"])
+        .env("RELEASEDESK_DATABASE_URL", &database));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--base-url"), "{stderr}");
+}

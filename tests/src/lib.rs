@@ -3,6 +3,7 @@
 
 pub mod fake_github;
 pub mod fake_oauth;
+pub mod link_check;
 
 use std::{path::PathBuf, sync::Arc};
 

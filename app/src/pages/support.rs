@@ -81,7 +81,8 @@ fn SupportView(
             </p>
         </header>
 
-        <section class="panel check" aria-labelledby="check-title">
+        // A static export has no server to ask: `releasedesk export` leaves this out.
+        <section class="panel check" aria-labelledby="check-title" data-live-only="">
             <h2 id="check-title">"Check your version"</h2>
             <form method="get" action=action class="inline-form" role="search">
                 <label for="version">"Version or tag"</label>

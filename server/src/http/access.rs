@@ -154,6 +154,17 @@ async fn caller(
     })
 }
 
+/// Where absolute links in answers (feeds, calendars, endoflife.date) point: the public URL with
+/// its path (an export's base address may be a folder), else the host the request was sent to.
+/// `None` when neither is known (an export without a base address): links are then
+/// root-relative.
+pub fn site_address(auth: &Auth, headers: &HeaderMap) -> Option<String> {
+    match &auth.public_url {
+        Some(url) => Some(url.as_str().trim_end_matches('/').to_owned()),
+        None => our_origin(auth, headers),
+    }
+}
+
 /// Our own origin: the public URL's, or the one the browser addressed.
 pub fn our_origin(auth: &Auth, headers: &HeaderMap) -> Option<String> {
     match &auth.public_url {

@@ -23,7 +23,7 @@ use chrono::Utc;
 use sqlx::SqlitePool;
 
 use super::{
-    access::our_origin,
+    access::site_address,
     api::{support::windows_today, tracked, ErrorBody, RepoPath},
 };
 use crate::auth::Auth;
@@ -53,7 +53,7 @@ pub(crate) async fn feed(
     Path((owner, name)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let repo = tracked(&pool, &owner, &name).await?;
-    let site = our_origin(&auth, &headers).unwrap_or_default();
+    let site = site_address(&auth, &headers).unwrap_or_default();
     let base = format!("{site}/{}/{}", repo.owner, repo.name);
     let now = Utc::now();
     let mut entries = Vec::new();

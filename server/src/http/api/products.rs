@@ -25,7 +25,7 @@ use sqlx::SqlitePool;
 use utoipa::{IntoParams, ToSchema};
 
 use super::ErrorBody;
-use crate::{auth::Auth, http::access::our_origin};
+use crate::{auth::Auth, http::access::site_address};
 
 /// The version of endoflife.date's v1 schema these answers follow.
 const SCHEMA_VERSION: &str = "1.2.0";
@@ -114,8 +114,9 @@ fn envelope<T>(result: T, last_modified: Option<DateTime<Utc>>) -> Json<Envelope
     })
 }
 
+/// Links in answers are absolute when we know our address, root-relative otherwise.
 fn site(auth: &Auth, headers: &HeaderMap) -> String {
-    our_origin(auth, headers).unwrap_or_else(|| "http://localhost".to_owned())
+    site_address(auth, headers).unwrap_or_default()
 }
 
 /// A product in the list.
