@@ -23,13 +23,14 @@ endif
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup run build test lint unit e2e compat bench bench-sync bench-history prepare clean
+.PHONY: help setup bench-tools run build test lint unit e2e compat export-check bench lighthouse bench-sync bench-history prepare clean
 
 help:
 	@echo "make run    build the release and serve the demo at http://127.0.0.1:3000"
 	@echo "make test   fmt, clippy (ssr and wasm), every Rust test, the Playwright tests"
 	@echo "make build  the release build: target/release/releasedesk and target/site/"
-	@echo "make bench  bundle sizes, idle memory, incremental rebuild time"
+	@echo "make bench  requests/s and latency beside nginx, peak memory, bytes per page"
+	@echo "make lighthouse  Lighthouse scores of the history, version and support pages"
 	@echo "make bench-sync  a 10,000-tag sync against the fake GitHub"
 	@echo "make bench-history  server render times of a 10,000-version history"
 
@@ -42,8 +43,13 @@ setup: end2end/node_modules/.installed
 	  || cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
 	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" \
 	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
-	@[ -x /usr/bin/chromium ] \
-	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
+	@[ -x /usr/bin/chromium ] && [ -x /usr/sbin/nginx ] \
+	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium nginx; }
+
+# wrk, for `make bench`.
+bench-tools:
+	@[ -x /usr/bin/wrk ] \
+	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends wrk; }
 
 end2end/node_modules/.installed: end2end/package.json end2end/package-lock.json
 	cd end2end && npm ci --no-audit --no-fund
@@ -62,7 +68,7 @@ run: build
 
 ## Checks -------------------------------------------------------------------------------------
 
-test: setup lint unit e2e compat
+test: setup lint unit e2e compat export-check
 
 lint:
 	cargo fmt --all --check
@@ -90,9 +96,19 @@ $(COMPAT_VENV)/.installed-$(NORWEGIANBLUE_VERSION):
 compat: build $(COMPAT_VENV)/.installed-$(NORWEGIANBLUE_VERSION)
 	scripts/compat.sh "$(COMPAT_VENV)/bin/python"
 
-# Bundle sizes, idle memory and incremental rebuild time (medians; see scripts/bench.sh).
-bench: build
+# The demo exported and served by nginx, crawled by the link checker (scripts/export-check.sh).
+export-check: build
+	cargo build --locked -p releasedesk-tests --bin link-check
+	scripts/export-check.sh "$(TARGET_DIR)/debug/link-check"
+
+# Our server beside nginx serving the export, peak memory, bytes per page (scripts/bench.sh),
+# then the Lighthouse scores.
+bench: build bench-tools
 	scripts/bench.sh
+	scripts/lighthouse.sh
+
+lighthouse: build
+	scripts/lighthouse.sh
 
 # Sync 10,000 tags and 9,000 releases from the fake GitHub at 20 ms per request.
 bench-sync:

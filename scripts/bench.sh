@@ -1,47 +1,123 @@
 #!/usr/bin/env bash
-# Footprint figures for the release build: wasm bundle size (raw and gzip), server binary size,
-# the idle server's resident memory, and the incremental rebuild time after touching one
-# component. Medians over several runs; run `make build` first. Usage: scripts/bench.sh [runs]
+# `make bench`: Release Desk beside nginx on loopback, in one run. Run `make build` first.
+#
+# (a) requests per second for the support answer as JSON and as a page, from our server and
+#     from nginx serving the files `releasedesk export` wrote for the same addresses, and their
+#     ratios; (b) p50/p99 latency at 64 connections; (c) our peak RSS under that load;
+#     (d) gzipped bytes each page ships (HTML, CSS, JS, wasm); plus binary size and idle memory.
+# Figures are medians of ROUNDS rounds, the servers taking turns so that noise from the shared
+# machine falls on both. Usage: scripts/bench.sh   (ROUNDS=5 DURATION=10 CONNECTIONS=64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# As the Makefile has it: wasm-opt from npm, queries from .sqlx/.
-export PATH="$PWD/end2end/node_modules/.bin:$PATH" SQLX_OFFLINE=true
-runs=${1:-3}
-bin=target/release/releasedesk
-wasm=target/site/pkg/releasedesk.wasm
-js=target/site/pkg/releasedesk.js
+rounds=${ROUNDS:-3}
+duration=${DURATION:-10}
+connections=${CONNECTIONS:-64}
+bin=$PWD/target/release/releasedesk
+site=$PWD/target/site
 
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 kib() { awk '{ printf "%.1f KiB", $1 / 1024 }'; }
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+gz() { gzip -9 -c | wc -c; }
 
-echo "wasm bundle:   $(stat -c %s "$wasm" | kib) raw, $(gzip -9 -c "$wasm" | wc -c | kib) gzip"
-echo "js glue:       $(stat -c %s "$js" | kib) raw, $(gzip -9 -c "$js" | wc -c | kib) gzip"
-echo "css:           $(stat -c %s target/site/pkg/releasedesk.css | kib) raw"
-echo "server binary: $(stat -c %s "$bin" | awk '{ printf "%.1f MiB", $1 / 1048576 }')"
+work=$(mktemp -d)
+chmod 755 "$work"
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
 
-# Idle RSS: a fresh server with the demo loaded, after it has rendered each page once.
-rss=()
-for _ in $(seq "$runs"); do
-  dir=$(mktemp -d)
-  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  RELEASEDESK_DATABASE_URL="sqlite://$dir/bench.db" RUST_LOG=error \
-    "$bin" serve --demo --bind "127.0.0.1:$port" & pid=$!
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
-  curl -sf "http://127.0.0.1:$port/" >/dev/null
-  curl -sf "http://127.0.0.1:$port/acme/orbit" >/dev/null
-  sleep 2
-  rss+=("$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")")
-  kill -TERM "$pid"; wait "$pid" || true
-  rm -rf "$dir"
+# Our server, with the demo.
+ours_port=$(free_port)
+export RELEASEDESK_DATABASE_URL="sqlite://$work/bench.db" RELEASEDESK_SECRET_KEY="bench only, not a secret"
+RUST_LOG=error LEPTOS_SITE_ROOT="$site" "$bin" serve --demo --bind "127.0.0.1:$ours_port" >/dev/null & ours=$!
+pids+=("$ours")
+for _ in $(seq 200); do curl -sf "http://127.0.0.1:$ours_port/readyz" >/dev/null && break; sleep 0.1; done
+ours_url="http://127.0.0.1:$ours_port"
+
+# The same answers exported, served by Debian's nginx.
+LEPTOS_SITE_ROOT="$site" "$bin" export --out "$work/site" >/dev/null
+nginx_port=$(free_port)
+scripts/nginx-static.sh "$work/site" "$nginx_port" & pids+=("$!")
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$nginx_port/" >/dev/null && break; sleep 0.1; done
+nginx_url="http://127.0.0.1:$nginx_port"
+
+json=/api/v1/repos/acme/orbit/support
+page=/acme/orbit/support
+# Both answer the same addresses: the same JSON, and the page (ours with its scripts).
+cmp <(curl -sf "$ours_url$json") <(curl -sf "$nginx_url$json") \
+  || { echo "the exported JSON differs from the live answer" >&2; exit 1; }
+curl -sf "$nginx_url$page" | grep -q '<title' || { echo "nginx does not serve the page" >&2; exit 1; }
+
+# wrk prints requests per second and a latency distribution; keep those, in ms.
+run_wrk() { # url -> "rps p50_ms p99_ms"
+  wrk -t2 -c"$connections" -d"${duration}s" --latency "$1" | awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec/ { rps = $2 }
+    /^ +50%/ { p50 = ms($2) }
+    /^ +99%/ { p99 = ms($2) }
+    /Non-2xx/ { bad = $NF }
+    END { if (bad) { print "non-2xx answers: " bad > "/dev/stderr"; exit 1 } print rps, p50, p99 }'
+}
+
+declare -A rps p50 p99
+# Warm both (our in-memory cache, nginx's file cache), and start counting our peak from here.
+for url in "$ours_url$json" "$ours_url$page" "$nginx_url$json" "$nginx_url$page"; do
+  wrk -t1 -c4 -d1s "$url" >/dev/null
 done
-echo "idle RSS:      $(printf '%s\n' "${rss[@]}" | median | awk '{ printf "%.1f MiB", $1 / 1024 }') (median of $runs: ${rss[*]} KiB)"
-
-# Incremental rebuild after editing one component (a touch makes cargo rebuild it).
-times=()
-for _ in $(seq "$runs"); do
-  touch app/src/components/channel_chip.rs
-  start=$(date +%s%N)
-  cargo leptos build --release >/dev/null 2>&1
-  times+=("$(( ($(date +%s%N) - start) / 1000000 ))")
+echo 5 >"/proc/$ours/clear_refs"
+for round in $(seq "$rounds"); do
+  for target in ours:json ours:page nginx:json nginx:page; do
+    server=${target%%:*} kind=${target#*:}
+    base_var="${server}_url" path_var=$kind
+    read -r r a b <<<"$(run_wrk "${!base_var}${!path_var}")"
+    rps[$target]+="$r "; p50[$target]+="$a "; p99[$target]+="$b "
+  done
+  echo "round $round of $rounds done" >&2
 done
-echo "rebuild after touching one component: $(printf '%s\n' "${times[@]}" | median | awk '{ printf "%.1f s", $1 / 1000 }') (median of $runs: ${times[*]} ms)"
+peak=$(awk '/VmHWM/ { print $2 }' "/proc/$ours/status")
+
+med() { tr ' ' '\n' <<<"$1" | grep . | median; }
+echo
+echo "## (a, b) $connections connections, ${duration}s per run, medians of $rounds rounds"
+printf '%-34s %10s %10s %10s %10s\n' "" "req/s" "p50 ms" "p99 ms" "vs nginx"
+for kind in json page; do
+  path_var=$kind
+  for server in ours nginx; do
+    t="$server:$kind"
+    r=$(med "${rps[$t]}")
+    ratio=$(awk -v a="$r" -v b="$(med "${rps[nginx:$kind]}")" 'BEGIN { printf "%.2f", a / b }')
+    printf '%-34s %10.0f %10.2f %10.2f %10s\n' "$server ${!path_var}" "$r" "$(med "${p50[$t]}")" "$(med "${p99[$t]}")" "$ratio"
+  done
+done
+echo "runs (req/s): ours json ${rps[ours:json]}| nginx json ${rps[nginx:json]}| ours page ${rps[ours:page]}| nginx page ${rps[nginx:page]}"
+echo
+echo "## (c) memory"
+echo "peak RSS under load: $(awk -v k="$peak" 'BEGIN { printf "%.1f MiB", k / 1024 }')"
+echo "server binary:       $(stat -c %s "$bin" | awk '{ printf "%.1f MiB", $1 / 1048576 }')"
+
+echo
+echo "## (d) bytes each page ships, gzip -9"
+printf '%-40s %10s %10s %10s %10s %10s\n' page html css js wasm total
+for path in / /acme/orbit /acme/orbit/v/v2.3.1 /acme/orbit/support /acme/orbit/incidents /acme/orbit/incidents/1; do
+  html=$(curl -sf "$ours_url$path")
+  h=$(gz <<<"$html")
+  declare -A sizes=([css]=0 [js]=0 [wasm]=0)
+  for asset in $(grep -oE '/pkg/[^"]+\.(css|js|wasm)' <<<"$html" | sort -u); do
+    ext=${asset##*.}
+    sizes[$ext]=$(( ${sizes[$ext]} + $(curl -sf "$ours_url$asset" | gz) ))
+  done
+  total=$(( h + ${sizes[css]} + ${sizes[js]} + ${sizes[wasm]} ))
+  printf '%-40s %10s %10s %10s %10s %10s\n' "$path" "$(kib <<<"$h")" "$(kib <<<"${sizes[css]}")" \
+    "$(kib <<<"${sizes[js]}")" "$(kib <<<"${sizes[wasm]}")" "$(kib <<<"$total")"
+done
+
+# Idle RSS: a fresh server with the demo, after rendering each page once.
+idle_port=$(free_port)
+RELEASEDESK_DATABASE_URL="sqlite://$work/idle.db" RUST_LOG=error LEPTOS_SITE_ROOT="$site" \
+  "$bin" serve --demo --bind "127.0.0.1:$idle_port" >/dev/null & idle=$!
+pids+=("$idle")
+for _ in $(seq 200); do curl -sf "http://127.0.0.1:$idle_port/readyz" >/dev/null && break; sleep 0.1; done
+for path in / /acme/orbit /acme/orbit/support /acme/orbit/v/v2.3.1; do curl -sf "http://127.0.0.1:$idle_port$path" >/dev/null; done
+sleep 1
+echo
+echo "idle RSS after one render of each page: $(awk '/VmRSS/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$idle/status")"
