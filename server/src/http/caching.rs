@@ -214,7 +214,10 @@ pub struct DataVersionReader {
 struct ReadState {
     /// Reads finished so far.
     reads: u64,
-    reading: bool,
+    /// Someone is reading for everybody waiting.
+    turn: bool,
+    /// ... and has sent the query: whoever comes now needs the next read.
+    sent: bool,
     /// What the last read found (`None` when it failed).
     version: Option<i64>,
 }
@@ -228,10 +231,10 @@ impl DataVersionReader {
 
     /// The data version as of now; `None` when the database cannot say.
     pub async fn current(&self, pool: &SqlitePool) -> Option<i64> {
-        // A read in flight started before we came: the one after it is ours.
+        // A query already sent started before we came: the read after it is ours.
         let wanted = {
             let state = self.state();
-            state.reads + if state.reading { 2 } else { 1 }
+            state.reads + if state.sent { 2 } else { 1 }
         };
         loop {
             let finished = self.finished.notified();
@@ -242,7 +245,7 @@ impl DataVersionReader {
                 if state.reads >= wanted {
                     return state.version;
                 }
-                !std::mem::replace(&mut state.reading, true)
+                !std::mem::replace(&mut state.turn, true)
             };
             if my_turn {
                 return self.read(pool).await;
@@ -257,7 +260,8 @@ impl DataVersionReader {
         impl Drop for Turn<'_> {
             fn drop(&mut self) {
                 let mut state = self.0.state();
-                state.reading = false;
+                state.turn = false;
+                state.sent = false;
                 if let Some(version) = self.1 {
                     state.reads += 1;
                     state.version = version;
@@ -267,6 +271,9 @@ impl DataVersionReader {
             }
         }
         let mut turn = Turn(self, None);
+        // Requests that are ready to run join this read before its query goes out.
+        tokio::task::yield_now().await;
+        self.state().sent = true;
         let version = store::data_version::current(pool).await.ok();
         turn.1 = Some(version);
         version
@@ -275,7 +282,16 @@ impl DataVersionReader {
 
 /// Marks a request whose answer [`shared_cache`] looks after, so [`conditional`] leaves it be.
 #[derive(Clone, Copy, Debug)]
-struct Shared;
+struct SharedAnswer;
+
+/// What [`shared_cache`] works with.
+#[derive(Clone, Debug)]
+pub struct Shared {
+    pub cache: Arc<SharedCache>,
+    pub data_version: Arc<DataVersionReader>,
+    pub pool: SqlitePool,
+    pub metrics: super::metrics::HttpMetrics,
+}
 
 /// True for a read by nobody in particular: no token, no session cookie.
 fn is_anonymous(headers: &HeaderMap) -> bool {
@@ -296,13 +312,7 @@ fn if_none_match(headers: &HeaderMap) -> Option<String> {
 }
 
 /// Middleware: answers anonymous reads from memory while the data version stands still.
-pub async fn shared_cache(
-    cache: Arc<SharedCache>,
-    data_version: Arc<DataVersionReader>,
-    pool: SqlitePool,
-    mut request: Request,
-    next: Next,
-) -> Response {
+pub async fn shared_cache(shared: Shared, mut request: Request, next: Next) -> Response {
     let head = request.method() == Method::HEAD;
     if !(head || request.method() == Method::GET)
         || !is_shareable(request.uri().path())
@@ -311,18 +321,19 @@ pub async fn shared_cache(
         return next.run(request).await;
     }
     // Read before the answer is made, so the answer is at least as new as this version.
-    let Some(data_version) = data_version.current(&pool).await else {
+    let Some(data_version) = shared.data_version.current(&shared.pool).await else {
         return next.run(request).await;
     };
     let address = request.uri().to_string();
     let if_none_match = if_none_match(request.headers());
     let now = Instant::now();
-    if let Some(answer) = cache.get(&address, data_version, now) {
+    if let Some(answer) = shared.cache.get(&address, data_version, now) {
+        shared.metrics.count_shared_answer(true);
         return answer.respond(if_none_match.as_deref(), head);
     }
     // The whole answer is needed to keep it; the client's validator is checked against it after.
     request.headers_mut().remove(header::IF_NONE_MATCH);
-    request.extensions_mut().insert(Shared);
+    request.extensions_mut().insert(SharedAnswer);
     let response = next.run(request).await;
     if response.status() != StatusCode::OK
         || head
@@ -334,7 +345,8 @@ pub async fn shared_cache(
     match buffer(body, MAX_BODY).await {
         Ok(bytes) => {
             let answer = Arc::new(Answer::new(parts.headers, bytes, now));
-            cache.put(&address, data_version, answer.clone());
+            shared.cache.put(&address, data_version, answer.clone());
+            shared.metrics.count_shared_answer(false);
             answer.respond(if_none_match.as_deref(), false)
         }
         Err(body) => Response::from_parts(parts, body),
@@ -369,7 +381,7 @@ async fn buffer(mut body: Body, limit: usize) -> Result<Bytes, Body> {
 /// Middleware: ETags, 304s and private caching for the reads [`shared_cache`] does not keep.
 pub async fn conditional(request: Request, next: Next) -> Response {
     if !matches!(*request.method(), Method::GET | Method::HEAD)
-        || request.extensions().get::<Shared>().is_some()
+        || request.extensions().get::<SharedAnswer>().is_some()
         || !is_shareable(request.uri().path())
     {
         return next.run(request).await;

@@ -44,6 +44,12 @@ struct RouteLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SharedAnswerLabels {
+    /// `kept` (served from memory) or `made` (rendered, then kept).
+    answer: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RepositoryLabels {
     repository: String,
 }
@@ -55,6 +61,7 @@ type LatencyFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
 pub struct HttpMetrics {
     requests: Family<RequestLabels, Counter>,
     latency: LatencyFamily,
+    shared_answers: Family<SharedAnswerLabels, Counter>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -67,11 +74,20 @@ impl Default for HttpMetrics {
         HttpMetrics {
             requests: Family::default(),
             latency: Family::new_with_constructor(latency_histogram as fn() -> Histogram),
+            shared_answers: Family::default(),
         }
     }
 }
 
 impl HttpMetrics {
+    /// Counts an anonymous read answered from the shared cache (`kept`) or made for it.
+    pub fn count_shared_answer(&self, kept: bool) {
+        let answer = if kept { "kept" } else { "made" };
+        self.shared_answers
+            .get_or_create(&SharedAnswerLabels { answer })
+            .inc();
+    }
+
     /// Middleware: counts each request under its route template (`/{owner}/{repo}`, never the
     /// concrete path, so label values stay few).
     pub async fn track(self, request: Request, next: Next) -> Response {
@@ -116,8 +132,13 @@ pub(crate) async fn render_metrics(
     let mut registry = Registry::with_prefix("releasedesk");
     registry.register(
         "http_requests",
-        "HTTP requests by route and status",
+        "HTTP requests by route and status, but for answers kept in the shared cache",
         services.metrics.requests.clone(),
+    );
+    registry.register(
+        "http_shared_cache_answers",
+        "Anonymous reads answered from memory (kept) or rendered to be kept (made)",
+        services.metrics.shared_answers.clone(),
     );
     registry.register(
         "http_request_duration_seconds",

@@ -115,26 +115,30 @@ pub fn router(state: AppState, services: Services) -> Router {
             }
         }))
         .layer(sessions(&state.pool, &services.auth))
-        // Outside sessions and the caller, which an anonymous answer kept in memory never needs.
-        .layer(axum::middleware::from_fn({
-            let cache = Arc::new(caching::SharedCache::default());
-            let data_version = Arc::new(caching::DataVersionReader::default());
-            let pool = state.pool.clone();
-            move |request, next| {
-                let (cache, data_version, pool) =
-                    (cache.clone(), data_version.clone(), pool.clone());
-                caching::shared_cache(cache, data_version, pool, request, next)
-            }
-        }))
         .layer(axum::middleware::from_fn({
             let http_metrics = services.metrics.clone();
             move |request, next| http_metrics.clone().track(request, next)
         }))
         .layer(axum::Extension(services.auth.clone()))
-        .layer(axum::Extension(services))
+        .layer(axum::Extension(services.clone()))
+        .with_state(state.clone());
+    // Anonymous answers kept in memory are served before routing, sessions and the caller,
+    // none of which they need.
+    let cache = Arc::new(caching::SharedCache::default());
+    let data_version = Arc::new(caching::DataVersionReader::default());
+    let router = Router::new()
+        .fallback_service(router)
+        .layer(axum::middleware::from_fn(move |request, next| {
+            let shared = caching::Shared {
+                cache: cache.clone(),
+                data_version: data_version.clone(),
+                pool: state.pool.clone(),
+                metrics: services.metrics.clone(),
+            };
+            caching::shared_cache(shared, request, next)
+        }))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
-        .with_state(state);
+        .layer(TraceLayer::new_for_http());
     with_security_headers(router)
 }
 
