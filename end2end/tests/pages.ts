@@ -2,6 +2,9 @@ import { expect, type Page, type Locator } from '@playwright/test';
 
 /** Waits until the app has hydrated (the marker set by an Effect in <App/>). */
 export async function hydrated(page: Page): Promise<void> {
+  // The page hydrates on the first sign of a person (app/src/hydrate_on_intent.js): a pointer.
+  await page.mouse.move(10, 10);
+  await page.mouse.move(12, 12);
   // Loading and compiling the WebAssembly can take a few seconds on a busy machine.
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 15_000 });
 }

@@ -39,3 +39,17 @@ test('hydrated, the check answers as you type', async ({ page, javaScriptEnabled
   await expect(page.getByRole('alert')).toBeVisible();
   await page.screenshot({ path: 'test-results/support-typing.png', fullPage: true });
 });
+
+test('a visit that only reads fetches the app after the page but runs it on the first intent', async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, 'needs JavaScript');
+  const wasm = page.waitForResponse((response) => response.url().endsWith('/pkg/releasedesk.wasm'));
+  await page.goto('/acme/orbit/support');
+  expect((await wasm).ok()).toBe(true);
+  await expect(page.getByRole('table')).toContainText('Full support');
+  await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
+  // Tabbing in is intent too: the check then answers as you type.
+  await page.keyboard.press('Tab');
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 15_000 });
+  await page.getByLabel('Version or tag').pressSequentially('v3.1.1');
+  await expect(page.getByTestId('verdict')).toContainText('is fully supported');
+});
