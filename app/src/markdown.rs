@@ -2,9 +2,14 @@
 //! then sanitised (ammonia) so that scripts, event handlers, `javascript:` links, iframes and
 //! styles never reach a page. Runs on the server; the browser only ever gets the clean HTML.
 
-use pulldown_cmark::{html, Options, Parser};
+use pulldown_cmark::{html, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-/// Safe HTML for untrusted Markdown.
+/// The level user text's top headings take: pages show it under a section's `<h2>`.
+const TOP_HEADING: usize = 3;
+
+/// Safe HTML for untrusted Markdown. Headings keep their order but move so that the highest
+/// becomes an `<h3>`: a note's `# Title` never competes with the page's `<h1>`, and a
+/// `### Fixed` right under the section's `<h2>` skips no level.
 pub fn render(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
@@ -16,8 +21,38 @@ pub fn render(markdown: &str) -> String {
         .chars()
         .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
         .collect();
+    let events: Vec<Event> = Parser::new_ext(&markdown, options).collect();
+    let highest = events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Start(Tag::Heading { level, .. }) => Some(*level as usize),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(TOP_HEADING);
+    let moved = |level: HeadingLevel| {
+        let level = (level as usize + TOP_HEADING)
+            .saturating_sub(highest)
+            .min(6);
+        HeadingLevel::try_from(level).unwrap_or(HeadingLevel::H6)
+    };
+    let events = events.into_iter().map(|event| match event {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: moved(level),
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(moved(level))),
+        other => other,
+    });
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut unsafe_html, Parser::new_ext(&markdown, options));
+    html::push_html(&mut unsafe_html, events);
     ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer nofollow"))
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
@@ -28,6 +63,19 @@ pub fn render(markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headings_start_at_h3_and_keep_their_order() {
+        assert_eq!(
+            render("# Title\n\n## Part\n\n#### Deep"),
+            "<h3>Title</h3>\n<h4>Part</h4>\n<h6>Deep</h6>\n"
+        );
+        assert_eq!(
+            render("### Fixed\n\n- a"),
+            "<h3>Fixed</h3>\n<ul>\n<li>a</li>\n</ul>\n"
+        );
+        assert_eq!(render("## A\n\n###### B"), "<h3>A</h3>\n<h6>B</h6>\n");
+    }
 
     /// Payloads that try to run script, load frames or escape attributes.
     const HOSTILE: &[&str] = &[
@@ -101,7 +149,7 @@ mod tests {
         let html = render(
             "## Fixed\n\n- **crash** on start ([#12](https://github.com/acme/orbit/pull/12))\n- [x] docs\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n`code` and ~~old~~",
         );
-        assert!(html.contains("<h2>Fixed</h2>"));
+        assert!(html.contains("<h3>Fixed</h3>"), "under the section's h2");
         assert!(html.contains("<strong>crash</strong>"));
         assert!(html.contains("href=\"https://github.com/acme/orbit/pull/12\""));
         assert!(html.contains("rel=\"noopener noreferrer nofollow\""));

@@ -316,6 +316,9 @@ async fn hostile_release_notes_render_inert() {
         ] {
             assert!(!shown.contains(bad), "{bad} survived in {shown}");
         }
-        assert!(shown.contains("<h2>fixes</h2>"));
+        assert!(
+            shown.contains("<h3>fixes</h3>"),
+            "under the notes' own heading"
+        );
     }
 }

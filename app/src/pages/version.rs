@@ -167,7 +167,8 @@ fn VersionView(
                 <p class="hint">"Withdrawn by " {w.withdrawn_by} " " <RelativeTime at=w.withdrawn_at now=generated_at/> "."</p>
             </section>
         })}
-        <article class="notes" aria-label="Release notes">
+        <article class="notes" aria-labelledby="notes-title">
+            <h2 id="notes-title">"Release notes"</h2>
             {if has_release && !notes_html.is_empty() {
                 view! { <div class="notes-body" inner_html=notes_html></div> }.into_any()
             } else {
