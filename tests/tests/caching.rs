@@ -181,3 +181,31 @@ async fn answers_that_are_not_shared_stay_uncached() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn a_request_naming_another_host_cannot_plant_its_links_for_everyone() {
+    // The test app has a public URL; without one, feeds name the host they were asked for.
+    let app = TestApp::with_demo().await;
+    let router = releasedesk_tests::router_for(
+        app.pool.clone(),
+        &app.dir,
+        std::sync::Arc::new(releasedesk::auth::Auth::new(
+            releasedesk::auth::secret_key::SecretKey::random(),
+            None,
+            None,
+        )),
+    );
+    let feed = |host: &'static str| {
+        Request::get("/acme/orbit/feed.atom")
+            .header(header::HOST, host)
+            .body(Body::empty())
+            .expect("request")
+    };
+    let planted = releasedesk_tests::send(&router, feed("evil.example")).await;
+    assert!(planted.body.contains("http://evil.example/acme/orbit"));
+    let honest = releasedesk_tests::send(&router, feed("releases.example.org")).await;
+    assert!(honest
+        .body
+        .contains("http://releases.example.org/acme/orbit"));
+    assert!(!honest.body.contains("evil.example"));
+}

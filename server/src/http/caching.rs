@@ -324,7 +324,14 @@ pub async fn shared_cache(shared: Shared, mut request: Request, next: Next) -> R
     let Some(data_version) = shared.data_version.current(&shared.pool).await else {
         return next.run(request).await;
     };
-    let address = request.uri().to_string();
+    // Without a public URL, absolute links in answers name the host asked for: keep answers
+    // per host, so that a request naming another host cannot plant its links for everyone.
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let address = format!("{host}{}", request.uri());
     let if_none_match = if_none_match(request.headers());
     let now = Instant::now();
     if let Some(answer) = shared.cache.get(&address, data_version, now) {
