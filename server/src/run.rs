@@ -201,6 +201,7 @@ async fn export(args: ExportArgs) -> Result<(), Failure> {
     if staging.exists() {
         std::fs::remove_dir_all(&staging).map_err(io)?;
     }
+    let relative = base_url.is_none();
     let links = base_url.map_or(Links::Relative, Links::under);
     let summary = crate::export::export(router, &staging, links)
         .await
@@ -223,6 +224,14 @@ async fn export(args: ExportArgs) -> Result<(), Failure> {
     );
     for address in &summary.missing {
         eprintln!("left out (links to it were removed): {address}");
+    }
+    if relative {
+        // Feeds, calendars and endoflife.date answers are read away from the site, so their
+        // links cannot be relative to a page; without a base they start at the host's root.
+        eprintln!(
+            "note: without --base-url, links in feeds, calendars and endoflife.date answers \
+             start at the host's root (/owner/repo/...); serve the export there, or pass --base-url"
+        );
     }
     Ok(())
 }

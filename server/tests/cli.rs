@@ -280,6 +280,10 @@ fn export_writes_a_site_and_refuses_a_folder_of_other_files() {
     };
     let (code, stderr) = export(&out);
     assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("--base-url"),
+        "says where feed links point: {stderr}"
+    );
     assert!(out.join("acme/orbit/support/index.html").is_file());
     assert!(out
         .join("api/v1/repos/acme/orbit/support/index.json")
