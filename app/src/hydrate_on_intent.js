@@ -11,8 +11,22 @@
     for (const intent of intents) removeEventListener(intent, hydrate, true);
     fetchApp().then(async ([app, module]) => {
       await app.default({ module_or_path: module });
+      const typed = typedSoFar();
       app.hydrate();
+      replay(typed);
     });
+  };
+  // Hydration sets each field to the value the server rendered; what a person typed while the
+  // app was loading is put back and announced, so the app answers it as if typed just now.
+  const fields = () => document.querySelectorAll("input, textarea");
+  const typedSoFar = () =>
+    [...fields()].filter((f) => f.value !== f.defaultValue).map((f) => [f, f.value]);
+  const replay = (typed) => {
+    for (const [field, value] of typed) {
+      if (!field.isConnected) continue;
+      field.value = value;
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+    }
   };
   for (const intent of intents) addEventListener(intent, hydrate, { capture: true, passive: true });
   const whenIdle = window.requestIdleCallback ?? ((run) => setTimeout(run, 1));

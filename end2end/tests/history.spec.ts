@@ -108,6 +108,27 @@ test('hydrated, search answers as you type and keeps the focus', async ({ page }
   expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
 });
 
+test('what is typed before the app has started is kept, and answered once it runs', async ({ page }) => {
+  test.skip(test.info().project.name !== 'hydrated', 'needs JavaScript');
+  // Hold the WebAssembly back until the typing is done: a slow phone or network.
+  let release = () => {};
+  const typed = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/*.wasm', async (route) => {
+    await typed;
+    await route.continue();
+  });
+  const history = new HistoryPage(page);
+  await history.open();
+  await history.search.click();
+  await page.keyboard.type('beta');
+  release();
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 15_000 });
+  await expect(history.search).toHaveValue('beta');
+  await expect(history.search).toBeFocused();
+  await expect(history.versions).toHaveCount(5);
+  await expect(page).toHaveURL(/\?q=beta$/);
+});
+
 test('an unknown repository gets a 404 page', async ({ page }) => {
   const response = await page.goto('/acme/nothing');
   expect(response?.status()).toBe(404);
