@@ -132,6 +132,10 @@ async fn the_export_is_a_site_without_broken_links_at_any_address() {
                 text.contains("pkg/releasedesk.css"),
                 "{address} has no stylesheet"
             );
+            assert!(
+                text.contains(r#"<p class="copied">A copy made "#),
+                "{address} does not say when it was copied"
+            );
         }
         assert!(
             !text.contains(DRAFT_TITLE),

@@ -1,10 +1,15 @@
 //! Pages made fit for a static host: the hydration scripts, the forms and whatever a page marks
-//! `data-live-only` (all of which need the live server) go, and every link is rewritten to where
-//! the export keeps its target.
+//! `data-live-only` (all of which need the live server) go, every link is rewritten to where
+//! the export keeps its target, and the footer says when the copy was made.
 
 use std::cell::RefCell;
 
-use lol_html::{element, html_content::Element, rewrite_str, RewriteStrSettings};
+use chrono::{DateTime, Utc};
+use lol_html::{
+    element,
+    html_content::{ContentType, Element},
+    rewrite_str, RewriteStrSettings,
+};
 use url::Url;
 
 /// What becomes of one link.
@@ -62,9 +67,40 @@ pub fn rewrite_page(
     rewrite_str(html, settings)
 }
 
+/// Says in the footer when the copy was made: pages read "today" and "5 days ago" as of then.
+pub fn note_when_copied(
+    html: &str,
+    made: DateTime<Utc>,
+) -> Result<String, lol_html::errors::RewritingError> {
+    let note = format!(
+        r#"<p class="copied">A copy made {} UTC: “today” and “days ago” count from then.</p>"#,
+        made.format("%Y-%m-%d %H:%M")
+    );
+    let settings = RewriteStrSettings::new()
+        .with_enable_esi_tags(false)
+        .append_element_content_handler(element!("footer.site-footer", |el| {
+            el.append(&note, ContentType::Html);
+            Ok(())
+        }));
+    rewrite_str(html, settings)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_footer_says_when_the_copy_was_made() {
+        let made = DateTime::parse_from_rfc3339("2026-12-02T08:55:31Z")
+            .expect("time")
+            .to_utc();
+        let html = r#"<main><footer>quoted</footer></main><footer class="site-footer"><p>Release Desk</p></footer>"#;
+        let out = note_when_copied(html, made).expect("rewrites");
+        assert_eq!(
+            out,
+            r#"<main><footer>quoted</footer></main><footer class="site-footer"><p>Release Desk</p><p class="copied">A copy made 2026-12-02 08:55 UTC: “today” and “days ago” count from then.</p></footer>"#
+        );
+    }
 
     fn page() -> Url {
         Url::parse("http://site.invalid/acme/orbit/support").expect("url")

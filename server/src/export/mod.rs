@@ -21,7 +21,7 @@ use tower::ServiceExt;
 use url::Url;
 
 use self::{
-    html::{rewrite_page, LinkAction},
+    html::{note_when_copied, rewrite_page, LinkAction},
     paths::{locate, Kind, Links, Location},
 };
 
@@ -89,6 +89,7 @@ pub async fn export(router: Router, out: &Path, links: Links) -> Result<Summary,
         router,
         out: out.to_owned(),
         links,
+        made: chrono::Utc::now(),
         queued: HashSet::new(),
         queue: VecDeque::new(),
         linked_from: HashMap::new(),
@@ -122,6 +123,8 @@ struct Export {
     router: Router,
     out: PathBuf,
     links: Links,
+    /// When the copy was made (pages are rendered just after).
+    made: chrono::DateTime<chrono::Utc>,
     queued: HashSet<String>,
     queue: VecDeque<String>,
     /// For each address, the pages that link to it (to unlink it if it fails).
@@ -283,6 +286,11 @@ impl Export {
             address: address.to_owned(),
             message: err.to_string(),
         })?;
+        let rewritten =
+            note_when_copied(&rewritten, self.made).map_err(|err| ExportError::Rewrite {
+                address: address.to_owned(),
+                message: err.to_string(),
+            })?;
         for target in found {
             self.linked_from
                 .entry(target.clone())
