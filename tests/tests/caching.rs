@@ -209,3 +209,84 @@ async fn a_request_naming_another_host_cannot_plant_its_links_for_everyone() {
         .contains("http://releases.example.org/acme/orbit"));
     assert!(!honest.body.contains("evil.example"));
 }
+
+#[tokio::test]
+async fn a_session_cookie_however_spelled_is_never_taken_for_an_anonymous_reader() {
+    let (app, cookie) = TestApp::demo_signed_in().await;
+    let token = incidents_token(&app).await;
+    let created = send_json(
+        &app,
+        "POST",
+        "/api/v1/repos/acme/orbit/incidents",
+        &token,
+        json!({"title": DRAFT, "issue": "Checking.", "status": "investigating",
+               "severity": "minor", "affected": ">=3.1.0, <3.1.2"}),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let session = cookie
+        .split(';')
+        .find_map(|c| c.trim().strip_prefix("releasedesk_session="))
+        .expect("session cookie");
+    // Spellings the session layer reads as its cookie: a percent-encoded name, and the cookie
+    // beside another whose value is not ASCII.
+    let spellings: [Vec<u8>; 2] = [
+        format!("releasedesk%5Fsession={session}").into_bytes(),
+        [
+            b"pref=\xc3\xa9; releasedesk_session=".as_slice(),
+            session.as_bytes(),
+        ]
+        .concat(),
+    ];
+    for spelling in spellings {
+        let request = Request::get("/acme/orbit/incidents")
+            .header(
+                header::COOKIE,
+                http::HeaderValue::from_bytes(&spelling).expect("header"),
+            )
+            .body(Body::empty())
+            .expect("request");
+        let spelled = String::from_utf8_lossy(&spelling);
+        let seen = releasedesk_tests::send(&app.router, request).await;
+        assert!(seen.body.contains(DRAFT), "{spelled}: the session is found");
+        assert_eq!(
+            header_of(&seen, "cache-control"),
+            "private, no-cache",
+            "{spelled}"
+        );
+        let anonymous = get(&app, "/acme/orbit/incidents", None, None).await;
+        assert!(
+            !anonymous.body.contains(DRAFT),
+            "{spelled}: a maintainer's page was kept for everyone"
+        );
+    }
+}
+
+#[tokio::test]
+async fn head_gets_what_get_gets_without_the_body() {
+    let app = TestApp::with_demo().await;
+    let support = "/api/v1/repos/acme/orbit/support";
+    let head = |etag: Option<String>| {
+        let mut request = Request::head(support);
+        if let Some(etag) = etag {
+            request = request.header(header::IF_NONE_MATCH, etag);
+        }
+        releasedesk_tests::send(&app.router, request.body(Body::empty()).expect("request"))
+    };
+    // First asked (nothing kept yet) and asked again: the same validator and caching.
+    let first = head(None).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.body.is_empty());
+    assert_eq!(header_of(&first, "cache-control"), "public, max-age=60");
+    let etag = header_of(&first, "etag");
+    assert!(
+        etag.starts_with("W/\""),
+        "weak, whatever the encoding: {etag}"
+    );
+    assert_eq!(header_of(&head(None).await, "etag"), etag);
+    assert_eq!(
+        header_of(&get(&app, support, None, None).await, "etag"),
+        etag
+    );
+    assert_eq!(head(Some(etag)).await.status, StatusCode::NOT_MODIFIED);
+}

@@ -5,9 +5,11 @@
 //!   0013) stands still and at most [`KEEP_FOR`]. A hit costs one lookup of the data version,
 //!   no rendering. The answers carry an `ETag`, `Cache-Control: public` and `Vary`, so browsers
 //!   and CDNs may keep them too; `If-None-Match` is answered with 304 from memory.
-//! - [`conditional`]: everyone else's reads of public API answers get an `ETag` from the body
-//!   and 304s too, but `Cache-Control: private`: their answers may hold what only maintainers
-//!   see. Their pages are `private, no-cache`.
+//! - [`conditional`]: the reads not kept get an `ETag` from the body and 304s too. Public API
+//!   answers are `public` for anonymous callers and `private` for maintainers and tokens (theirs
+//!   may hold what only maintainers see); pages not kept are `private, no-cache`.
+//!
+//! ETags are weak: the compression layer outside sends the same answer in several encodings.
 //!
 //! An answer is only ever kept when it was made for nobody in particular, so no kept answer can
 //! show a maintainer's view to anyone else.
@@ -39,10 +41,10 @@ const PUBLIC: &str = "public, max-age=60";
 const PRIVATE: &str = "private, no-cache";
 /// Larger answers are sent on without an ETag and never kept.
 const MAX_BODY: usize = 8 * 1024 * 1024;
-/// The memory all kept answers may take together.
+/// Answers to longer addresses (host and URI) are not kept: real links are far shorter.
+const MAX_ADDRESS: usize = 2048;
+/// The memory all kept answers, with their addresses, may take together.
 const BUDGET: usize = 64 * 1024 * 1024;
-/// The session cookie's name (see `http::sessions`).
-const SESSION_COOKIE: &str = "releasedesk_session";
 
 /// Addresses whose answers never go into a shared cache: built assets (served from files with
 /// their own validators), sign-in, server functions, webhooks, health and metrics, who-am-I.
@@ -60,17 +62,27 @@ pub fn is_public_read(path: &str) -> bool {
         || path.ends_with(".atom")
 }
 
-/// True when `If-None-Match` names `etag` (or `*`); weak validators compare equal.
-pub fn matches(if_none_match: &str, etag: &str) -> bool {
+/// True when `If-None-Match` names `etag` (or `*`), compared weakly (RFC 9110 §13.1.2).
+pub fn names_etag(if_none_match: &str, etag: &str) -> bool {
+    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    let etag = opaque(etag);
     if_none_match
         .split(',')
-        .map(|tag| tag.trim().trim_start_matches("W/"))
+        .map(opaque)
         .any(|tag| tag == "*" || tag == etag)
 }
 
-/// A strong validator for a body.
+/// A weak validator for a body: equal bodies, whatever their encoding on the wire.
 fn etag_of(body: &[u8]) -> String {
-    format!("\"{}\"", &hex::encode(Sha256::digest(body))[..32])
+    format!("W/\"{}\"", &hex::encode(Sha256::digest(body))[..32])
+}
+
+/// Adds what shared answers vary by to what the handler said they vary by.
+fn vary_by_caller(headers: &mut HeaderMap) {
+    headers.append(
+        header::VARY,
+        HeaderValue::from_static("Cookie, Authorization"),
+    );
 }
 
 /// An answer as it was made: headers (with the page's CSP) and body.
@@ -98,7 +110,7 @@ impl Answer {
 
     /// The answer to a request with this `If-None-Match`, with headers that let others keep it.
     fn respond(&self, if_none_match: Option<&str>, head: bool) -> Response {
-        let not_modified = if_none_match.is_some_and(|inm| matches(inm, &self.etag));
+        let not_modified = if_none_match.is_some_and(|inm| names_etag(inm, &self.etag));
         let mut response = if not_modified || head {
             Response::new(Body::empty())
         } else {
@@ -120,10 +132,7 @@ impl Answer {
             headers.insert(header::ETAG, etag);
         }
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC));
-        headers.insert(
-            header::VARY,
-            HeaderValue::from_static("Cookie, Authorization"),
-        );
+        vary_by_caller(headers);
         response
     }
 }
@@ -162,6 +171,10 @@ impl SharedCache {
     /// made before it; an answer from an older one is not kept. When the budget is spent,
     /// expired answers make room, and without room the answer is not kept.
     pub fn put(&self, address: &str, data_version: i64, answer: Arc<Answer>) {
+        if address.len() > MAX_ADDRESS {
+            return;
+        }
+        let size = address.len() + answer.size();
         let mut kept = self
             .kept
             .lock()
@@ -175,18 +188,22 @@ impl SharedCache {
                 ..Kept::default()
             };
         }
-        if kept.bytes + answer.size() > BUDGET {
+        if kept.bytes + size > BUDGET {
             let now = answer.made;
             kept.answers
                 .retain(|_, old| now.duration_since(old.made) < KEEP_FOR);
-            kept.bytes = kept.answers.values().map(|a| a.size()).sum();
-            if kept.bytes + answer.size() > BUDGET {
+            kept.bytes = kept
+                .answers
+                .iter()
+                .map(|(a, old)| a.len() + old.size())
+                .sum();
+            if kept.bytes + size > BUDGET {
                 return;
             }
         }
-        kept.bytes += answer.size();
+        kept.bytes += size;
         if let Some(old) = kept.answers.insert(address.to_owned(), answer) {
-            kept.bytes -= old.size();
+            kept.bytes -= address.len() + old.size();
         }
     }
 
@@ -293,15 +310,33 @@ pub struct Shared {
     pub metrics: super::metrics::HttpMetrics,
 }
 
-/// True for a read by nobody in particular: no token, no session cookie.
+/// True for a read by nobody in particular: no token, no session cookie. Fails closed: a
+/// cookie header the session layer might read differently (not plain ASCII, or a name it would
+/// percent-decode) counts as a session.
 fn is_anonymous(headers: &HeaderMap) -> bool {
+    let plainly_no_session = |value: &HeaderValue| {
+        value.to_str().is_ok_and(|cookies| {
+            cookies.split(';').all(|cookie| {
+                let name = cookie.split('=').next().unwrap_or_default().trim();
+                !name.contains('%') && name != super::SESSION_COOKIE
+            })
+        })
+    };
     !headers.contains_key(header::AUTHORIZATION)
-        && !headers
+        && headers
             .get_all(header::COOKIE)
             .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|cookies| cookies.split(';'))
-            .any(|cookie| cookie.trim_start().starts_with(SESSION_COOKIE))
+            .all(plainly_no_session)
+}
+
+/// True when the handler said its answer is not for sharing.
+fn is_private(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::CACHE_CONTROL)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|directives| directives.split(','))
+        .any(|directive| matches!(directive.trim(), "private" | "no-store"))
 }
 
 fn if_none_match(headers: &HeaderMap) -> Option<String> {
@@ -339,14 +374,20 @@ pub async fn shared_cache(shared: Shared, mut request: Request, next: Next) -> R
         return answer.respond(if_none_match.as_deref(), head);
     }
     // The whole answer is needed to keep it; the client's validator is checked against it after.
+    // A HEAD is answered from the GET's answer, as a kept one would be.
     request.headers_mut().remove(header::IF_NONE_MATCH);
     request.extensions_mut().insert(SharedAnswer);
+    *request.method_mut() = Method::GET;
     let response = next.run(request).await;
     if response.status() != StatusCode::OK
-        || head
         || response.headers().contains_key(header::SET_COOKIE)
+        || is_private(response.headers())
     {
-        return response;
+        return if head {
+            without_body(response)
+        } else {
+            response
+        };
     }
     let (parts, body) = response.into_parts();
     match buffer(body, MAX_BODY).await {
@@ -354,10 +395,17 @@ pub async fn shared_cache(shared: Shared, mut request: Request, next: Next) -> R
             let answer = Arc::new(Answer::new(parts.headers, bytes, now));
             shared.cache.put(&address, data_version, answer.clone());
             shared.metrics.count_shared_answer(false);
-            answer.respond(if_none_match.as_deref(), false)
+            answer.respond(if_none_match.as_deref(), head)
         }
+        Err(body) if head => without_body(Response::from_parts(parts, body)),
         Err(body) => Response::from_parts(parts, body),
     }
+}
+
+/// A GET's answer as the answer to a HEAD: the same headers, no body.
+fn without_body(response: Response) -> Response {
+    let (parts, _) = response.into_parts();
+    Response::from_parts(parts, Body::empty())
 }
 
 /// Reads a body whole when it is at most `limit` bytes; otherwise gives back a body that sends
@@ -425,11 +473,8 @@ pub async fn conditional(request: Request, next: Next) -> Response {
         header::CACHE_CONTROL,
         HeaderValue::from_static(cache_control),
     );
-    headers.insert(
-        header::VARY,
-        HeaderValue::from_static("Cookie, Authorization"),
-    );
-    if if_none_match.is_some_and(|inm| matches(&inm, &etag)) {
+    vary_by_caller(headers);
+    if if_none_match.is_some_and(|inm| names_etag(&inm, &etag)) {
         parts.status = StatusCode::NOT_MODIFIED;
         parts.headers.remove(header::CONTENT_LENGTH);
         parts.headers.remove(header::CONTENT_TYPE);
@@ -486,15 +531,52 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer x"));
         assert!(!is_anonymous(&headers));
+        // What the session layer might read as its cookie counts as one.
+        for doubtful in [
+            "releasedesk%5Fsession=abc",
+            "theme=dark;releasedesk_session=abc",
+            " releasedesk_session =abc",
+        ] {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::COOKIE, HeaderValue::from_static(doubtful));
+            assert!(!is_anonymous(&headers), "{doubtful}");
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_bytes("pref=\u{e9}; releasedesk_session=abc".as_bytes())
+                .expect("header"),
+        );
+        assert!(!is_anonymous(&headers), "not ASCII");
+    }
+
+    #[test]
+    fn private_answers_say_so() {
+        let mut headers = HeaderMap::new();
+        assert!(!is_private(&headers));
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=300"),
+        );
+        assert!(!is_private(&headers));
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("max-age=0, private"),
+        );
+        assert!(is_private(&headers));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        assert!(is_private(&headers));
     }
 
     #[test]
     fn if_none_match_lists() {
-        assert!(matches("\"abc\"", "\"abc\""));
-        assert!(matches("W/\"abc\"", "\"abc\""));
-        assert!(matches("\"x\", \"abc\"", "\"abc\""));
-        assert!(matches("*", "\"abc\""));
-        assert!(!matches("\"abd\"", "\"abc\""));
+        let etag = "W/\"abc\"";
+        assert!(names_etag("W/\"abc\"", etag));
+        assert!(names_etag("\"abc\"", etag), "compared weakly");
+        assert!(names_etag("\"x\", W/\"abc\"", etag));
+        assert!(names_etag("*", etag));
+        assert!(!names_etag("W/\"abd\"", etag));
+        assert!(etag_of(b"body").starts_with("W/\""));
     }
 
     fn answer(body: &str, made: Instant) -> Arc<Answer> {
@@ -545,6 +627,22 @@ mod tests {
         cache.put("/later", 1, answer(&big, start + KEEP_FOR));
         assert_eq!(cache.len(), 1);
         assert!(cache.get("/later", 1, start + KEEP_FOR).is_some());
+    }
+
+    #[test]
+    fn addresses_count_against_the_budget() {
+        let cache = SharedCache::default();
+        let now = Instant::now();
+        let long = format!("/{}", "x".repeat(MAX_ADDRESS));
+        cache.put(&long, 1, answer("tiny", now));
+        assert_eq!(cache.len(), 0, "an address no link has is not kept");
+        // Small answers under long addresses fill the budget by their addresses.
+        let address = |i: usize| format!("/{i:0>2000}");
+        let fit = BUDGET / (address(0).len() + answer("tiny", now).size());
+        for i in 0..fit + 10 {
+            cache.put(&address(i), 1, answer("tiny", now));
+        }
+        assert_eq!(cache.len(), fit);
     }
 
     async fn migrated_pool() -> SqlitePool {

@@ -132,7 +132,7 @@ pub(crate) async fn render_metrics(
     let mut registry = Registry::with_prefix("releasedesk");
     registry.register(
         "http_requests",
-        "HTTP requests by route and status, but for answers kept in the shared cache",
+        "HTTP requests by route and status, except those answered from the shared cache",
         services.metrics.requests.clone(),
     );
     registry.register(

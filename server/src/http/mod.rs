@@ -151,6 +151,9 @@ fn page_routes() -> Vec<AxumRouteListing> {
     ROUTES.clone()
 }
 
+/// The session cookie's name; the shared cache looks for it too.
+const SESSION_COOKIE: &str = "releasedesk_session";
+
 /// Sessions in our database, so they survive restarts: a cookie only the server reads (HttpOnly),
 /// not sent with cross-site subrequests (Lax), Secure behind https, ending after two weeks idle.
 fn sessions(
@@ -161,7 +164,7 @@ fn sessions(
     tower_sessions::SessionManagerLayer::new(tower_sessions_sqlx_store::SqliteStore::new(
         pool.clone(),
     ))
-    .with_name("releasedesk_session")
+    .with_name(SESSION_COOKIE)
     .with_http_only(true)
     .with_same_site(SameSite::Lax)
     .with_secure(auth.secure_cookies())
