@@ -9,7 +9,8 @@ link_check=$1
 bin=$PWD/target/release/releasedesk
 work=$(mktemp -d)
 chmod 755 "$work"
-trap 'kill $nginx 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+nginx=""
+trap '[ -n "$nginx" ] && kill "$nginx" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 export RELEASEDESK_DATABASE_URL="sqlite://$work/export.db"
 "$bin" demo >/dev/null
 LEPTOS_SITE_ROOT="$PWD/target/site" "$bin" export --out "$work/site"

@@ -194,28 +194,46 @@ async fn export(args: ExportArgs) -> Result<(), Failure> {
         )
         .into());
     }
+    let staging = sibling(&out, "export-in-progress");
+    let previous = sibling(&out, "export-previous");
+    for ours in [&staging, &previous] {
+        if !replaceable(ours) {
+            let taken = format!("{} is in the way; move it", ours.display());
+            return Err(ConfigError::new("--out", taken).into());
+        }
+    }
     let pool = open(&args.database).await?;
     let router = crate::export::site_router(pool.clone(), &args.site_root, base_url.clone());
-    let staging = sibling(&out, "export-in-progress");
     let io = |err: std::io::Error| Failure::Runtime(format!("cannot write the export: {err}"));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(io)?;
+    for ours in [&staging, &previous] {
+        if ours.exists() {
+            std::fs::remove_dir_all(ours).map_err(io)?;
+        }
     }
+    // Marked from the start, so that a crashed export is known as ours next time.
+    std::fs::create_dir_all(&staging).map_err(io)?;
+    std::fs::write(
+        staging.join(EXPORT_MARK),
+        "written by `releasedesk export`\n",
+    )
+    .map_err(io)?;
     let relative = base_url.is_none();
     let links = base_url.map_or(Links::Relative, Links::under);
     let summary = crate::export::export(router, &staging, links)
         .await
         .map_err(|err| Failure::Runtime(format!("export failed: {err}")))?;
     pool.close().await;
-    std::fs::write(
-        staging.join(EXPORT_MARK),
-        "written by `releasedesk export`\n",
-    )
-    .map_err(io)?;
+    // The earlier export steps aside until the new one is in place.
     if out.exists() {
-        std::fs::remove_dir_all(&out).map_err(io)?;
+        std::fs::rename(&out, &previous).map_err(io)?;
     }
-    std::fs::rename(&staging, &out).map_err(io)?;
+    if let Err(err) = std::fs::rename(&staging, &out) {
+        let _ = std::fs::rename(&previous, &out);
+        return Err(io(err));
+    }
+    if previous.exists() {
+        std::fs::remove_dir_all(&previous).map_err(io)?;
+    }
     println!(
         "exported {} pages and {} files to {}",
         summary.pages,

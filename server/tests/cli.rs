@@ -278,6 +278,16 @@ fn export_writes_a_site_and_refuses_a_folder_of_other_files() {
             .arg(out)
             .env("RELEASEDESK_DATABASE_URL", &database))
     };
+    // The export works beside its target; a folder of someone else's there is left alone.
+    let beside = dir.path().join("site.export-in-progress");
+    std::fs::create_dir(&beside).expect("folder");
+    std::fs::write(beside.join("notes.txt"), "keep me").expect("file");
+    let (code, stderr) = export(&out);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("site.export-in-progress"), "{stderr}");
+    assert!(beside.join("notes.txt").is_file(), "nothing of it is lost");
+    std::fs::remove_dir_all(&beside).expect("removed");
+
     let (code, stderr) = export(&out);
     assert_eq!(code, 0, "{stderr}");
     assert!(
