@@ -4,17 +4,30 @@
 // Every page works without them, so a visit that only reads never pays for hydration.
 ((glue, wasm) => {
   let fetched;
+  // A failed fetch is forgotten, so the next intent tries again.
   const fetchApp = () =>
-    (fetched ??= Promise.all([import(glue), WebAssembly.compileStreaming(fetch(wasm))]));
+    (fetched ??= Promise.all([import(glue), WebAssembly.compileStreaming(fetch(wasm))]).catch(
+      (failure) => {
+        fetched = undefined;
+        throw failure;
+      },
+    ));
   const intents = ["pointerover", "pointerdown", "touchstart", "keydown", "focusin"];
+  const listen = () => {
+    for (const intent of intents) addEventListener(intent, hydrate, { capture: true, passive: true });
+  };
   const hydrate = () => {
     for (const intent of intents) removeEventListener(intent, hydrate, true);
-    fetchApp().then(async ([app, module]) => {
-      await app.default({ module_or_path: module });
-      const typed = typedSoFar();
-      app.hydrate();
-      replay(typed);
-    });
+    fetchApp().then(
+      async ([app, module]) => {
+        await app.default({ module_or_path: module });
+        const typed = typedSoFar();
+        app.hydrate();
+        replay(typed);
+      },
+      // The network failed: the page still works without the app.
+      listen,
+    );
   };
   // Hydration sets each field to the value the server rendered; what a person typed while the
   // app was loading is put back and announced, so the app answers it as if typed just now.
@@ -28,8 +41,9 @@
       field.dispatchEvent(new Event("input", { bubbles: true }));
     }
   };
-  for (const intent of intents) addEventListener(intent, hydrate, { capture: true, passive: true });
+  listen();
   const whenIdle = window.requestIdleCallback ?? ((run) => setTimeout(run, 1));
-  if (document.readyState === "complete") whenIdle(fetchApp);
-  else addEventListener("load", () => whenIdle(fetchApp), { once: true });
+  const prefetch = () => fetchApp().catch(() => {});
+  if (document.readyState === "complete") whenIdle(prefetch);
+  else addEventListener("load", () => whenIdle(prefetch), { once: true });
 })

@@ -53,3 +53,21 @@ test('a visit that only reads fetches the app after the page but runs it on the 
   await page.getByLabel('Version or tag').pressSequentially('v3.1.1');
   await expect(page.getByTestId('verdict')).toContainText('is fully supported');
 });
+
+test('when the app fails to download, the page keeps working and the next intent tries again', async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, 'needs JavaScript');
+  let attempts = 0;
+  await page.route('**/pkg/releasedesk.wasm', async (route) => {
+    attempts += 1;
+    if (attempts === 1) await route.abort('connectionreset');
+    else await route.continue();
+  });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto('/acme/orbit/support');
+  await expect.poll(() => attempts).toBe(1);
+  await page.mouse.move(10, 10);
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 15_000 });
+  expect(attempts).toBe(2);
+  expect(errors).toEqual([]);
+});
