@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: Release Desk beside nginx on loopback, in one run. Run `make build` first.
 #
-# (a) requests per second for the support answer as JSON and as a page, from our server and
-#     from nginx serving the files `releasedesk export` wrote for the same addresses, and their
-#     ratios; (b) p50/p99 latency at 64 connections; (c) our peak RSS under that load;
+# (a) requests per second for the support answer as JSON and as a page (also asked for gzipped,
+#     as browsers ask), from our server and from nginx serving the files `releasedesk export`
+#     wrote for the same addresses, and their ratios; (b) p50/p99 latency at 64 connections; (c) our peak RSS under that load;
 #     (d) gzipped bytes each page ships (HTML, CSS, JS, wasm); plus binary size and idle memory.
 # Figures are medians of ROUNDS rounds, the servers taking turns so that noise from the shared
 # machine falls on both. Usage: scripts/bench.sh   (ROUNDS=5 DURATION=10 CONNECTIONS=64)
@@ -43,14 +43,20 @@ nginx_url="http://127.0.0.1:$nginx_port"
 
 json=/api/v1/repos/acme/orbit/support
 page=/acme/orbit/support
+gzpage=$page # asked for as browsers ask: gzipped
+gzip_header="Accept-Encoding: gzip"
 # Both answer the same addresses: the same JSON, and the page (ours with its scripts).
 cmp <(curl -sf "$ours_url$json") <(curl -sf "$nginx_url$json") \
   || { echo "the exported JSON differs from the live answer" >&2; exit 1; }
 curl -sf "$nginx_url$page" | grep -q '<title' || { echo "nginx does not serve the page" >&2; exit 1; }
+for url in "$ours_url$page" "$nginx_url$page"; do
+  curl -sf -o /dev/null -D - -H "$gzip_header" "$url" | grep -qi '^content-encoding: gzip' \
+    || { echo "$url is not sent gzipped" >&2; exit 1; }
+done
 
 # wrk prints requests per second and a latency distribution; keep those, in ms.
-run_wrk() { # url -> "rps p50_ms p99_ms"
-  wrk -t2 -c"$connections" -d"${duration}s" --latency "$1" | awk '
+run_wrk() { # url [header] -> "rps p50_ms p99_ms"
+  wrk -t2 -c"$connections" -d"${duration}s" --latency ${2:+-H "$2"} "$1" | awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /Requests\/sec/ { rps = $2 }
     /^ +50%/ { p50 = ms($2) }
@@ -66,10 +72,11 @@ for url in "$ours_url$json" "$ours_url$page" "$nginx_url$json" "$nginx_url$page"
 done
 echo 5 >"/proc/$ours/clear_refs"
 for round in $(seq "$rounds"); do
-  for target in ours:json ours:page nginx:json nginx:page; do
+  for target in ours:json ours:page ours:gzpage nginx:json nginx:page nginx:gzpage; do
     server=${target%%:*} kind=${target#*:}
-    base_var="${server}_url" path_var=$kind
-    read -r r a b <<<"$(run_wrk "${!base_var}${!path_var}")"
+    base_var="${server}_url" path_var=$kind header=""
+    [ "$kind" = gzpage ] && header=$gzip_header
+    read -r r a b <<<"$(run_wrk "${!base_var}${!path_var}" "$header")"
     rps[$target]+="$r "; p50[$target]+="$a "; p99[$target]+="$b "
   done
   echo "round $round of $rounds done" >&2
@@ -79,17 +86,20 @@ peak=$(awk '/VmHWM/ { print $2 }' "/proc/$ours/status")
 med() { tr ' ' '\n' <<<"$1" | grep . | median; }
 echo
 echo "## (a, b) $connections connections, ${duration}s per run, medians of $rounds rounds"
-printf '%-34s %10s %10s %10s %10s\n' "" "req/s" "p50 ms" "p99 ms" "vs nginx"
-for kind in json page; do
-  path_var=$kind
+printf '%-40s %10s %10s %10s %10s\n' "" "req/s" "p50 ms" "p99 ms" "vs nginx"
+for kind in json page gzpage; do
+  path_var=$kind label=""
+  [ "$kind" = gzpage ] && label=" gzip"
   for server in ours nginx; do
     t="$server:$kind"
     r=$(med "${rps[$t]}")
     ratio=$(awk -v a="$r" -v b="$(med "${rps[nginx:$kind]}")" 'BEGIN { printf "%.2f", a / b }')
-    printf '%-34s %10.0f %10.2f %10.2f %10s\n' "$server ${!path_var}" "$r" "$(med "${p50[$t]}")" "$(med "${p99[$t]}")" "$ratio"
+    printf '%-40s %10.0f %10.2f %10.2f %10s\n' "$server ${!path_var}$label" "$r" "$(med "${p50[$t]}")" "$(med "${p99[$t]}")" "$ratio"
   done
 done
-echo "runs (req/s): ours json ${rps[ours:json]}| nginx json ${rps[nginx:json]}| ours page ${rps[ours:page]}| nginx page ${rps[nginx:page]}"
+for t in ours:json nginx:json ours:page nginx:page ours:gzpage nginx:gzpage; do
+  echo "runs (req/s) $t: ${rps[$t]}"
+done
 echo
 echo "## (c) memory"
 echo "peak RSS under load: $(awk -v k="$peak" 'BEGIN { printf "%.1f MiB", k / 1024 }')"

@@ -21,6 +21,9 @@ http {
     sendfile on;
     tcp_nopush on;
     keepalive_requests 1000000;
+    # As a CDN would: text is gzipped for clients that ask (text/html always is).
+    gzip on;
+    gzip_types application/json text/css application/javascript image/svg+xml text/calendar application/atom+xml;
     client_body_temp_path $conf/body;
     proxy_temp_path $conf/proxy;
     fastcgi_temp_path $conf/fastcgi;

@@ -290,3 +290,34 @@ async fn head_gets_what_get_gets_without_the_body() {
     );
     assert_eq!(head(Some(etag)).await.status, StatusCode::NOT_MODIFIED);
 }
+
+#[tokio::test]
+async fn kept_answers_go_out_gzipped_once_not_twice() {
+    use tower::ServiceExt;
+    let app = TestApp::with_demo().await;
+    let plain = get(&app, "/acme/orbit/support", None, None).await;
+    for _ in 0..2 {
+        let request = Request::get("/acme/orbit/support")
+            .header(header::ACCEPT_ENCODING, "gzip, deflate, br")
+            .body(Body::empty())
+            .expect("request");
+        let response = app.router.clone().oneshot(request).await.expect("answer");
+        let encodings: Vec<_> = response
+            .headers()
+            .get_all(header::CONTENT_ENCODING)
+            .iter()
+            .collect();
+        assert_eq!(encodings, ["gzip"]);
+        assert_eq!(
+            response.headers()[header::ETAG],
+            header_of(&plain, "etag").as_str()
+        );
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        let mut page = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut page)
+            .expect("gzip, once");
+        assert_eq!(page, plain.body);
+    }
+}

@@ -16,7 +16,8 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex},
+    io::Write,
+    sync::{Arc, Mutex, OnceLock},
     time::{Duration, Instant},
 };
 
@@ -85,36 +86,88 @@ fn vary_by_caller(headers: &mut HeaderMap) {
     );
 }
 
-/// An answer as it was made: headers (with the page's CSP) and body.
+/// True when the client takes gzip: named, or `*`, without `q=0` (RFC 9110 §12.5.3).
+pub fn accepts_gzip(accept_encoding: &str) -> bool {
+    accept_encoding.split(',').any(|coding| {
+        let mut parts = coding.split(';').map(str::trim);
+        let name = parts.next().unwrap_or_default();
+        let refused = parts.any(|parameter| {
+            parameter
+                .strip_prefix("q=")
+                .and_then(|q| q.parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+    })
+}
+
+/// Text of any kind (pages, JSON, feeds, calendars, SVG badges) gains from compression.
+fn is_compressible(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|content_type| {
+            content_type.starts_with("text/")
+                || ["json", "xml"]
+                    .iter()
+                    .any(|kind| content_type.contains(kind))
+        })
+}
+
+fn gzip(body: &[u8]) -> Option<Bytes> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(body).ok()?;
+    encoder.finish().ok().map(Bytes::from)
+}
+
+/// An answer as it was made: headers (with the page's CSP) and body, and the body gzipped
+/// once, when first asked for, instead of on every answer.
 #[derive(Debug)]
 pub struct Answer {
     made: Instant,
     headers: HeaderMap,
     etag: String,
     body: Bytes,
+    compressible: bool,
+    gzipped: OnceLock<Option<Bytes>>,
 }
 
 impl Answer {
-    fn new(headers: HeaderMap, body: Bytes, made: Instant) -> Answer {
+    fn new(mut headers: HeaderMap, body: Bytes, made: Instant) -> Answer {
+        // Set for each answer, from the body it sends.
+        headers.remove(header::CONTENT_LENGTH);
         Answer {
             made,
+            compressible: is_compressible(&headers) && body.len() >= 256,
             headers,
             etag: etag_of(&body),
             body,
+            gzipped: OnceLock::new(),
         }
     }
 
+    /// What keeping it costs, its gzipped body counted in advance.
     fn size(&self) -> usize {
-        self.body.len() + 64 * self.headers.len()
+        let copies = if self.compressible { 2 } else { 1 };
+        copies * self.body.len() + 64 * self.headers.len()
     }
 
-    /// The answer to a request with this `If-None-Match`, with headers that let others keep it.
-    fn respond(&self, if_none_match: Option<&str>, head: bool) -> Response {
+    fn gzipped(&self) -> Option<&Bytes> {
+        self.gzipped
+            .get_or_init(|| self.compressible.then(|| gzip(&self.body)).flatten())
+            .as_ref()
+    }
+
+    /// The answer to a request with this `If-None-Match`, with headers that let others keep it;
+    /// gzipped when the client takes it.
+    fn respond(&self, if_none_match: Option<&str>, head: bool, gzip_ok: bool) -> Response {
         let not_modified = if_none_match.is_some_and(|inm| names_etag(inm, &self.etag));
+        let gzipped = (gzip_ok && !not_modified).then(|| self.gzipped()).flatten();
+        let body = gzipped.unwrap_or(&self.body);
         let mut response = if not_modified || head {
             Response::new(Body::empty())
         } else {
-            Response::new(Body::from(self.body.clone()))
+            Response::new(Body::from(body.clone()))
         };
         if not_modified {
             *response.status_mut() = StatusCode::NOT_MODIFIED;
@@ -126,13 +179,19 @@ impl Answer {
             }
         }
         if head && !not_modified {
-            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(self.body.len()));
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+        }
+        if gzipped.is_some() {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         }
         if let Ok(etag) = HeaderValue::from_str(&self.etag) {
             headers.insert(header::ETAG, etag);
         }
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC));
         vary_by_caller(headers);
+        if self.compressible {
+            headers.append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        }
         response
     }
 }
@@ -368,14 +427,22 @@ pub async fn shared_cache(shared: Shared, mut request: Request, next: Next) -> R
         .unwrap_or_default();
     let address = format!("{host}{}", request.uri());
     let if_none_match = if_none_match(request.headers());
+    let gzip_ok = request
+        .headers()
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(accepts_gzip);
     let now = Instant::now();
     if let Some(answer) = shared.cache.get(&address, data_version, now) {
         shared.metrics.count_shared_answer(true);
-        return answer.respond(if_none_match.as_deref(), head);
+        return answer.respond(if_none_match.as_deref(), head, gzip_ok);
     }
     // The whole answer is needed to keep it; the client's validator is checked against it after.
     // A HEAD is answered from the GET's answer, as a kept one would be.
     request.headers_mut().remove(header::IF_NONE_MATCH);
+    // Kept whole; each answer is encoded for its client from the kept one.
+    request.headers_mut().remove(header::ACCEPT_ENCODING);
     request.extensions_mut().insert(SharedAnswer);
     *request.method_mut() = Method::GET;
     let response = next.run(request).await;
@@ -395,7 +462,7 @@ pub async fn shared_cache(shared: Shared, mut request: Request, next: Next) -> R
             let answer = Arc::new(Answer::new(parts.headers, bytes, now));
             shared.cache.put(&address, data_version, answer.clone());
             shared.metrics.count_shared_answer(false);
-            answer.respond(if_none_match.as_deref(), head)
+            answer.respond(if_none_match.as_deref(), head, gzip_ok)
         }
         Err(body) if head => without_body(Response::from_parts(parts, body)),
         Err(body) => Response::from_parts(parts, body),
@@ -691,19 +758,95 @@ mod tests {
             HeaderValue::from_static("application/json"),
         );
         let answer = Answer::new(headers, Bytes::from_static(b"{}"), Instant::now());
-        let full = answer.respond(None, false);
+        let full = answer.respond(None, false, false);
         assert_eq!(full.status(), StatusCode::OK);
         assert_eq!(full.headers()[header::CACHE_CONTROL], PUBLIC);
         let etag = full.headers()[header::ETAG]
             .to_str()
             .expect("ascii")
             .to_owned();
-        let again = answer.respond(Some(&etag), false);
+        let again = answer.respond(Some(&etag), false, false);
         assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
         assert!(again.headers().get(header::CONTENT_TYPE).is_none());
         assert_eq!(
-            answer.respond(Some("\"other\""), false).status(),
+            answer.respond(Some("\"other\""), false, false).status(),
             StatusCode::OK
         );
+    }
+
+    #[test]
+    fn which_clients_take_gzip() {
+        for yes in [
+            "gzip",
+            "gzip, deflate, br, zstd",
+            "br;q=1.0, GZIP;q=0.5",
+            "*",
+            "identity, *;q=0.1",
+        ] {
+            assert!(accepts_gzip(yes), "{yes}");
+        }
+        for no in [
+            "",
+            "identity",
+            "br",
+            "gzip;q=0",
+            "gzip; q=0.0, br",
+            "gzipped",
+        ] {
+            assert!(!accepts_gzip(no), "{no}");
+        }
+    }
+
+    #[tokio::test]
+    async fn text_is_gzipped_once_for_clients_that_take_it() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(4000));
+        let page = "<p>release notes</p>".repeat(200);
+        let answer = Answer::new(headers, Bytes::from(page.clone()), Instant::now());
+
+        let plain = answer.respond(None, false, false);
+        assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+        let vary: Vec<_> = plain.headers().get_all(header::VARY).iter().collect();
+        assert!(vary.iter().any(|v| *v == "Accept-Encoding"), "{vary:?}");
+
+        let gzipped = answer.respond(None, false, true);
+        assert_eq!(gzipped.headers()[header::CONTENT_ENCODING], "gzip");
+        assert!(
+            gzipped.headers().get(header::CONTENT_LENGTH).is_none(),
+            "not the plain length"
+        );
+        let bytes = axum::body::to_bytes(gzipped.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        assert!(bytes.len() < page.len() / 10);
+        let mut unzipped = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut unzipped)
+            .expect("gzip");
+        assert_eq!(unzipped, page);
+        // Asked again, the same bytes, made once.
+        let first = answer.gzipped().expect("gzipped").as_ptr();
+        assert_eq!(answer.gzipped().expect("gzipped").as_ptr(), first);
+
+        let head = answer.respond(None, true, true);
+        assert_eq!(
+            head.headers()[header::CONTENT_LENGTH],
+            bytes.len().to_string().as_str()
+        );
+        // A badge's worth of JSON is sent as it is.
+        let mut small = HeaderMap::new();
+        small.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        let tiny = Answer::new(small, Bytes::from_static(b"{}"), Instant::now());
+        assert!(tiny
+            .respond(None, false, true)
+            .headers()
+            .get(header::CONTENT_ENCODING)
+            .is_none());
     }
 }
