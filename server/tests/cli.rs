@@ -8,16 +8,8 @@ use std::{
 };
 
 // These run the binary itself, so they live beside it: Cargo builds it for them.
-fn releasedesk(dir: &tempfile::TempDir) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_releasedesk"));
-    command
-        .current_dir(dir.path())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("RUST_LOG", "info")
-        .stdin(Stdio::null());
-    command
-}
+mod common;
+use common::releasedesk;
 
 fn run(command: &mut Command) -> (i32, String) {
     let output = command.output().expect("releasedesk runs");

@@ -55,19 +55,18 @@ impl Server {
     }
 }
 
+mod common;
+
+/// The binary on the soak's own database.
 fn releasedesk(dir: &tempfile::TempDir) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_releasedesk"));
+    let mut command = common::releasedesk(dir);
     command
-        .current_dir(dir.path())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("RUST_LOG", "warn")
         .env(
             "RELEASEDESK_DATABASE_URL",
             format!("sqlite://{}", dir.path().join("soak.db").display()),
         )
-        .env("RELEASEDESK_SECRET_KEY", "soak test key, not a secret")
-        .stdin(Stdio::null());
+        .env("RELEASEDESK_SECRET_KEY", "soak test key, not a secret");
     command
 }
 
