@@ -21,6 +21,21 @@ async fn incidents_token(app: &TestApp) -> String {
         .token
 }
 
+/// A draft incident, which only maintainers and tokens may see.
+async fn write_draft(app: &TestApp, token: &str) -> TestResponse {
+    let created = send_json(
+        app,
+        "POST",
+        "/api/v1/repos/acme/orbit/incidents",
+        token,
+        json!({"title": DRAFT, "issue": "Checking.", "status": "investigating",
+               "severity": "minor", "affected": ">=3.1.0, <3.1.2"}),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    created
+}
+
 async fn get(app: &TestApp, uri: &str, cookie: Option<&str>, etag: Option<&str>) -> TestResponse {
     let mut request = Request::get(uri);
     if let Some(etag) = etag {
@@ -71,16 +86,7 @@ async fn pages_for_anonymous_readers_are_kept_until_the_data_changes() {
     );
 
     // A maintainer writes a draft: the maintainer sees it at once, privately.
-    let created = send_json(
-        &app,
-        "POST",
-        "/api/v1/repos/acme/orbit/incidents",
-        &token,
-        json!({"title": DRAFT, "issue": "Checking.", "status": "investigating",
-               "severity": "minor", "affected": ">=3.1.0, <3.1.2"}),
-    )
-    .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let created = write_draft(&app, &token).await;
     let id = created.json()["id"].as_i64().expect("id");
     let maintainer = get(&app, page, Some(&cookie), None).await;
     assert!(maintainer.body.contains(DRAFT));
@@ -121,16 +127,7 @@ async fn api_answers_for_tokens_are_private_and_never_shared() {
     let app = TestApp::with_demo().await;
     let token = incidents_token(&app).await;
     let list = "/api/v1/repos/acme/orbit/incidents";
-    let created = send_json(
-        &app,
-        "POST",
-        list,
-        &token,
-        json!({"title": DRAFT, "issue": "Checking.", "status": "investigating",
-               "severity": "minor", "affected": ">=3.1.0, <3.1.2"}),
-    )
-    .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    write_draft(&app, &token).await;
 
     // The token sees drafts, privately; the anonymous reader asking next does not.
     let with_token = Request::get(list)
@@ -214,16 +211,7 @@ async fn a_request_naming_another_host_cannot_plant_its_links_for_everyone() {
 async fn a_session_cookie_however_spelled_is_never_taken_for_an_anonymous_reader() {
     let (app, cookie) = TestApp::demo_signed_in().await;
     let token = incidents_token(&app).await;
-    let created = send_json(
-        &app,
-        "POST",
-        "/api/v1/repos/acme/orbit/incidents",
-        &token,
-        json!({"title": DRAFT, "issue": "Checking.", "status": "investigating",
-               "severity": "minor", "affected": ">=3.1.0, <3.1.2"}),
-    )
-    .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    write_draft(&app, &token).await;
     let session = cookie
         .split(';')
         .find_map(|c| c.trim().strip_prefix("releasedesk_session="))

@@ -8,7 +8,7 @@ use axum::{body::Body, Router};
 use http::{header, Request, StatusCode};
 use releasedesk::export::{export, paths::Links, site_router, Summary};
 use releasedesk_tests::{
-    link_check::{check_site, export_addresses},
+    link_check::{check_site, export_addresses, Report},
     TestApp,
 };
 use serde_json::{json, Value};
@@ -80,6 +80,13 @@ async fn listener() -> tokio::net::TcpListener {
         .expect("a free port")
 }
 
+/// Crawls the export served at `start`, also asking for every file it holds (by address
+/// relative to `start`); neither the stand-in site nor the test app's address may appear.
+async fn crawl(start: &Url, files: &[String]) -> Report {
+    let files: Vec<Url> = files.iter().map(|f| start.join(f).expect("url")).collect();
+    check_site(start, &files, &["site.invalid", "releasedesk.test"]).await
+}
+
 fn all_text(dir: &Path) -> Vec<(String, String)> {
     export_addresses(dir)
         .into_iter()
@@ -111,8 +118,7 @@ async fn the_export_is_a_site_without_broken_links_at_any_address() {
     for prefix in ["/", "/mirror/"] {
         let address = serve(out.path(), prefix, listener().await);
         let start = Url::parse(&format!("http://{address}{prefix}")).expect("url");
-        let extra: Vec<Url> = files.iter().map(|f| start.join(f).expect("url")).collect();
-        let report = check_site(&start, &extra, &["site.invalid", "releasedesk.test"]).await;
+        let report = crawl(&start, &files).await;
         assert!(
             report.is_clean(),
             "{prefix}: {:#?} {:#?}",
@@ -228,11 +234,7 @@ async fn with_a_base_address_links_point_under_it() {
     let base = Url::parse(&format!("http://{address}/releases/")).expect("url");
     export_demo(&app, out.path(), Some(base.clone())).await;
     serve(out.path(), "/releases/", listener);
-    let files: Vec<Url> = export_addresses(out.path())
-        .iter()
-        .map(|f| base.join(f).expect("url"))
-        .collect();
-    let report = check_site(&base, &files, &["site.invalid", "releasedesk.test"]).await;
+    let report = crawl(&base, &export_addresses(out.path())).await;
     assert!(
         report.is_clean(),
         "{:#?} {:#?}",
