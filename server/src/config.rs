@@ -45,7 +45,8 @@ pub struct ExportArgs {
     #[arg(long)]
     pub out: std::path::PathBuf,
     /// The address the files will be served from, e.g. https://cdn.example.org/releases/.
-    /// Without it, links are relative and the export works at any address.
+    /// Without it, pages link relatively and work at any address; feeds, calendars and
+    /// endoflife.date answers link from the host's root.
     #[arg(long)]
     pub base_url: Option<String>,
     #[command(flatten)]

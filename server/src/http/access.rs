@@ -156,12 +156,12 @@ async fn caller(
 
 /// Where absolute links in answers (feeds, calendars, endoflife.date) point: the public URL with
 /// its path (an export's base address may be a folder), else the host the request was sent to.
-/// `None` when neither is known (an export without a base address): links are then
+/// Empty when neither is known (an export without a base address): links are then
 /// root-relative.
-pub fn site_address(auth: &Auth, headers: &HeaderMap) -> Option<String> {
+pub fn site_address(auth: &Auth, headers: &HeaderMap) -> String {
     match &auth.public_url {
-        Some(url) => Some(url.as_str().trim_end_matches('/').to_owned()),
-        None => our_origin(auth, headers),
+        Some(url) => url.as_str().trim_end_matches('/').to_owned(),
+        None => our_origin(auth, headers).unwrap_or_default(),
     }
 }
 

@@ -43,7 +43,7 @@ pub(crate) async fn calendar(
 ) -> Result<Response, AppError> {
     let repo = tracked(&pool, &owner, &name).await?;
     let (_, windows) = windows_today(&pool, &repo).await?;
-    let site = site_address(&auth, &headers).unwrap_or_default();
+    let site = site_address(&auth, &headers);
     let page = format!("{site}/{}/{}/support", repo.owner, repo.name);
     // Stamped with the data's last change, so the same data always makes the same file.
     let stamp = app::store::versions::last_change(&pool, repo.id)

@@ -53,7 +53,7 @@ pub(crate) async fn feed(
     Path((owner, name)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let repo = tracked(&pool, &owner, &name).await?;
-    let site = site_address(&auth, &headers).unwrap_or_default();
+    let site = site_address(&auth, &headers);
     let base = format!("{site}/{}/{}", repo.owner, repo.name);
     let now = Utc::now();
     let mut entries = Vec::new();

@@ -114,11 +114,6 @@ fn envelope<T>(result: T, last_modified: Option<DateTime<Utc>>) -> Json<Envelope
     })
 }
 
-/// Links in answers are absolute when we know our address, root-relative otherwise.
-fn site(auth: &Auth, headers: &HeaderMap) -> String {
-    site_address(auth, headers).unwrap_or_default()
-}
-
 /// A product in the list.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct Summary {
@@ -142,7 +137,7 @@ pub(crate) async fn list_products(
     Extension(auth): Extension<Arc<Auth>>,
     headers: HeaderMap,
 ) -> Result<Json<Envelope<Vec<Summary>>>, AppError> {
-    let site = site(&auth, &headers);
+    let site = site_address(&auth, &headers);
     let products = store::repositories::list_products(&pool).await?;
     let result: Vec<Summary> = products
         .into_iter()
@@ -221,7 +216,7 @@ pub(crate) async fn get_product(
     Path(slug): Path<String>,
 ) -> Result<Json<Envelope<ProductDetails>>, AppError> {
     let product = product(&pool, &slug).await?;
-    let site = site(&auth, &headers);
+    let site = site_address(&auth, &headers);
     let repo = &product.repository;
     let page = format!("{site}/{}/{}/support", repo.owner, repo.name);
     let releases: Vec<ReleaseCycle> = product
