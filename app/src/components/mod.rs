@@ -2,6 +2,7 @@
 
 mod channel_chip;
 mod drift_report;
+mod escapable_text;
 mod layout;
 mod not_found;
 mod progress_bar;
@@ -12,6 +13,7 @@ mod sync_status;
 
 pub use channel_chip::ChannelChip;
 pub use drift_report::DriftReport;
+pub use escapable_text::{escapable_text, PageTitle};
 pub use layout::{SiteFooter, SiteHeader};
 pub use not_found::NotFound;
 pub use progress_bar::ProgressBar;

@@ -1,5 +1,5 @@
+use crate::components::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// The "not found" page body. Rendered on the server, it also sets the HTTP status to 404.
 #[component]
@@ -9,7 +9,7 @@ pub fn NotFound(#[prop(into)] what: String) -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Not found · Release Desk"/>
+        <PageTitle text="Not found · Release Desk"/>
         <section class="empty-state" aria-labelledby="not-found-title">
             <h1 id="not-found-title">"Not found"</h1>
             <p>{what}</p>

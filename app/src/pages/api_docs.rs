@@ -1,8 +1,8 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::{
     api::docs::get_api_description,
+    components::PageTitle,
     domain::api_description::{code_spans, ApiDescription, ApiGroup, Operation, SchemaInfo},
 };
 
@@ -27,7 +27,7 @@ fn Prose(text: String) -> impl IntoView {
 pub fn ApiDocsPage() -> impl IntoView {
     let description = Resource::new(|| (), |_| get_api_description());
     view! {
-        <Title text="REST API · Release Desk"/>
+        <PageTitle text="REST API · Release Desk"/>
         <Suspense fallback=|| view! { <p class="loading">"Loading the API description…"</p> }>
             {move || Suspend::new(async move {
                 match description.await {

@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
@@ -15,7 +14,7 @@ use crate::{
         },
         versions::refusal_message,
     },
-    components::{NotFound, ProgressBar, Refused, RelativeTime},
+    components::{escapable_text, NotFound, PageTitle, ProgressBar, Refused, RelativeTime},
     domain::checklist::{due_words, ItemState, TemplateKind},
 };
 
@@ -275,7 +274,7 @@ impl ItemForm {
                         <option value="open">"Open"</option>
                     </select>
                     <label for=note_id.clone()>"Note or evidence link (the reason, when skipping)"</label>
-                    <textarea id=note_id name="note" maxlength="2000" rows="2">{note}</textarea>
+                    <textarea id=note_id name="note" maxlength="2000" rows="2">{escapable_text(note)}</textarea>
                     <button type="submit">"Save"</button>
                 </ActionForm>
             </details>
@@ -359,7 +358,7 @@ fn OpenItemsView(items: OpenItems) -> impl IntoView {
         (open, overdue) => format!("{open} open items, {overdue} overdue."),
     };
     view! {
-        <Title text=format!("Open checklist items · {owner}/{name} · Release Desk")/>
+        <PageTitle text=format!("Open checklist items · {owner}/{name} · Release Desk")/>
         <nav class="breadcrumbs" aria-label="Breadcrumbs">
             <a href=base.clone()>{owner.clone()} "/" {name.clone()}</a>
         </nav>
@@ -421,7 +420,7 @@ pub fn TemplatePage() -> impl IntoView {
         |(owner, repo, kind, _, _)| get_template(owner, repo, kind),
     );
     view! {
-        <Title text="Checklist template · Release Desk"/>
+        <PageTitle text="Checklist template · Release Desk"/>
         <Transition fallback=|| view! { <p class="loading">"Loading the template…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
@@ -478,7 +477,7 @@ fn TemplateForm(editor: TemplateEditor, save: ServerAction<SaveTemplate>) -> imp
                 " after the release date; " <code>"(evidence: tag)"</code> " (also release, sbom, signature, changelog); "
                 <code>"(per maintained line)"</code> " makes one item per other supported line."
             </p>
-            <textarea id="template-text" name="text" rows="30" class="mono" aria-describedby="template-help" prop:value=shown_text.clone()>{shown_text.clone()}</textarea>
+            <textarea id="template-text" name="text" rows="30" class="mono" aria-describedby="template-help" prop:value=shown_text.clone()>{escapable_text(shown_text.clone())}</textarea>
             <button type="submit">"Save as revision " {revision + 1}</button>
         </ActionForm>
     }

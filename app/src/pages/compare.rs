@@ -1,10 +1,9 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::versions::{compare, Comparison},
-    components::{ChannelChip, NotFound, RelativeTime},
+    components::{ChannelChip, NotFound, PageTitle, RelativeTime},
 };
 
 /// `/{owner}/{repo}/compare/{from}...{to}`: every version in between, with its notes, in the
@@ -47,7 +46,7 @@ fn CompareView(comparison: Comparison) -> impl IntoView {
     let base = format!("/{owner}/{name}");
     let count = versions.len();
     view! {
-        <Title text=format!("{from}...{to} · {owner}/{name} · Release Desk")/>
+        <PageTitle text=format!("{from}...{to} · {owner}/{name} · Release Desk")/>
         <nav class="breadcrumbs" aria-label="Breadcrumbs">
             <a href=base.clone()>{owner.clone()} "/" {name.clone()}</a>
         </nav>

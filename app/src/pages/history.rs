@@ -1,6 +1,5 @@
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::{
     hooks::{use_navigate, use_params_map, use_query_map},
     NavigateOptions,
@@ -8,7 +7,7 @@ use leptos_router::{
 
 use crate::{
     api::history::{get_history, get_history_page, History, HistoryEntry, HistoryPage},
-    components::{ChannelChip, DriftReport, NotFound, RelativeTime, SyncStatus},
+    components::{ChannelChip, DriftReport, NotFound, PageTitle, RelativeTime, SyncStatus},
     domain::{
         history::{clean_search, parse_page, HistoryQuery, LineSection, Train},
         version::{Channel, Line},
@@ -175,7 +174,7 @@ fn HistoryView(history: History) -> impl IntoView {
     .into_any();
 
     view! {
-        <Title text=format!("{owner}/{name} · Release Desk")/>
+        <PageTitle text=format!("{owner}/{name} · Release Desk")/>
         <nav class="breadcrumbs" aria-label="Breadcrumbs">
             <a href="/">"Repositories"</a>
             <span aria-hidden="true">" / "</span>

@@ -1,10 +1,9 @@
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::{
     api::repositories::{list_repositories, RepositorySummary},
-    components::RelativeTime,
+    components::{PageTitle, RelativeTime},
 };
 
 /// `/`: every tracked repository.
@@ -12,7 +11,7 @@ use crate::{
 pub fn HomePage() -> impl IntoView {
     let repositories = Resource::new(|| (), |_| list_repositories());
     view! {
-        <Title text="Repositories · Release Desk"/>
+        <PageTitle text="Repositories · Release Desk"/>
         <h1>"Repositories"</h1>
         <Suspense fallback=|| view! { <p class="loading">"Loading repositories…"</p> }>
             {move || Suspend::new(async move {

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
@@ -15,7 +14,7 @@ use crate::{
         },
         versions::refusal_message,
     },
-    components::{NotFound, RelativeTime},
+    components::{escapable_text, NotFound, PageTitle, RelativeTime},
     domain::incident::{IncidentInput, Severity, Status},
     error::AppError,
 };
@@ -76,7 +75,7 @@ fn IncidentListView(list: IncidentList, save: ServerAction<SaveIncident>) -> imp
     };
     let history_row = row.clone();
     view! {
-        <Title text=format!("Incidents · {owner}/{name} · Release Desk")/>
+        <PageTitle text=format!("Incidents · {owner}/{name} · Release Desk")/>
         <nav class="breadcrumbs" aria-label="Breadcrumbs">
             <a href=base.clone()>{owner.clone()} "/" {name.clone()}</a>
         </nav>
@@ -150,15 +149,17 @@ fn IncidentForm(
                 .map(|text| view! { <p class="field-problem" id=id.clone()>{text}</p> })
         }
     };
-    let text_field =
-        move |field: &'static str, label: &'static str, value: String, rows: &'static str| {
-            let id = field_id(field);
-            view! {
-                <label for=id.clone()>{label}</label>
-                <textarea id=id name=field rows=rows maxlength="20000">{value}</textarea>
-                {problem(field)}
-            }
-        };
+    let text_field = move |field: &'static str,
+                           label: &'static str,
+                           value: String,
+                           rows: &'static str| {
+        let id = field_id(field);
+        view! {
+            <label for=id.clone()>{label}</label>
+            <textarea id=id name=field rows=rows maxlength="20000">{escapable_text(value)}</textarea>
+            {problem(field)}
+        }
+    };
     let status_options = Status::ALL.map(|s| {
         view! { <option value=s.as_str() selected=typed.status == s.as_str()>{s.label()}</option> }
     });
@@ -289,7 +290,7 @@ fn IncidentView(
     let fixed_in = incident.fixed_in.clone();
     let current = (incident.input.clone(), incident.published);
     view! {
-        <Title text=format!("{} · Incidents · Release Desk", incident.title)/>
+        <PageTitle text=format!("{} · Incidents · Release Desk", incident.title)/>
         <nav class="breadcrumbs" aria-label="Breadcrumbs">
             <a href=base.clone()>{owner.clone()} "/" {name.clone()}</a>
             " / " <a href=format!("{base}/incidents")>"Incidents"</a>
@@ -378,7 +379,7 @@ fn IncidentView(
                         </select>
                         <label for="update-message">"Message"</label>
                         <textarea id="update-message" name="message" rows="3" maxlength="20000">
-                            {if fix_released { format!("Fixed in {}.", fixed_in.clone().unwrap_or_default()) } else { typed_message.clone() }}
+                            {escapable_text(if fix_released { format!("Fixed in {}.", fixed_in.clone().unwrap_or_default()) } else { typed_message.clone() })}
                         </textarea>
                         <button type="submit">"Post the update"</button>
                     </ActionForm>

@@ -1,10 +1,9 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::settings::{get_settings, Outcome, SaveSettings, SettingsPage, SettingsValuesTyped},
-    components::Refused,
+    components::{PageTitle, Refused},
 };
 
 /// `/{owner}/{repo}/settings`: maintainers change the support policy, tag prefix and product
@@ -21,7 +20,7 @@ pub fn SettingsPage() -> impl IntoView {
         |(owner, repo, _, _)| get_settings(owner, repo),
     );
     view! {
-        <Title text="Settings · Release Desk"/>
+        <PageTitle text="Settings · Release Desk"/>
         <Transition fallback=|| view! { <p class="loading">"Loading settings…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {

@@ -1,10 +1,9 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     api::support::{check_support, get_support, CheckOutcome, SupportOverview},
-    components::{phase_class, phase_label, NotFound, SupportTimeline},
+    components::{phase_class, phase_label, NotFound, PageTitle, SupportTimeline},
     domain::support::{CheckPhase, LineSupport},
     error::AppError,
 };
@@ -66,7 +65,7 @@ fn SupportView(
     let calendar = format!("{base}/calendar.ics");
     let action = format!("{base}/support");
     view! {
-        <Title text=format!("Support · {owner}/{name} · Release Desk")/>
+        <PageTitle text=format!("Support · {owner}/{name} · Release Desk")/>
         <nav class="breadcrumbs" aria-label="Breadcrumbs">
             <a href="/">"Repositories"</a>
             <span aria-hidden="true">" / "</span>

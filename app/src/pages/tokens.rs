@@ -1,10 +1,9 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::account::{list_tokens, CreateToken, RevokeToken, TokenRow, Tokens},
-    components::{Refused, RelativeTime},
+    components::{PageTitle, Refused, RelativeTime},
 };
 
 /// `/{owner}/{repo}/tokens`: maintainers make and revoke API tokens for CI jobs and bots.
@@ -27,7 +26,7 @@ pub fn TokensPage() -> impl IntoView {
         |(owner, repo, _, _)| list_tokens(owner, repo),
     );
     view! {
-        <Title text="API tokens · Release Desk"/>
+        <PageTitle text="API tokens · Release Desk"/>
         <Suspense fallback=|| view! { <p class="loading">"Loading tokens…"</p> }>
             {move || Suspend::new(async move {
                 match tokens.await {

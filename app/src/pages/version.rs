@@ -1,10 +1,9 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::versions::{get_version, refusal_message, Restore, VersionPage, Withdraw},
-    components::{phase_class, ChannelChip, NotFound, RelativeTime},
+    components::{escapable_text, phase_class, ChannelChip, NotFound, PageTitle, RelativeTime},
     domain::{
         size::human_size,
         support::{CheckPhase, Phase},
@@ -124,7 +123,7 @@ fn VersionView(
         })
     };
     view! {
-        <Title text=format!("{tag} · Release Desk")/>
+        <PageTitle text=format!("{tag} · Release Desk")/>
         <nav class="breadcrumbs" aria-label="Breadcrumbs">
             <a href=base.clone()>{page_owner_name(&base)}</a>
         </nav>
@@ -224,7 +223,7 @@ fn VersionView(
                         <input type="hidden" name="repo" value=form_name.clone()/>
                         <input type="hidden" name="version" value=form_tag.clone()/>
                         <label for="reason">"Why"</label>
-                        <textarea id="reason" name="reason" required maxlength="2000" rows="3">{typed_reason.clone()}</textarea>
+                        <textarea id="reason" name="reason" required maxlength="2000" rows="3">{escapable_text(typed_reason.clone())}</textarea>
                         <label for="superseded_by">"Use this version instead (optional)"</label>
                         <input id="superseded_by" name="superseded_by" placeholder="e.g. v2.3.3" value=typed_superseded_by.clone()/>
                         <button type="submit" class="danger">"Withdraw " {form_tag.clone()}</button>

@@ -338,9 +338,27 @@ pub fn to_markdown<'a>(
     out
 }
 
-/// Keeps a note or text on its list line.
+/// Keeps a note or text on its list line, and inert where it is pasted: every character that
+/// could start Markdown or HTML syntax (a comment, a tag, a link, an image, emphasis, code, a
+/// table cell, a character reference) is backslash-escaped, so the text reads the same rendered
+/// and a `<!--` in a note cannot hide the rest of the list.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    const SYNTAX: &[char] = &[
+        '\\', '`', '*', '_', '~', '[', ']', '(', ')', '<', '>', '!', '&', '|', '#',
+    ];
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            if SYNTAX.contains(&c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -606,6 +624,77 @@ mod tests {
              - [ ] Announce (overdue since 2026-11-09 21:00 UTC)\n\
              - [ ] Plan (due 2026-11-10 03:00 UTC)\n\
              - [ ] Docs\n"
+        );
+    }
+
+    /// What GitHub's Markdown makes of an export: the kinds of syntax it found, and the text.
+    fn rendered(markdown: &str) -> (Vec<&'static str>, String) {
+        use pulldown_cmark::{Event, Options, Parser, Tag};
+        let options = Options::ENABLE_TABLES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_TASKLISTS
+            | Options::ENABLE_FOOTNOTES;
+        let (mut syntax, mut text) = (Vec::new(), String::new());
+        for event in Parser::new_ext(markdown, options) {
+            match event {
+                Event::Html(_) | Event::InlineHtml(_) => syntax.push("html"),
+                Event::Start(Tag::Link { .. }) => syntax.push("link"),
+                Event::Start(Tag::Image { .. }) => syntax.push("image"),
+                Event::Start(Tag::Emphasis | Tag::Strong) => syntax.push("emphasis"),
+                Event::Start(Tag::Table(_)) => syntax.push("table"),
+                Event::Code(_) => syntax.push("code"),
+                Event::Text(t) => text.push_str(&t),
+                Event::SoftBreak | Event::HardBreak => text.push(' '),
+                _ => {}
+            }
+        }
+        (syntax, text)
+    }
+
+    #[test]
+    fn hostile_notes_and_texts_export_inert_and_readable() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 10, 0, 0, 0)
+            .single()
+            .expect("test data");
+        let hostile = [
+            "<!-- the rest of the list is hidden",
+            "[looks fine](https://evil.example) ![x](https://evil.example/p.png)",
+            "<img src=x onerror=alert(1)> <b>bold</b> &lt;entity&gt; &amp;",
+            "*em* __strong__ `code` | a | b |",
+            "\\[escaped\\] <https://auto.example> #1",
+        ];
+        for note in hostile {
+            let items = vec![
+                MarkdownItem {
+                    text: note,
+                    state: ItemState::Skipped,
+                    note,
+                    due_at: None,
+                },
+                MarkdownItem {
+                    text: "After",
+                    state: ItemState::Open,
+                    note: "",
+                    due_at: None,
+                },
+            ];
+            let markdown = to_markdown("v1.0.0", [(note, items)], now);
+            let (syntax, text) = rendered(&markdown);
+            assert!(
+                syntax.is_empty(),
+                "{note:?} made {syntax:?} in:\n{markdown}"
+            );
+            assert!(
+                text.contains(&format!("{note} (skipped: {note})")),
+                "{note:?} reads as typed: {text}"
+            );
+            assert!(text.contains("After"), "the rest of the list stays visible");
+        }
+        // The check can fail: the raw note would make markup.
+        assert_eq!(
+            rendered("- [ ] a <b>b</b> [x](https://evil.example) `c`").0,
+            ["html", "html", "link", "code"]
         );
     }
 }
