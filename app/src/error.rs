@@ -29,6 +29,15 @@ pub enum AppError {
     Conflict(String),
     #[error("too many requests from this address; wait a minute and try again")]
     TooManyRequests,
+    /// 413: the request's body is over the server's limit.
+    #[error("{0}")]
+    TooLarge(String),
+    /// 408: the client took too long to send its request.
+    #[error("{0}")]
+    TooSlow(String),
+    /// 421: the request names a host this server does not answer for.
+    #[error("{0}")]
+    Misdirected(String),
     /// GitHub failed us; nothing the caller did.
     #[error("{0}")]
     BadGateway(String),
@@ -52,6 +61,9 @@ impl AppError {
             AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooSlow(_) => StatusCode::REQUEST_TIMEOUT,
+            AppError::Misdirected(_) => StatusCode::MISDIRECTED_REQUEST,
             AppError::BadGateway(_) => StatusCode::BAD_GATEWAY,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal | AppError::ServerFn(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -68,6 +80,9 @@ impl AppError {
             AppError::Validation { .. } => "validation",
             AppError::Conflict(_) => "conflict",
             AppError::TooManyRequests => "rate_limited",
+            AppError::TooLarge(_) => "too_large",
+            AppError::TooSlow(_) => "timeout",
+            AppError::Misdirected(_) => "misdirected",
             AppError::BadGateway(_) => "github_unavailable",
             AppError::Unavailable => "unavailable",
             AppError::Internal | AppError::ServerFn(_) => "internal",

@@ -8,6 +8,8 @@ use clap::{Args, Parser, Subcommand};
 use sqlx::sqlite::SqliteConnectOptions;
 use url::Url;
 
+use crate::http::bodies::BodyLimits;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "releasedesk",
@@ -22,7 +24,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the web app, the API and webhooks.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply database migrations, then exit.
     Migrate(DatabaseArgs),
     /// Load the built-in demo project into the database, then exit.
@@ -208,6 +210,18 @@ pub struct ServeArgs {
     /// Load the built-in demo project before serving.
     #[arg(long)]
     pub demo: bool,
+    /// The largest request body any route takes: bytes, or with K or M (KiB, MiB).
+    #[arg(long, env = "RELEASEDESK_MAX_BODY", default_value = "4M")]
+    pub max_body: String,
+    /// The longest a client may take to send a request's body.
+    #[arg(long, env = "RELEASEDESK_BODY_TIMEOUT", default_value = "30s")]
+    pub body_timeout: String,
+    /// The longest a client may take to send a request's headers.
+    #[arg(long, env = "RELEASEDESK_HEADER_TIMEOUT", default_value = "10s")]
+    pub header_timeout: String,
+    /// Open connections at most; by default the file-descriptor limit less 64.
+    #[arg(long, env = "RELEASEDESK_MAX_CONNECTIONS")]
+    pub max_connections: Option<String>,
 }
 
 /// A bad setting: printed as one line, and the program exits with status 2.
@@ -295,6 +309,10 @@ pub struct ServeConfig {
     pub sync_interval: Duration,
     pub site_root: String,
     pub demo: bool,
+    pub bodies: BodyLimits,
+    /// `None`: from the file-descriptor limit, when serving starts.
+    pub max_connections: Option<usize>,
+    pub header_timeout: Duration,
 }
 
 impl ServeConfig {
@@ -354,6 +372,26 @@ impl ServeConfig {
             })?,
             site_root: args.site_root,
             demo: args.demo,
+            bodies: BodyLimits {
+                max_bytes: parse_size(&args.max_body)
+                    .map_err(|message| ConfigError::new(MAX_BODY, message))?,
+                read_timeout: parse_interval(&args.body_timeout).map_err(|message| {
+                    ConfigError::new("RELEASEDESK_BODY_TIMEOUT (--body-timeout)", message)
+                })?,
+                ..BodyLimits::default()
+            },
+            max_connections: match non_empty(args.max_connections) {
+                None => None,
+                Some(text) => Some(text.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    ConfigError::new(
+                        "RELEASEDESK_MAX_CONNECTIONS (--max-connections)",
+                        format!("'{text}' is not a number of connections like 1000"),
+                    )
+                })?),
+            },
+            header_timeout: parse_interval(&args.header_timeout).map_err(|message| {
+                ConfigError::new("RELEASEDESK_HEADER_TIMEOUT (--header-timeout)", message)
+            })?,
         })
     }
 }
@@ -372,6 +410,34 @@ fn http_url(setting: &'static str, value: &str) -> Result<Url, ConfigError> {
         ));
     }
     Ok(url)
+}
+
+const MAX_BODY: &str = "RELEASEDESK_MAX_BODY (--max-body)";
+
+/// Parses sizes like `4M`, `512K` or `1048576` (bytes): at least 1 KiB, at most 1 GiB.
+pub fn parse_size(value: &str) -> Result<u64, String> {
+    let text = value.trim();
+    let invalid = || format!("'{value}' is not a size like 4M, 512K or 1048576");
+    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((at, _)) => text.split_at(at),
+        None => (text, ""),
+    };
+    let unit: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "K" | "k" | "KiB" => 1024,
+        "M" | "m" | "MiB" => 1024 * 1024,
+        _ => return Err(invalid()),
+    };
+    let bytes = digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(unit))
+        .ok_or_else(invalid)?;
+    match bytes {
+        b if b < 1024 => Err(format!("'{value}' is under 1K")),
+        b if b > 1024 * 1024 * 1024 => Err(format!("'{value}' is over 1 GiB")),
+        b => Ok(b),
+    }
 }
 
 /// Parses intervals like `90s`, `15m`, `1h30m` or `1d`: at least one second, at most a week.
@@ -418,10 +484,30 @@ pub fn parse_interval(value: &str) -> Result<Duration, String> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn sizes_read_with_their_units_and_bounds() {
+        assert_eq!(parse_size("4M"), Ok(4 * 1024 * 1024));
+        assert_eq!(parse_size(" 512K "), Ok(512 * 1024));
+        assert_eq!(parse_size("1048576"), Ok(1_048_576));
+        assert_eq!(parse_size("2MiB"), Ok(2 * 1024 * 1024));
+        for bad in [
+            "",
+            "M",
+            "4G",
+            "-1",
+            "4.5M",
+            "10",
+            "2048M",
+            "99999999999999999999",
+        ] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+    }
+
     fn serve_args(args: &[&str]) -> ServeArgs {
         let argv = ["releasedesk", "serve"].iter().chain(args);
         match Cli::try_parse_from(argv).expect("arguments parse").command {
-            Command::Serve(args) => args,
+            Command::Serve(args) => *args,
             other => panic!("expected serve, got {other:?}"),
         }
     }

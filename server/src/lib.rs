@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod connections;
 pub mod demo;
 pub mod export;
 pub mod github;

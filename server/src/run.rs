@@ -44,7 +44,7 @@ impl Failure {
 
 pub async fn run(command: Command) -> Result<(), Failure> {
     match command {
-        Command::Serve(args) => serve(ServeConfig::from_args(args)?).await,
+        Command::Serve(args) => serve(ServeConfig::from_args(*args)?).await,
         Command::Migrate(args) => {
             let pool = open(&args).await?;
             pool.close().await;
@@ -363,6 +363,7 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
         webhook_secret: config.webhook_secret.clone(),
         sync,
         metrics: Default::default(),
+        bodies: config.bodies.clone(),
     };
     let state = AppState {
         pool: pool.clone(),
@@ -386,11 +387,20 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
             "Sign in as the local administrator with this link (it works once, for 15 minutes):\n    {base}auth/local?token={token}"
         );
     }
-    let router = router.into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|err| Failure::Runtime(format!("server error: {err}")))?;
+    let limits = crate::connections::ConnectionLimits {
+        max: config
+            .max_connections
+            .unwrap_or_else(crate::connections::default_max_connections),
+        header_timeout: config.header_timeout,
+        idle_timeout: std::time::Duration::from_secs(60),
+    };
+    tracing::info!(
+        max_connections = limits.max,
+        header_timeout_s = limits.header_timeout.as_secs(),
+        max_body_bytes = config.bodies.max_bytes,
+        "connection limits"
+    );
+    crate::connections::serve(listener, router, limits, shutdown_signal()).await;
     pool.close().await;
     tracing::info!("stopped");
     Ok(())

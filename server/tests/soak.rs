@@ -4,7 +4,7 @@
 //! cache never serves an answer older than an acknowledged write), and that memory levels off.
 
 use std::{
-    process::{Child, Command, Stdio},
+    process::Command,
     sync::{
         atomic::{AtomicU64, Ordering},
         Arc, Mutex,
@@ -29,33 +29,8 @@ const ADDRESSES: [&str; 10] = [
     "/acme/orbit/feed.atom",
 ];
 
-struct Server {
-    child: Child,
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn rss_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|kib| kib.parse().ok())
-            .unwrap_or(0)
-    }
-}
-
 mod common;
+use common::Server;
 
 /// The binary on the soak's own database.
 fn releasedesk(dir: &tempfile::TempDir) -> Command {
@@ -72,33 +47,9 @@ fn releasedesk(dir: &tempfile::TempDir) -> Command {
 
 async fn start() -> (Server, String) {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let child = releasedesk(&dir)
-        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("releasedesk starts");
-    let server = Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-        _dir: dir,
-    };
-    let client = Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while client
-        .get(format!("{}/readyz", server.base))
-        .send()
-        .await
-        .map_or(true, |r| !r.status().is_success())
-    {
-        assert!(Instant::now() < deadline, "the server never became ready");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let output = releasedesk(&server._dir)
+    let command = releasedesk(&dir);
+    let server = Server::start(dir, command).await;
+    let output = releasedesk(&server.dir)
         .args([
             "token",
             "create",
@@ -311,7 +262,7 @@ async fn readers_and_writers_at_once_lose_nothing_and_memory_levels_off() {
     let mut rss = Vec::new();
     while Instant::now() < stop {
         tokio::time::sleep(Duration::from_secs(1)).await;
-        rss.push(server.rss_kib());
+        rss.push(server.memory_kib("VmRSS"));
     }
     for task in tasks {
         task.await.expect("no task panicked");

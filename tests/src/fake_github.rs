@@ -51,6 +51,8 @@ pub enum Fault {
     RateLimited {
         retry_after: u64,
     },
+    /// A normal answer whose `Link` header sends the next page to another origin.
+    NextPageAt(String),
 }
 
 #[derive(Clone, Debug)]
@@ -451,6 +453,10 @@ async fn respond(
         text.hash(&mut hasher);
         hasher.finish()
     });
+    let link_origin = match &fault {
+        Some(Fault::NextPageAt(origin)) => origin.clone(),
+        _ => format!("http://{host}"),
+    };
     let response = match fault {
         Some(Fault::Status(code)) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_GATEWAY);
@@ -474,19 +480,19 @@ async fn respond(
             Json(json!({ "message": "API rate limit exceeded" })),
         )
             .into_response(),
-        None if status == StatusCode::OK && if_none_match.as_deref() == Some(etag.as_str()) => {
+        None | Some(Fault::NextPageAt(_))
+            if status == StatusCode::OK && if_none_match.as_deref() == Some(etag.as_str()) =>
+        {
             (StatusCode::NOT_MODIFIED, [("etag", etag.clone())]).into_response()
         }
-        None => {
+        None | Some(Fault::NextPageAt(_)) => {
             let mut response = (status, Json(body)).into_response();
             let headers = response.headers_mut();
             if status == StatusCode::OK {
                 headers.insert("etag", etag.parse().expect("etag header"));
             }
             if !links.is_empty() {
-                let link = links
-                    .join(", ")
-                    .replace("{host}", &format!("http://{host}"));
+                let link = links.join(", ").replace("{host}", &link_origin);
                 headers.insert("link", link.parse().expect("link header"));
             }
             response

@@ -144,6 +144,7 @@ pub fn router_for(pool: SqlitePool, dir: &TempDir, auth: Arc<Auth>) -> Router {
         webhook_secret: Some(releasedesk::config::Secret::new(WEBHOOK_SECRET)),
         sync: None,
         metrics: Default::default(),
+        bodies: Default::default(),
     };
     releasedesk::http::router(
         AppState {
@@ -397,4 +398,42 @@ pub async fn seed_tags(pool: &SqlitePool, owner: &str, name: &str, tags: &[Strin
         }
     }
     tx.commit().await.expect("commit");
+}
+
+impl TestApp {
+    /// A new API token of `owner/name` with these scopes.
+    pub async fn token(
+        &self,
+        owner: &str,
+        name: &str,
+        scopes: &[app::domain::access::Scope],
+    ) -> String {
+        let repository = app::store::repositories::find(&self.pool, owner, name)
+            .await
+            .expect("query")
+            .expect("a tracked repository");
+        app::access::create_token(&self.pool, &repository, "test-bot", scopes, "mona")
+            .await
+            .expect("token")
+            .token
+    }
+
+    /// A JSON request, with a bearer token when given.
+    pub async fn send_json(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> TestResponse {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(http::header::CONTENT_TYPE, "application/json");
+        if let Some(token) = token {
+            request = request.header(http::header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let request = request.body(Body::from(body.to_string())).expect("request");
+        self.send(request, None).await
+    }
 }

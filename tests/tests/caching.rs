@@ -90,7 +90,7 @@ async fn pages_for_anonymous_readers_are_kept_until_the_data_changes() {
     let id = created.json()["id"].as_i64().expect("id");
     let maintainer = get(&app, page, Some(&cookie), None).await;
     assert!(maintainer.body.contains(DRAFT));
-    assert_eq!(header_of(&maintainer, "cache-control"), "private, no-cache");
+    assert_eq!(header_of(&maintainer, "cache-control"), "private, no-store");
     assert!(maintainer.headers.get(header::ETAG).is_none());
 
     // Anonymous readers never get the maintainer's page, nor the draft, even asked right after.
@@ -136,7 +136,7 @@ async fn api_answers_for_tokens_are_private_and_never_shared() {
         .expect("request");
     let private = app.send(with_token, None).await;
     assert!(private.body.contains(DRAFT));
-    assert_eq!(header_of(&private, "cache-control"), "private, no-cache");
+    assert_eq!(header_of(&private, "cache-control"), "private, no-store");
     for _ in 0..2 {
         let public = get(&app, list, None, None).await;
         assert_eq!(public.status, StatusCode::OK);
@@ -239,7 +239,7 @@ async fn a_session_cookie_however_spelled_is_never_taken_for_an_anonymous_reader
         assert!(seen.body.contains(DRAFT), "{spelled}: the session is found");
         assert_eq!(
             header_of(&seen, "cache-control"),
-            "private, no-cache",
+            "private, no-store",
             "{spelled}"
         );
         let anonymous = get(&app, "/acme/orbit/incidents", None, None).await;

@@ -304,7 +304,7 @@ async fn public_reads_answer_if_none_match_with_304() {
         .await;
     assert_eq!(
         releasedesk_tests::header(&personal, "cache-control"),
-        "private, no-cache"
+        "private, no-store"
     );
 }
 

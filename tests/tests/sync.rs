@@ -703,3 +703,41 @@ async fn synced_versions_get_checklists_unless_they_are_history() {
         .expect("count");
     assert_eq!(count, 2, "one each, never twice");
 }
+
+#[tokio::test]
+async fn a_next_page_on_another_host_is_refused_without_a_request_to_it() {
+    // A second listener that counts whoever connects to it.
+    let elsewhere = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let origin = format!("http://{}", elsewhere.local_addr().expect("address"));
+    let knocked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = knocked.clone();
+    tokio::spawn(async move {
+        while elsewhere.accept().await.is_ok() {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+
+    let fake = FakeGitHub::start().await;
+    fake.put_repo("grafana/alloy", alloy_repo());
+    fake.inject("/tags?", Fault::NextPageAt(origin.clone()));
+    let app = TestApp::new().await;
+    let repo = track(&app, "grafana", "alloy").await;
+    let before = snapshot(&app.pool).await;
+    let err = sync(&app, &fake, &repo)
+        .await
+        .expect_err("the foreign link stops the sync");
+    let message = err.to_string();
+    assert!(
+        message.contains(&origin) && message.contains("RELEASEDESK_GITHUB_API_URL"),
+        "{message}"
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        knocked.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "nothing was sent to the other host"
+    );
+    assert_unchanged(&before, &snapshot(&app.pool).await);
+}

@@ -227,14 +227,39 @@ async fn bodies_that_are_not_payloads_are_400() {
 }
 
 #[tokio::test]
-async fn large_payloads_up_to_githubs_limit_are_accepted() {
+async fn the_largest_release_github_sends_is_accepted_and_larger_bodies_are_413() {
     let app = TestApp::with_demo().await;
     let mut published = payload("release", |p| p["action"] == "published");
     published["release"]["tag_name"] = "v3.4.0".into();
-    published["release"]["body"] = "long release notes\n".repeat(300_000).into();
-    let response = deliver(&app, "release", "d-50", &published).await;
+    // GitHub's own caps: 125,000 characters of notes (here 4 bytes each) and 1,000 assets.
+    published["release"]["body"] = "🚀".repeat(125_000).into();
+    let asset = serde_json::json!({
+        "url": "https://api.github.com/repos/acme/orbit/releases/assets/1",
+        "browser_download_url": "https://github.com/acme/orbit/releases/download/v3.4.0/orbit-linux-amd64.tar.gz",
+        "id": 1, "node_id": "RA_kwDOAAAAAAAAAAAA", "name": "orbit-linux-amd64.tar.gz",
+        "label": "", "state": "uploaded", "content_type": "application/gzip",
+        "size": 1024, "download_count": 0,
+        "created_at": "2026-11-01T00:00:00Z", "updated_at": "2026-11-01T00:00:00Z",
+        "uploader": published["sender"].clone(),
+    });
+    published["release"]["assets"] = vec![asset; 1000].into();
+    let body = published.to_string().into_bytes();
+    assert!(body.len() > 1_800_000, "{} bytes", body.len());
+    let response = deliver_raw(&app, "release", "d-50", body, WEBHOOK_SECRET).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     assert_eq!(tags(&app).await[0], "v3.4.0");
+
+    published["release"]["tag_name"] = "v3.5.0".into();
+    published["release"]["body"] = "x".repeat(4 * 1024 * 1024).into();
+    let response = deliver(&app, "release", "d-51", &published).await;
+    assert_eq!(
+        response.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        response.body
+    );
+    assert_eq!(response.json()["error"]["code"], "too_large");
+    assert_eq!(tags(&app).await[0], "v3.4.0", "nothing applied");
 }
 
 #[tokio::test]

@@ -79,6 +79,7 @@ pub fn site_router(pool: sqlx::SqlitePool, site_root: &str, base: Option<Url>) -
         webhook_secret: None,
         sync: None,
         metrics: Default::default(),
+        bodies: Default::default(),
     };
     crate::http::router(state, services)
 }

@@ -6,7 +6,7 @@ use std::{
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
-use super::{Answer, GitHub};
+use super::{Answer, GitHub, NextPage};
 
 #[derive(Clone, Debug)]
 pub struct FetcherSettings {
@@ -60,6 +60,11 @@ pub enum FetchError {
     },
     #[error("GitHub answered {status} for {url}")]
     Unexpected { status: u16, url: String },
+    #[error(
+        "GitHub's Link header gave the next page as {0}, outside RELEASEDESK_GITHUB_API_URL; \
+         the sync stopped there and sent no request to it"
+    )]
+    ForeignLink(String),
 }
 
 /// Makes requests through a [`GitHub`] the way GitHub asks clients to behave, and counts them.
@@ -169,7 +174,11 @@ impl<G: GitHub> Fetcher<G> {
                     value,
                     body: answer.body,
                     etag: answer.etag,
-                    next: answer.next,
+                    next: match answer.next {
+                        Some(NextPage::Refused(link)) => return Err(FetchError::ForeignLink(link)),
+                        Some(NextPage::Follow(link)) => Some(link),
+                        None => None,
+                    },
                 })),
                 Err(err) => Ok(Verdict::Retry(format!(
                     "the body was cut short or malformed ({err})"

@@ -19,7 +19,7 @@ pub struct Answer {
     pub status: u16,
     pub etag: Option<String>,
     /// The `rel="next"` target of the `Link` header.
-    pub next: Option<String>,
+    pub next: Option<NextPage>,
     pub retry_after: Option<u64>,
     pub rate_limit_remaining: Option<u64>,
     /// Unix time at which the rate limit resets.
@@ -40,6 +40,39 @@ pub trait GitHub: Send + Sync {
         url: &str,
         etag: Option<&str>,
     ) -> impl Future<Output = Result<Answer, TransportError>> + Send;
+}
+
+/// Where a `Link` header's `rel="next"` points, judged against the configured API URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NextPage {
+    /// Under the API URL: safe to request with our token.
+    Follow(String),
+    /// Anywhere else: never requested.
+    Refused(String),
+}
+
+/// Judges a next-page link: it must have the API URL's scheme, host and port, no user
+/// information, and a path under the API URL's path (GitHub Enterprise serves `/api/v3`).
+/// A relative link is read against the API URL.
+pub fn judge_next(api_url: &url::Url, link: &str) -> NextPage {
+    let Ok(target) = api_url.join(link) else {
+        return NextPage::Refused(link.to_owned());
+    };
+    let prefix = api_url.path().trim_end_matches('/');
+    let path_ok = target
+        .path()
+        .strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    let same_place = target.scheme() == api_url.scheme()
+        && target.host_str() == api_url.host_str()
+        && target.port_or_known_default() == api_url.port_or_known_default()
+        && target.username().is_empty()
+        && target.password().is_none();
+    if same_place && path_ok {
+        NextPage::Follow(target.to_string())
+    } else {
+        NextPage::Refused(link.to_owned())
+    }
 }
 
 /// The `rel="next"` URL of a GitHub `Link` header.
@@ -77,5 +110,45 @@ mod tests {
         assert_eq!(next_link(last_page), None);
         assert_eq!(next_link(""), None);
         assert_eq!(next_link("garbage"), None);
+    }
+
+    #[test]
+    fn next_pages_must_stay_under_the_api_url() {
+        let api = url::Url::parse("http://127.0.0.1:4000").expect("url");
+        let follow = |link: &str| NextPage::Follow(link.to_owned());
+        let refused = |link: &str| NextPage::Refused(link.to_owned());
+        assert_eq!(
+            judge_next(&api, "http://127.0.0.1:4000/repos/a/b/tags?page=2"),
+            follow("http://127.0.0.1:4000/repos/a/b/tags?page=2")
+        );
+        for foreign in [
+            "https://api.github.com/resource?page=2",
+            "https://127.0.0.1:4000/repos/a/b/tags?page=2",
+            "http://127.0.0.1:4001/repos/a/b/tags?page=2",
+            "http://localhost:4000/repos/a/b/tags?page=2",
+            "http://user:pw@127.0.0.1:4000/repos?page=2",
+            "//evil.example/repos?page=2",
+        ] {
+            assert_eq!(judge_next(&api, foreign), refused(foreign), "{foreign}");
+        }
+        let enterprise = url::Url::parse("https://ghe.example.org/api/v3").expect("url");
+        assert_eq!(
+            judge_next(
+                &enterprise,
+                "https://ghe.example.org/api/v3/repos/a/b/tags?page=2"
+            ),
+            follow("https://ghe.example.org/api/v3/repos/a/b/tags?page=2")
+        );
+        for outside in [
+            "https://ghe.example.org/api/v30/repos?page=2",
+            "https://ghe.example.org/login?page=2",
+            "https://ghe.example.org:8443/api/v3/repos?page=2",
+        ] {
+            assert_eq!(
+                judge_next(&enterprise, outside),
+                refused(outside),
+                "{outside}"
+            );
+        }
     }
 }

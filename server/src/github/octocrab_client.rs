@@ -7,10 +7,12 @@ use http::{header, HeaderMap, HeaderValue};
 use http_body_util::BodyExt;
 use octocrab::{service::middleware::retry::RetryConfig, Octocrab};
 
-use super::{next_link, Answer, GitHub, TransportError};
+use super::{judge_next, next_link, Answer, GitHub, NextPage, TransportError};
 
 pub struct OctocrabGitHub {
     client: Octocrab,
+    /// Where every request goes; our token is never sent anywhere else.
+    api_url: url::Url,
 }
 
 impl OctocrabGitHub {
@@ -36,12 +38,24 @@ impl OctocrabGitHub {
         let client = builder
             .build()
             .map_err(|err| format!("cannot set up the GitHub client: {err}"))?;
-        Ok(OctocrabGitHub { client })
+        Ok(OctocrabGitHub {
+            client,
+            api_url: api_url.clone(),
+        })
     }
 }
 
 impl GitHub for OctocrabGitHub {
     async fn get(&self, url: &str, etag: Option<&str>) -> Result<Answer, TransportError> {
+        // Paths go below the API URL; an absolute URL is a followed link, judged once already
+        // by the fetcher: this is the last line before the token leaves.
+        let absolute = url.starts_with("//") || url.contains("://");
+        if let (true, NextPage::Refused(url)) = (absolute, judge_next(&self.api_url, url)) {
+            return Err(TransportError(format!(
+                "refused to send a request outside {}: {url}",
+                self.api_url
+            )));
+        }
         let mut headers = HeaderMap::new();
         headers.insert(
             header::ACCEPT,
@@ -70,7 +84,9 @@ impl GitHub for OctocrabGitHub {
         Ok(Answer {
             status: parts.status.as_u16(),
             etag: text("etag").map(str::to_owned),
-            next: text("link").and_then(next_link),
+            next: text("link")
+                .and_then(next_link)
+                .map(|link| judge_next(&self.api_url, &link)),
             retry_after: number("retry-after"),
             rate_limit_remaining: number("x-ratelimit-remaining"),
             rate_limit_reset: number("x-ratelimit-reset"),

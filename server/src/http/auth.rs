@@ -17,7 +17,7 @@ use app::{
 use axum::{
     extract::{ConnectInfo, Query, Request, State},
     middleware::{self, Next},
-    response::{Html, IntoResponse, Redirect, Response},
+    response::{IntoResponse, Redirect, Response},
     routing::{get, post},
     Extension, Json, Router,
 };
@@ -300,31 +300,15 @@ fn session_trouble() -> Response {
     )
 }
 
-/// A small page that explains what went wrong in a sign-in, with a way back.
+/// A page that explains what went wrong in a sign-in, with a way back.
 fn problem_page(status: StatusCode, title: &str, message: &str) -> Response {
-    let title = escape(title);
-    let message = escape(message);
-    let body = format!(
-        r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · Release Desk</title><link rel="stylesheet" href="/pkg/releasedesk.css"></head>
-<body><main id="main" class="page problem"><h1>{title}</h1><p>{message}</p>
-<p><a href="/auth/login">Sign in again</a> · <a href="/">Back to Release Desk</a></p></main></body></html>"#
-    );
-    let mut response = (status, Html(body)).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; \
-             form-action 'self'; frame-ancestors 'none'",
-        ),
-    );
-    response
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    super::refusal::problem_page(
+        status,
+        title,
+        message,
+        &[
+            ("/auth/login", "Sign in again"),
+            ("/", "Back to Release Desk"),
+        ],
+    )
 }

@@ -5,9 +5,10 @@
 //!   0013) stands still and at most [`KEEP_FOR`]. A hit costs one lookup of the data version,
 //!   no rendering. The answers carry an `ETag`, `Cache-Control: public` and `Vary`, so browsers
 //!   and CDNs may keep them too; `If-None-Match` is answered with 304 from memory.
-//! - [`conditional`]: the reads not kept get an `ETag` from the body and 304s too. Public API
-//!   answers are `public` for anonymous callers and `private` for maintainers and tokens (theirs
-//!   may hold what only maintainers see); pages not kept are `private, no-cache`.
+//! - [`conditional`]: anonymous reads not kept get an `ETag` from the body and 304s too; public
+//!   API answers are `public`, pages not kept `private, no-cache`. Whatever is made for a person
+//!   or a token, and every server function's answer, is `private, no-store`: it may hold a
+//!   secret (a new token) or what only maintainers see (drafts, settings).
 //!
 //! ETags are weak: the compression layer outside sends the same answer in several encodings.
 //!
@@ -40,6 +41,8 @@ pub const KEEP_FOR: Duration = Duration::from_secs(10);
 /// How long browsers and CDNs may reuse a public answer without asking again.
 const PUBLIC: &str = "public, max-age=60";
 const PRIVATE: &str = "private, no-cache";
+/// Answers that may hold a secret or what only maintainers see.
+const FOR_SOMEONE: &str = "private, no-store";
 /// Larger answers are sent on without an ETag and never kept.
 const MAX_BODY: usize = 8 * 1024 * 1024;
 /// Answers to longer addresses (host and URI) are not kept: real links are far shorter.
@@ -425,7 +428,9 @@ pub async fn shared_cache(shared: Shared, mut request: Request, next: Next) -> R
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let address = format!("{host}{}", request.uri());
+    // `accept_host` let through only a plain host[:port], which holds no space: the space
+    // keeps host and address apart, so no Host can make one address's key another's.
+    let address = format!("{host} {}", request.uri());
     let if_none_match = if_none_match(request.headers());
     let gzip_ok = request
         .headers()
@@ -500,8 +505,29 @@ async fn buffer(mut body: Body, limit: usize) -> Result<Bytes, Body> {
     Ok(chunks.concat().into())
 }
 
-/// Middleware: ETags, 304s and private caching for the reads [`shared_cache`] does not keep.
+/// True for answers made for someone in particular, which no cache may keep: anything a
+/// person or token asked for (drafts, a new token shown once, settings), every server
+/// function's answer (the app in the page reads maintainers' data through them) and sign-in.
+fn is_for_someone(request: &Request) -> bool {
+    let path = request.uri().path();
+    matches!(
+        request.extensions().get::<Caller>(),
+        Some(Caller::Person(_) | Caller::Token(_))
+    ) || path.starts_with("/sfn/")
+        || path.starts_with("/auth/")
+        || path == "/api/v1/me"
+}
+
+/// Middleware: `no-store` for answers made for someone; ETags, 304s and caching headers for
+/// the anonymous reads [`shared_cache`] does not keep.
 pub async fn conditional(request: Request, next: Next) -> Response {
+    if is_for_someone(&request) {
+        let mut response = next.run(request).await;
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(FOR_SOMEONE));
+        return response;
+    }
     if !matches!(*request.method(), Method::GET | Method::HEAD)
         || request.extensions().get::<SharedAnswer>().is_some()
         || !is_shareable(request.uri().path())
@@ -510,10 +536,6 @@ pub async fn conditional(request: Request, next: Next) -> Response {
     }
     let public_read = is_public_read(request.uri().path());
     let if_none_match = if_none_match(request.headers());
-    let personal = matches!(
-        request.extensions().get::<Caller>(),
-        Some(Caller::Person(_) | Caller::Token(_))
-    );
     let mut response = next.run(request).await;
     if response.status() != StatusCode::OK {
         return response;
@@ -535,11 +557,7 @@ pub async fn conditional(request: Request, next: Next) -> Response {
     if let Ok(value) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, value);
     }
-    let cache_control = if personal { PRIVATE } else { PUBLIC };
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(cache_control),
-    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC));
     vary_by_caller(headers);
     if if_none_match.is_some_and(|inm| names_etag(&inm, &etag)) {
         parts.status = StatusCode::NOT_MODIFIED;

@@ -1,15 +1,18 @@
 //! The HTTP surface: one router per resource, merged here with the Leptos pages.
 
 pub mod access;
+mod address;
 mod api;
 mod auth;
 mod badges;
+pub mod bodies;
 mod caching;
 mod calendar;
 mod feed;
 mod health;
 mod metrics;
 pub mod openapi;
+mod refusal;
 mod server_fn_status;
 mod webhooks;
 
@@ -54,6 +57,8 @@ pub struct Services {
     /// Background syncs; absent in tests and for the demo.
     pub sync: Option<SyncTrigger>,
     pub metrics: HttpMetrics,
+    /// How large and how slow request bodies may be.
+    pub bodies: bodies::BodyLimits,
 }
 
 pub fn router(state: AppState, services: Services) -> Router {
@@ -102,6 +107,13 @@ pub fn router(state: AppState, services: Services) -> Router {
         // Innermost, so that sessions, metrics and caching all see a server function's real
         // status (a session is not saved with a 5xx answer).
         .layer(axum::middleware::from_fn(server_fn_status::real_status))
+        // After the access checks, so a refused change is refused before its body is read.
+        .layer(axum::middleware::from_fn({
+            let gate = Arc::new(bodies::BodyGate::new(services.bodies.clone()));
+            move |request, next| bodies::bound_body(gate.clone(), request, next)
+        }))
+        // The bodies are bounded above; extractors need not bound them again.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn(caching::conditional))
         .layer(axum::middleware::from_fn({
             let auth = services.auth.clone();
@@ -136,6 +148,11 @@ pub fn router(state: AppState, services: Services) -> Router {
                 metrics: services.metrics.clone(),
             };
             caching::shared_cache(shared, request, next)
+        }))
+        .layer(axum::middleware::from_fn(address::drop_trailing_slash))
+        .layer(axum::middleware::from_fn({
+            let auth = services.auth.clone();
+            move |request, next| address::accept_host(auth.clone(), request, next)
         }))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http());

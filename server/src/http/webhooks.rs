@@ -3,25 +3,32 @@
 use app::{state::AppState, store};
 use axum::{
     body::Bytes,
-    extract::{DefaultBodyLimit, State},
+    extract::State,
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::post,
     Extension, Json, Router,
 };
 use serde_json::json;
+use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 
 use super::Services;
 use crate::webhooks::{self, Event};
 
-/// GitHub caps payloads at 25 MB; axum's default limit is 2 MB.
-const MAX_PAYLOAD: usize = 25 * 1024 * 1024;
+/// GitHub's delivery ids are GUIDs (36 characters); anything much longer is not GitHub's.
+const MAX_DELIVERY_ID: usize = 64;
 
+/// Bodies are bounded before they get here, with every other route's (`http::bodies`).
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/webhooks/github", post(receive_webhook))
-        .layer(DefaultBodyLimit::max(MAX_PAYLOAD))
+    Router::new().route("/webhooks/github", post(receive_webhook))
+}
+
+/// A delivery id as GitHub writes them: short, and letters, digits and dashes only.
+fn is_delivery_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_DELIVERY_ID
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 fn answer(status: StatusCode, code: &str, message: &str) -> Response {
@@ -50,6 +57,7 @@ fn answer(status: StatusCode, code: &str, message: &str) -> Response {
         (status = 202, description = "Received and ignored: an untracked repository or an event of no interest", body = Object),
         (status = 400, description = "A malformed payload", body = super::api::ErrorBody),
         (status = 401, description = "A missing or wrong signature", body = super::api::ErrorBody),
+        (status = 413, description = "A body over the server's limit (RELEASEDESK_MAX_BODY)", body = super::api::ErrorBody),
     )
 )]
 pub(crate) async fn receive_webhook(
@@ -81,6 +89,13 @@ pub(crate) async fn receive_webhook(
             "X-GitHub-Event and X-GitHub-Delivery are required",
         );
     };
+    if !is_delivery_id(delivery_id) {
+        return answer(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "X-GitHub-Delivery must be GitHub's delivery id: at most 64 letters, digits and dashes",
+        );
+    }
     let delivery = match webhooks::parse(event, &body) {
         Ok(delivery) => delivery,
         Err(message) => return answer(StatusCode::BAD_REQUEST, "bad_request", &message),
@@ -102,7 +117,12 @@ pub(crate) async fn receive_webhook(
             "the payload names no repository",
         );
     };
-    match apply(&pool, event, delivery_id, &owner, &name, &delivery.event).await {
+    let received = store::webhooks::Delivery {
+        id: delivery_id,
+        event,
+        body_sha256: &hex::encode(Sha256::digest(&body)),
+    };
+    match apply(&pool, &received, &owner, &name, &delivery.event).await {
         Ok(Outcome::Untracked) => answer(
             StatusCode::ACCEPTED,
             "ignored",
@@ -111,7 +131,7 @@ pub(crate) async fn receive_webhook(
         Ok(Outcome::Duplicate) => answer(
             StatusCode::OK,
             "duplicate",
-            "this delivery was applied before",
+            "this delivery, or the same body under another id, was applied before",
         ),
         Ok(Outcome::Applied(repository_id)) => {
             if let Some(sync) = &services.sync {
@@ -139,8 +159,7 @@ enum Outcome {
 /// Records the delivery and applies the event in one transaction.
 async fn apply(
     pool: &SqlitePool,
-    event_name: &str,
-    delivery_id: &str,
+    received: &store::webhooks::Delivery<'_>,
     owner: &str,
     name: &str,
     event: &Event,
@@ -149,7 +168,7 @@ async fn apply(
         return Ok(Outcome::Untracked);
     };
     let mut tx = pool.begin().await?;
-    if !store::webhooks::record_delivery(&mut *tx, delivery_id, event_name).await? {
+    if !store::webhooks::record_delivery(&mut tx, received, chrono::Utc::now()).await? {
         return Ok(Outcome::Duplicate);
     }
     webhooks::apply(&mut tx, &repo, event).await?;
