@@ -487,3 +487,54 @@ async fn page_addresses_with_a_trailing_slash_redirect_keeping_the_query() {
     assert_eq!(app.get("/acme/orbit").await.status, StatusCode::OK);
     assert_eq!(app.get("/").await.status, StatusCode::OK);
 }
+
+/// Log lines written while it lives, for a test on the current thread.
+#[derive(Clone, Default)]
+struct Logs(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("logs").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_post_to_a_read_only_address_is_refused_and_logged_as_a_warning_at_most() {
+    let app = TestApp::with_demo().await;
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _capture = tracing::subscriber::set_default(subscriber);
+    for address in [
+        "/acme/orbit/support",
+        "/api/v1/repos/acme/orbit/support",
+        "/sfn/get_history",
+    ] {
+        let response = app
+            .send(
+                Request::post(address)
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from("owner=acme&repo=orbit"))
+                    .expect("request"),
+                None,
+            )
+            .await;
+        assert!(
+            response.status.is_client_error(),
+            "{address}: {}",
+            response.status
+        );
+    }
+    let text = String::from_utf8(logs.0.lock().expect("logs").clone()).expect("utf-8");
+    assert!(text.contains(" WARN "), "the refusals were logged: {text}");
+    assert!(!text.contains(" ERROR "), "{text}");
+}
