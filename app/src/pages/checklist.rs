@@ -16,24 +16,59 @@ use crate::{
     },
     components::{escapable_text, NotFound, PageTitle, ProgressBar, Refused, RelativeTime},
     domain::checklist::{due_words, ItemState, TemplateKind},
+    error::AppError,
 };
+
+/// The checklist of one version: its data and the two actions that change it.
+///
+/// Made in the version page's body, never inside a `Suspend`: the server may run a suspended
+/// view twice (once to find its resources), and a resource made there gets a second id that
+/// the browser never makes, which breaks hydration.
+#[derive(Clone, Copy)]
+pub struct VersionChecklistData {
+    panel: Resource<Result<Option<ChecklistPanel>, AppError>>,
+    change: ServerAction<ChangeChecklistItem>,
+    start: ServerAction<StartChecklist>,
+}
+
+impl VersionChecklistData {
+    pub fn new(
+        owner: impl Fn() -> String + Send + Sync + 'static,
+        repo: impl Fn() -> String + Send + Sync + 'static,
+        version: impl Fn() -> String + Send + Sync + 'static,
+    ) -> Self {
+        let change = ServerAction::<ChangeChecklistItem>::new();
+        let start = ServerAction::<StartChecklist>::new();
+        let panel = Resource::new(
+            move || {
+                (
+                    owner(),
+                    repo(),
+                    version(),
+                    change.version().get(),
+                    // A refused change may not bump the version; its value changes.
+                    change.value().get(),
+                    start.version().get(),
+                )
+            },
+            |(owner, repo, version, ..)| get_checklist(owner, repo, version),
+        );
+        Self {
+            panel,
+            change,
+            start,
+        }
+    }
+}
 
 /// The checklist of one version, for the version page: ticking is one click.
 #[component]
-pub fn VersionChecklist(owner: String, repo: String, version: String) -> impl IntoView {
-    let change = ServerAction::<ChangeChecklistItem>::new();
-    let start = ServerAction::<StartChecklist>::new();
-    let panel = Resource::new(
-        move || {
-            (
-                change.version().get(),
-                // A refused change may not bump the version; its value changes.
-                change.value().get(),
-                start.version().get(),
-            )
-        },
-        move |_| get_checklist(owner.clone(), repo.clone(), version.clone()),
-    );
+pub fn VersionChecklist(data: VersionChecklistData) -> impl IntoView {
+    let VersionChecklistData {
+        panel,
+        change,
+        start,
+    } = data;
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading the checklist…"</p> }>
             {move || Suspend::new(async move {
@@ -353,7 +388,7 @@ fn OpenItemsView(items: OpenItems) -> impl IntoView {
     let base = format!("/{owner}/{name}");
     let overdue = items.iter().filter(|i| i.overdue).count();
     let summary = match (items.len(), overdue) {
-        (0, _) => "Nothing open: every checklist is settled.".to_owned(),
+        (0, _) => "Nothing open: every item of every checklist is done or skipped.".to_owned(),
         (open, 0) => format!("{open} open items, none overdue."),
         (open, overdue) => format!("{open} open items, {overdue} overdue."),
     };

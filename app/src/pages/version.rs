@@ -3,12 +3,14 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::versions::{get_version, refusal_message, Restore, VersionPage, Withdraw},
-    components::{escapable_text, phase_class, ChannelChip, NotFound, PageTitle, RelativeTime},
+    components::{
+        escapable_text, phase_class, ChannelChip, IncidentList, NotFound, PageTitle, RelativeTime,
+    },
     domain::{
         size::human_size,
         support::{CheckPhase, Phase},
     },
-    pages::checklist::VersionChecklist,
+    pages::checklist::{VersionChecklist, VersionChecklistData},
 };
 
 /// `/{owner}/{repo}/v/{version}`: one version's notes, channel, support phase and neighbours.
@@ -20,6 +22,7 @@ pub fn VersionPage() -> impl IntoView {
     let version = move || params.read().get("version").unwrap_or_default();
     let withdraw = ServerAction::<Withdraw>::new();
     let restore = ServerAction::<Restore>::new();
+    let checklist = VersionChecklistData::new(owner, repo, version);
     let page = Resource::new(
         move || {
             (
@@ -38,7 +41,7 @@ pub fn VersionPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading the version…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(Some(page)) => view! { <VersionView page withdraw restore/> }.into_any(),
+                    Ok(Some(page)) => view! { <VersionView page withdraw restore checklist/> }.into_any(),
                     Ok(None) => view! {
                         <NotFound what=format!("{}/{} has no version {}.", owner(), repo(), version())/>
                     }.into_any(),
@@ -54,6 +57,7 @@ fn VersionView(
     page: VersionPage,
     withdraw: ServerAction<Withdraw>,
     restore: ServerAction<Restore>,
+    checklist: VersionChecklistData,
 ) -> impl IntoView {
     let VersionPage {
         owner,
@@ -79,8 +83,6 @@ fn VersionView(
         ..
     } = page;
     let withdrawn = withdrawal.is_some();
-    let checklist =
-        view! { <VersionChecklist owner=owner.clone() repo=name.clone() version=tag.clone()/> };
     let compare_link = previous.clone().map(|older| {
         let href = format!("/{owner}/{name}/compare/{older}...{tag}");
         view! { <a href=href>"What changed since " <span class="mono">{older}</span></a> }
@@ -141,19 +143,16 @@ fn VersionView(
                 " · " <a href=format!("{base}/support")>"support windows"</a>
             </p>
         </header>
-        {(!incidents.is_empty()).then(|| view! {
+        {(!incidents.open.is_empty()).then(|| view! {
             <section class="incident-banner" role="alert" aria-labelledby="incidents-title">
                 <h2 id="incidents-title">"Known problems with this version"</h2>
-                <ul>
-                    {incidents.into_iter().map(|incident| view! {
-                        <li>
-                            <span class=format!("severity {}", incident.severity.as_str())>{incident.severity.as_str()}</span>
-                            " " <a href=format!("{base}/incidents/{}", incident.id)>{incident.title}</a>
-                            " · " {incident.status.label()}
-                            {incident.fixed_in.map(|v| view! { " · fixed in " <a href=format!("{base}/v/{v}")>{v.clone()}</a> })}
-                        </li>
-                    }).collect_view()}
-                </ul>
+                <IncidentList base=format!("{base}/") incidents=incidents.open label="Open incidents"/>
+            </section>
+        })}
+        {(!incidents.resolved.is_empty()).then(|| view! {
+            <section class="incident-banner past" aria-labelledby="past-incidents-title">
+                <h2 id="past-incidents-title">"Fixed problems that affect this version"</h2>
+                <IncidentList base=format!("{base}/") incidents=incidents.resolved label="Resolved incidents"/>
             </section>
         })}
         {withdrawal.map(|w| view! {
@@ -193,7 +192,7 @@ fn VersionView(
                 <div class="notes-body" inner_html=html></div>
             </article>
         })}
-        {checklist}
+        <VersionChecklist data=checklist/>
         <nav class="neighbours" aria-label="Other versions">
             {compare_link}
             {neighbour(previous, "prev", "Older:")}
