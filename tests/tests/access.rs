@@ -444,9 +444,15 @@ async fn tokens_are_stored_hashed_and_can_be_revoked() {
     assert_eq!(refused.json()["error"]["code"], "unauthorized");
 }
 
+/// A whole token on the page: `rdk_` and 40 characters (a hint, `rdk_…` and four, is not one).
 fn extract_token(page: &str) -> Option<String> {
-    let start = page.find("rdk_")?;
-    Some(page[start..start + 44].to_owned())
+    page.match_indices("rdk_").find_map(|(start, _)| {
+        let token = page.get(start..start + 44)?;
+        token[4..]
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit())
+            .then(|| token.to_owned())
+    })
 }
 
 fn sfn_post(path: &str, body: &str) -> Request<Body> {

@@ -601,3 +601,58 @@ async fn the_support_pages_version_check_lists_open_incidents() {
     let unaffected = app.get("/acme/orbit/support?version=v3.1.1").await.body;
     assert!(!unaffected.contains("Open incidents that affect this version"));
 }
+
+#[tokio::test]
+async fn resolved_incidents_stay_on_the_versions_they_hit_with_their_fix() {
+    let app = TestApp::with_demo().await;
+    for version in ["v2.3.0", "v2.3.1"] {
+        let page = app
+            .page_text(None, &format!("/acme/orbit/v/{version}"))
+            .await;
+        let past = &page[page
+            .find("Fixed problems that affect this version")
+            .unwrap_or_else(|| panic!("{version} shows its past incident"))..];
+        assert!(past.contains("Affected by"), "{version}");
+        assert!(past.contains("API tokens printed in job logs"));
+        assert!(
+            past.contains("fixed in <a href=\"/acme/orbit/v/2.3.2\">2.3.2</a>"),
+            "{past}"
+        );
+        assert!(
+            !page.contains("Known problems with this version"),
+            "nothing open affects {version}"
+        );
+        let check = app
+            .get(&format!(
+                "/api/v1/repos/acme/orbit/support/check?version={version}"
+            ))
+            .await
+            .json();
+        assert_eq!(check["incidents"], json!([]));
+        assert_eq!(
+            check["past_incidents"][0]["title"],
+            "API tokens printed in job logs"
+        );
+        assert_eq!(check["past_incidents"][0]["fixed_in"], "2.3.2");
+    }
+    // The fix itself was never hit.
+    let fixed = app.page_text(None, "/acme/orbit/v/v2.3.2").await;
+    assert!(!fixed.contains("Fixed problems that affect this version"));
+    let check = app
+        .get("/api/v1/repos/acme/orbit/support/check?version=v2.3.2")
+        .await
+        .json();
+    assert_eq!(check["past_incidents"], json!([]));
+    // The badge speaks of open problems only; the support phase says whether to upgrade.
+    let badge = app
+        .get("/api/v1/repos/acme/orbit/badge/v2.3.1")
+        .await
+        .json();
+    assert!(
+        !badge["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("incident"),
+        "{badge}"
+    );
+}

@@ -61,6 +61,15 @@ pub struct IncidentSummary {
     pub fixed_in: Option<String>,
 }
 
+/// The published incidents that hit a version.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Affecting {
+    /// Still open: the version has a known problem now.
+    pub open: Vec<IncidentSummary>,
+    /// Resolved: the version was hit; the fix is in a later version.
+    pub resolved: Vec<IncidentSummary>,
+}
+
 /// A refused form, kept for the page a plain form post returns to: each field's problem and
 /// what was typed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,7 +93,7 @@ mod server {
     use chrono::Utc;
     use sqlx::SqlitePool;
 
-    use super::{IncidentSummary, IncidentView, UpdateView};
+    use super::{Affecting, IncidentSummary, IncidentView, UpdateView};
     use crate::{
         domain::{
             incident::{validate, AffectedRange, IncidentInput, Severity, Status, ValidIncident},
@@ -296,21 +305,22 @@ mod server {
             })
     }
 
-    /// The published, unresolved incidents whose range holds `version`.
-    pub async fn open_affecting(
+    /// The published incidents whose range holds `version`: the open ones, and the resolved
+    /// ones (the version was hit, and stays so until upgraded).
+    pub async fn affecting(
         pool: &SqlitePool,
         repository_id: i64,
         version: &semver::Version,
-    ) -> sqlx::Result<Vec<IncidentSummary>> {
-        Ok(store::incidents::list(pool, repository_id, false)
+    ) -> sqlx::Result<Affecting> {
+        let (open, resolved) = store::incidents::list(pool, repository_id, false)
             .await?
             .into_iter()
-            .filter(|r| r.status != Status::Resolved.as_str())
             .filter(|r| {
                 AffectedRange::parse(&r.affected).is_ok_and(|range| range.contains(version))
             })
             .map(|r| IncidentView::from_record(r).summary())
-            .collect())
+            .partition(|incident| incident.status != Status::Resolved);
+        Ok(Affecting { open, resolved })
     }
 }
 

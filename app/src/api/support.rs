@@ -54,7 +54,7 @@ pub async fn get_support(owner: String, repo: String) -> Result<Option<SupportOv
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckOutcome {
     pub check: VersionCheck,
-    pub incidents: Vec<crate::api::incidents::IncidentSummary>,
+    pub incidents: crate::api::incidents::Affecting,
 }
 
 /// Checks a version or tag as typed; a text that is no version is a 400 with the reason.
@@ -85,7 +85,7 @@ pub async fn check_support(
     let today = chrono::Utc::now().date_naive();
     let policy = repository.policy();
     let windows = support_windows(&releases, &policy, today);
-    let incidents = crate::api::incidents::open_affecting(&pool, repository.id, &version).await?;
+    let incidents = crate::api::incidents::affecting(&pool, repository.id, &version).await?;
     Ok(CheckOutcome {
         check: check_version(&version, &releases, &windows, &policy, today),
         incidents,

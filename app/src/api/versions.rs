@@ -82,8 +82,9 @@ pub struct VersionPage {
     pub maintainer: bool,
     /// A withdrawal of this version just refused, shown once.
     pub refusal: Option<WithdrawalRefusal>,
-    /// Open incidents that affect this version: a banner on its page.
-    pub incidents: Vec<crate::api::incidents::IncidentSummary>,
+    /// Incidents that affect this version: a banner on its page for the open ones, a notice
+    /// with the fix for the resolved ones.
+    pub incidents: crate::api::incidents::Affecting,
 }
 
 /// `text` is a tag or a version; `None` when the repository has no such public version.
@@ -135,7 +136,7 @@ pub async fn version_page(
                 .map(|section| (section.to_owned(), markdown::render(section)))
         });
     let assets = store::versions::list_assets(pool, repository.id, &detail.tag).await?;
-    let incidents = crate::api::incidents::open_affecting(pool, repository.id, &version).await?;
+    let incidents = crate::api::incidents::affecting(pool, repository.id, &version).await?;
     Ok(Some(VersionPage {
         assets,
         owner: repository.owner.clone(),

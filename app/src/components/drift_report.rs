@@ -15,7 +15,10 @@ pub fn DriftReport(drift: DriftSummary) -> impl IntoView {
     }
     view! {
         <details class="drift">
-            <summary>{format!("{count} differences between GitHub and the versions")}</summary>
+            <summary>{format!(
+                "GitHub and this history differ in {count} {}",
+                if count == 1 { "place" } else { "places" }
+            )}</summary>
             <dl>
                 {latest_mismatch.map(|(latest, highest)| view! {
                     <div>

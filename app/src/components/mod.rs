@@ -3,6 +3,7 @@
 mod channel_chip;
 mod drift_report;
 mod escapable_text;
+mod incident_list;
 mod layout;
 mod not_found;
 mod progress_bar;
@@ -14,6 +15,7 @@ mod sync_status;
 pub use channel_chip::ChannelChip;
 pub use drift_report::DriftReport;
 pub use escapable_text::{escapable_text, PageTitle};
+pub use incident_list::IncidentList;
 pub use layout::{SiteFooter, SiteHeader};
 pub use not_found::NotFound;
 pub use progress_bar::ProgressBar;

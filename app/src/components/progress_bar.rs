@@ -10,7 +10,7 @@ pub fn ProgressBar(progress: Progress, label: String) -> impl IntoView {
         0 => 0.0,
         total => n as f64 * 100.0 / total as f64,
     };
-    let text = format!("{settled} of {} settled", progress.total);
+    let text = format!("{settled} of {} done or skipped", progress.total);
     view! {
         <div class="progress">
             <div

@@ -164,21 +164,21 @@ fn explain(
     eol: Option<NaiveDate>,
 ) -> String {
     let Some(next) = next else {
-        return "The newest line: full support (rule 2).".to_owned();
+        return "The newest line, so it has full support.".to_owned();
     };
     let months = policy.security_months;
     match (eol, displaced) {
         (Some(eol), Some(displaced)) if eol == displaced && Some(eol) != security_end => format!(
             "Full support until the next line started on {next}; end of life on {eol}, when \
-             {} newer lines had started, before its {months} months of security fixes ran out \
-             (rule 4).",
+             {} newer lines had started, since only that many are supported at once (its \
+             {months} months of security fixes had not run out yet).",
             policy.supported_lines
         ),
         (Some(eol), _) => format!(
-            "Full support until the next line started on {next}; security fixes only for \
-             {months} months, until {eol} (rule 3)."
+            "Full support until the next line started on {next}; then security fixes only for \
+             {months} months, until {eol}."
         ),
-        (None, _) => format!("Full support until the next line started on {next} (rule 3)."),
+        (None, _) => format!("Full support until the next line started on {next}."),
     }
 }
 
@@ -558,9 +558,20 @@ mod tests {
             release("3.0.0", "2026-07-01"),
         ];
         let windows = support_windows(&releases, &Policy::default(), day("2026-11-24"));
-        assert!(windows[0].explanation.contains("rule 2"));
-        assert!(windows[1].explanation.contains("rule 3"));
-        assert!(windows[2].explanation.contains("rule 4"));
+        assert!(windows[0].explanation.contains("newest line"));
+        assert!(windows[1]
+            .explanation
+            .contains("security fixes only for 6 months"));
+        assert!(windows[2]
+            .explanation
+            .contains("only that many are supported at once"));
+        for window in &windows {
+            assert!(
+                !window.explanation.contains("rule"),
+                "{}",
+                window.explanation
+            );
+        }
     }
 
     fn histories() -> impl Strategy<Value = Vec<Release>> {

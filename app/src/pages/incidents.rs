@@ -314,21 +314,25 @@ fn IncidentView(
                 </section>
             }).collect_view()}
         </article>
-        <section class=if clock.quick_fix_possible { "panel rollback" } else { "panel rollback late" } aria-labelledby="rollback-title">
-            <h2 id="rollback-title">"Rollback rule"</h2>
-            <p><strong>{clock.words.clone()}</strong></p>
-            {(!resolved).then(|| view! {
-                <ul>
-                    <li>"Within 2 hours: ship a patch release, then set “Fixed in”."</li>
-                    <li>
-                        "Later: withdraw the bad release and point users to a good one."
-                        {newest_affected.clone().map(|v| view! {
-                            " " <a href=format!("{base}/v/{v}#withdraw-title")>"Withdraw " {v.clone()}</a>
-                        })}
-                    </li>
-                </ul>
-            })}
-        </section>
+        // The release process's rollback rule is the maintainers' to follow; readers see the
+        // status and the timeline.
+        {maintainer.then(|| view! {
+            <section class=if clock.quick_fix_possible { "panel rollback" } else { "panel rollback late" } aria-labelledby="rollback-title">
+                <h2 id="rollback-title">"Patch or withdraw"</h2>
+                <p><strong>{clock.words.clone()}</strong></p>
+                {(!resolved).then(|| view! {
+                    <ul>
+                        <li>"Within 2 hours: ship a patch release, then set “Fixed in”."</li>
+                        <li>
+                            "Later: withdraw the bad release and point users to a good one."
+                            {newest_affected.clone().map(|v| view! {
+                                " " <a href=format!("{base}/v/{v}#withdraw-title")>"Withdraw " {v.clone()}</a>
+                            })}
+                        </li>
+                    </ul>
+                })}
+            </section>
+        })}
         {(!backports.is_empty()).then(|| view! {
             <section class="panel" aria-labelledby="backports-title">
                 <h2 id="backports-title">"Backports to maintained lines"</h2>
@@ -346,7 +350,7 @@ fn IncidentView(
             </section>
         })}
         <section class="incident-timeline" aria-labelledby="timeline-title">
-            <h2 id="timeline-title">"Timeline"</h2>
+            <h2 id="timeline-title">"Updates"</h2>
             <ol class="timeline-entries">
                 {updates.into_iter().map(|u| view! {
                     <li>

@@ -3,7 +3,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     api::support::{check_support, get_support, CheckOutcome, SupportOverview},
-    components::{phase_class, phase_label, NotFound, PageTitle, SupportTimeline},
+    components::{phase_class, phase_label, IncidentList, NotFound, PageTitle, SupportTimeline},
     domain::support::{CheckPhase, LineSupport},
     error::AppError,
 };
@@ -180,16 +180,11 @@ fn CheckResult(result: Result<CheckOutcome, AppError>) -> impl IntoView {
                 <p class=format!("verdict {class}") data-testid="verdict">
                     <strong class="mono">{check.version.to_string()}</strong> " " {verdict} {advice}
                 </p>
-                {(!incidents.is_empty()).then(|| view! {
-                    <ul class="check-incidents" aria-label="Open incidents that affect this version">
-                        {incidents.into_iter().map(|incident| view! {
-                            <li>
-                                <span class=format!("severity {}", incident.severity.as_str())>{incident.severity.as_str()}</span>
-                                " " <a href=format!("incidents/{}", incident.id)>{incident.title}</a>
-                                " · " {incident.status.label()}
-                            </li>
-                        }).collect_view()}
-                    </ul>
+                {(!incidents.open.is_empty()).then(|| view! {
+                    <IncidentList base=String::new() incidents=incidents.open label="Open incidents that affect this version"/>
+                })}
+                {(!incidents.resolved.is_empty()).then(|| view! {
+                    <IncidentList base=String::new() incidents=incidents.resolved label="Fixed incidents that affected this version"/>
                 })}
             }
             .into_any()

@@ -112,7 +112,7 @@ fn TokensView(
                             <tr>
                                 <th scope="col">"Name"</th>
                                 <th scope="col">"Scopes"</th>
-                                <th scope="col">"Ends in"</th>
+                                <th scope="col">"Token"</th>
                                 <th scope="col">"Created"</th>
                                 <th scope="col">"Last used"</th>
                                 <th scope="col"><span class="visually-hidden">"Actions"</span></th>
@@ -139,7 +139,7 @@ fn TokenLine(
         <tr class:revoked=revoked.is_some()>
             <td>{token.label}</td>
             <td>{token.scopes}</td>
-            <td class="mono">"…" {token.hint}</td>
+            <td><span class="mono">"rdk_…" {token.hint.clone()}</span><span class="visually-hidden">{format!(", the token ending in {}", token.hint)}</span></td>
             <td><RelativeTime at=token.created_at now/> " by " {token.created_by}</td>
             <td>
                 {match token.last_used_at {

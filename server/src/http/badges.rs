@@ -80,12 +80,14 @@ async fn badge_for(
                 &repo.policy(),
                 Utc::now().date_naive(),
             );
-            let incidents = app::api::incidents::open_affecting(pool, repo.id, &version).await?;
+            // A resolved incident does not mark the badge: the version's support phase says
+            // whether to upgrade.
+            let incidents = app::api::incidents::affecting(pool, repo.id, &version).await?;
             badge::for_check(
                 &format!("v{version}"),
                 check.phase,
                 check.eol,
-                incidents.len(),
+                incidents.open.len(),
             )
         }
     })

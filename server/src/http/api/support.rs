@@ -109,6 +109,8 @@ pub(crate) struct CheckAnswer {
     check: VersionCheck,
     /// Published, unresolved incidents whose affected range holds the version.
     incidents: Vec<app::api::incidents::IncidentSummary>,
+    /// Resolved incidents that hit the version: their fix is in a later version.
+    past_incidents: Vec<app::api::incidents::IncidentSummary>,
 }
 
 /// `GET /api/v1/repos/{owner}/{repo}/support/check?version=X`: X is a tag or a version.
@@ -143,10 +145,11 @@ pub(crate) async fn check_support(
     let today = Utc::now().date_naive();
     let windows = support_windows(&releases, &policy, today);
     let check = check_version(&version, &releases, &windows, &policy, today);
-    let incidents = app::api::incidents::open_affecting(&pool, repo.id, &version).await?;
+    let incidents = app::api::incidents::affecting(&pool, repo.id, &version).await?;
     Ok(Json(CheckAnswer {
         query,
         check,
-        incidents,
+        incidents: incidents.open,
+        past_incidents: incidents.resolved,
     }))
 }
