@@ -80,6 +80,11 @@ async fn ticking_skipping_and_unticking_work_as_plain_form_posts() {
         ticked.status,
         ticked.body
     );
+    assert_eq!(
+        ticked.headers.get("location").and_then(|v| v.to_str().ok()),
+        Some(format!("{version_page}#item-{id}").as_str()),
+        "the page comes back at the item ticked"
+    );
     let now = item(&app, "v3.2.0-rc.1", "Security scan clean").await;
     assert_eq!(
         (now["state"].as_str(), now["by"].as_str()),
@@ -133,10 +138,27 @@ async fn a_refused_change_without_javascript_is_said_once_on_the_page() {
         .post_form(&cookie, "/sfn/change_checklist_item", version_page, &fields)
         .await;
     assert!(refused.status.is_redirection(), "{}", refused.status);
+    // Back at the words saying why, beside the item, with no refusal in the address.
+    assert_eq!(
+        refused
+            .headers
+            .get("location")
+            .and_then(|v| v.to_str().ok()),
+        Some(format!("{version_page}#item-error-{id}").as_str())
+    );
     let shown = app.page_text(Some(&cookie), version_page).await;
+    let row_start = shown
+        .find(&format!("id=\"item-{id}\""))
+        .expect("the item's row");
+    let row = &shown[row_start..row_start + shown[row_start..].find("</li>").expect("row end")];
     assert!(
-        shown.contains("“SBOM available” was not changed: say why the item is skipped"),
-        "{shown}"
+        row.contains("“SBOM available” was not changed: say why the item is skipped"),
+        "the message is beside the item: {row}"
+    );
+    assert!(row.contains("autofocus"), "and takes the focus: {row}");
+    assert!(
+        row.contains("<details open class=\"item-more\""),
+        "its form open: {row}"
     );
     let again = app.page_text(Some(&cookie), version_page).await;
     assert!(!again.contains("was not changed"), "said once");
@@ -172,6 +194,7 @@ async fn a_maintainer_starts_the_checklist_of_an_old_version() {
     assert!(old.contains("No checklist: this version came out before Release Desk tracked"));
     assert!(old.contains("Start a checklist (Stable major or minor release)"));
     let fields = [("owner", "acme"), ("repo", "orbit"), ("version", "v3.1.0")];
+    let before = chrono::Utc::now();
     let started = app
         .post_form(
             &cookie,
@@ -186,14 +209,78 @@ async fn a_maintainer_starts_the_checklist_of_an_old_version() {
         .await
         .json();
     assert_eq!(answer["template"]["name"], "stable");
-    // Sixty days on, every post-release item is overdue.
+    // Sixty days after the release, yet nothing is overdue: due times count from the start.
     assert_eq!(
         app.page_text(None, "/acme/orbit/v/v3.1.0")
             .await
             .matches("overdue by")
             .count(),
-        15
+        0
     );
+    let due: Vec<chrono::DateTime<chrono::Utc>> = answer["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .flat_map(|s| s["items"].as_array().expect("items"))
+        .filter_map(|i| i["due_at"].as_str())
+        .map(|due| due.parse().expect("an RFC 3339 time"))
+        .collect();
+    assert_eq!(due.len(), 15, "post-release items keep their offsets");
+    assert!(
+        due.iter().all(|due| *due > before),
+        "{due:?} after {before}"
+    );
+    let open_items = app.page_text(None, "/acme/orbit/checklists").await;
+    assert!(!open_items
+        .split("<tr")
+        .any(|row| row.contains("v3.1.0#item-") && row.contains("overdue by")));
+}
+
+#[tokio::test]
+async fn an_item_done_against_its_evidence_is_flagged_and_kept() {
+    let (app, cookie) = TestApp::demo_signed_in().await;
+    let answer = app
+        .get("/api/v1/repos/acme/orbit/versions/v3.2.0-rc.1/checklist")
+        .await
+        .json();
+    let missing = answer["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .flat_map(|s| s["items"].as_array().cloned().unwrap_or_default())
+        .find(|i| i["state"] == "open" && i["evidence"]["found"] == false)
+        .expect("an open item whose evidence is missing");
+    assert_eq!(
+        missing["contradicted"], false,
+        "open items are not contradictions"
+    );
+    let text = missing["text"].as_str().expect("text").to_owned();
+    let warning = "Marked done, but GitHub shows otherwise";
+    let warnings = |page: String| page.matches(warning).count();
+    let before = warnings(app.page_text(None, "/acme/orbit/v/v3.2.0-rc.1").await);
+    let fields = [
+        ("owner", "acme"),
+        ("repo", "orbit"),
+        ("version", "v3.2.0-rc.1"),
+        ("item", &missing["id"].to_string()),
+        ("revision", &missing["revision"].to_string()),
+        ("state", "done"),
+        ("note", ""),
+    ];
+    let changed = app
+        .post_form(
+            &cookie,
+            "/sfn/change_checklist_item",
+            "/acme/orbit/v/v3.2.0-rc.1",
+            &fields,
+        )
+        .await;
+    assert!(changed.status.is_redirection(), "{}", changed.body);
+    let done = item(&app, "v3.2.0-rc.1", &text).await;
+    assert_eq!(done["state"], "done", "a person's choice wins");
+    assert_eq!(done["contradicted"], true);
+    let after = warnings(app.page_text(None, "/acme/orbit/v/v3.2.0-rc.1").await);
+    assert_eq!(after, before + 1);
 }
 
 #[tokio::test]

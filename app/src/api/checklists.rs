@@ -31,6 +31,8 @@ pub struct ItemView {
     pub note: String,
     /// What synced data shows about it; never changes its state.
     pub evidence: Option<Evidence>,
+    /// Done, while its evidence says otherwise: a warning, never a change.
+    pub contradicted: bool,
     /// Send it back as `expected_revision` with a change.
     #[cfg_attr(feature = "ssr", schema(example = 1))]
     pub revision: i64,
@@ -104,7 +106,7 @@ pub async fn load(
 ) -> Result<Option<ChecklistView>, AppError> {
     use crate::{
         domain::checklist::{
-            due_at,
+            contradicts, due_at, due_base,
             evidence::{evaluate, ChangelogFact, Facts},
             is_overdue, to_markdown, MarkdownItem,
         },
@@ -165,10 +167,19 @@ pub async fn load(
         Facts::default()
     };
 
+    let started_by_hand_at = checklist
+        .created_by
+        .is_some()
+        .then_some(checklist.created_at);
+    let due_from = due_base(detail.released_at, started_by_hand_at);
     let mut sections: Vec<SectionView> = Vec::new();
     for record in records {
         let state = record.state();
-        let due = due_at(detail.released_at, record.due_minutes);
+        let due = due_at(due_from, record.due_minutes);
+        let evidence = record
+            .evidence
+            .as_deref()
+            .and_then(|spec| evaluate(spec, &facts));
         let item = ItemView {
             id: record.id,
             state,
@@ -176,10 +187,8 @@ pub async fn load(
             overdue: is_overdue(state, due, now),
             by: record.changed_by,
             at: record.changed_at,
-            evidence: record
-                .evidence
-                .as_deref()
-                .and_then(|spec| evaluate(spec, &facts)),
+            contradicted: contradicts(state, evidence.as_ref()),
+            evidence,
             revision: record.revision,
             text: record.text,
             note: record.note,
@@ -525,40 +534,50 @@ pub async fn change_checklist_item(
     };
 
     let pool = app_state()?.pool;
-    let (repository, by) = access::permitted(
-        &pool,
-        &owner,
-        &repo,
-        Need::MaintainerOrToken(Scope::Checklists),
-    )
-    .await?;
-    let request = ChangeRequest {
-        item_id: item,
-        state: &state,
-        note: &note,
-        expected_revision: Some(revision),
-        by: &by,
-    };
-    let result = match change_item(&pool, &repository, &version, &request).await {
-        Ok(Ok(_)) => Ok(()),
-        Ok(Err(stale)) => Err(AppError::Conflict(stale_message(&stale.current))),
-        Err(err) => Err(err),
-    };
-    if let Err(err) = &result {
-        if err.status().is_client_error() {
+    let result = async {
+        let (repository, by) = access::permitted(
+            &pool,
+            &owner,
+            &repo,
+            Need::MaintainerOrToken(Scope::Checklists),
+        )
+        .await?;
+        let request = ChangeRequest {
+            item_id: item,
+            state: &state,
+            note: &note,
+            expected_revision: Some(revision),
+            by: &by,
+        };
+        match change_item(&pool, &repository, &version, &request).await? {
+            Ok(_) => Ok(()),
+            Err(stale) => Err(AppError::Conflict(stale_message(&stale.current))),
+        }
+    }
+    .await;
+    let kept = match &result {
+        Err(err) if err.status().is_client_error() => {
             let refusal = ItemRefusal {
                 item_id: item,
                 message: refusal_message(err),
                 note,
             };
-            if let Err(err) = access::current_session()?
+            let kept = access::current_session()?
                 .insert(access::SESSION_CHECKLIST_REFUSAL, refusal)
-                .await
-            {
+                .await;
+            if let Err(err) = &kept {
                 tracing::warn!(error = %err, "cannot keep the checklist refusal in the session");
             }
+            kept.is_ok()
         }
-    }
+        _ => false,
+    };
+    // Without JavaScript, back at the item, or at the words saying why it did not change.
+    crate::api::form_post::return_to(&if kept {
+        format!("item-error-{item}")
+    } else {
+        format!("item-{item}")
+    });
     result
 }
 
@@ -621,7 +640,7 @@ pub struct OpenItems {
 pub async fn get_open_items(owner: String, repo: String) -> Result<Option<OpenItems>, AppError> {
     use crate::{
         access,
-        domain::checklist::{due_at, is_overdue, urgency},
+        domain::checklist::{due_at, due_base, is_overdue, urgency},
         state::app_state,
         store,
     };
@@ -635,7 +654,10 @@ pub async fn get_open_items(owner: String, repo: String) -> Result<Option<OpenIt
         .await?
         .into_iter()
         .map(|item| {
-            let due = due_at(item.released_at, item.due_minutes);
+            let due = due_at(
+                due_base(item.released_at, item.started_by_hand_at),
+                item.due_minutes,
+            );
             OpenItemView {
                 tag: item.tag,
                 item_id: item.item_id,

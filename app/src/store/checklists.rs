@@ -298,6 +298,8 @@ pub struct OpenItem {
     pub text: String,
     pub due_minutes: Option<i64>,
     pub released_at: Option<DateTime<Utc>>,
+    /// When a person started the checklist by hand; none when it started with the release.
+    pub started_by_hand_at: Option<DateTime<Utc>>,
     pub revision: i64,
 }
 
@@ -311,6 +313,8 @@ pub async fn open_items(
         r#"SELECT v.tag, v.version AS "version!", i.id AS "item_id!", i.section, i.text,
                   i.due_minutes,
                   COALESCE(r.published_at, t.tagged_at) AS "released_at?: DateTime<Utc>",
+                  CASE WHEN c.created_by IS NOT NULL THEN c.created_at END
+                      AS "started_by_hand_at?: DateTime<Utc>",
                   i.revision
            FROM checklist_items i
            JOIN checklists c ON c.id = i.checklist_id

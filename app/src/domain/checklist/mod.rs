@@ -230,6 +230,23 @@ pub fn due_at(
     Some(released_at? + Duration::minutes(due_minutes?))
 }
 
+/// Where due offsets count from: the release date, or, for a checklist a person started after
+/// the release (an old version taken up late), the moment they started it. Counting from the
+/// release would make such a checklist overdue by weeks the moment it exists.
+pub fn due_base(
+    released_at: Option<DateTime<Utc>>,
+    started_by_hand_at: Option<DateTime<Utc>>,
+) -> Option<DateTime<Utc>> {
+    let released = released_at?;
+    Some(started_by_hand_at.map_or(released, |started| started.max(released)))
+}
+
+/// True when an item was ticked done while the synced data says otherwise: worth a warning,
+/// never a change (a person's choice wins).
+pub fn contradicts(state: ItemState, evidence: Option<&Evidence>) -> bool {
+    state == ItemState::Done && evidence.is_some_and(|e| !e.found)
+}
+
 /// An open item past its due time. Done and skipped items are never overdue.
 pub fn is_overdue(state: ItemState, due_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
     state == ItemState::Open && due_at.is_some_and(|due| due < now)
@@ -520,6 +537,47 @@ mod tests {
         assert!(!is_overdue(ItemState::Skipped, due, later));
         assert!(!is_overdue(ItemState::Open, None, later));
         assert_eq!(due_at(None, Some(60)), None);
+    }
+
+    #[test]
+    fn a_checklist_started_late_by_hand_falls_due_from_its_start() {
+        let released = Utc
+            .with_ymd_and_hms(2026, 9, 1, 12, 0, 0)
+            .single()
+            .expect("test data");
+        let started = released + Duration::days(40);
+        assert_eq!(due_base(Some(released), None), Some(released));
+        assert_eq!(due_base(Some(released), Some(started)), Some(started));
+        // Started before the release (a pre-release train): the release date still counts.
+        assert_eq!(
+            due_base(Some(released), Some(released - Duration::days(2))),
+            Some(released)
+        );
+        assert_eq!(due_base(None, Some(started)), None);
+        let due = due_at(due_base(Some(released), Some(started)), Some(60)).expect("due");
+        assert!(!is_overdue(
+            ItemState::Open,
+            Some(due),
+            started + Duration::minutes(30)
+        ));
+    }
+
+    #[test]
+    fn done_against_missing_evidence_is_a_contradiction() {
+        let missing = Evidence {
+            kind: "tag".to_owned(),
+            found: false,
+            detail: "no tag v1.0.0 on GitHub".to_owned(),
+        };
+        let found = Evidence {
+            found: true,
+            ..missing.clone()
+        };
+        assert!(contradicts(ItemState::Done, Some(&missing)));
+        assert!(!contradicts(ItemState::Done, Some(&found)));
+        assert!(!contradicts(ItemState::Open, Some(&missing)));
+        assert!(!contradicts(ItemState::Skipped, Some(&missing)));
+        assert!(!contradicts(ItemState::Done, None));
     }
 
     #[test]
