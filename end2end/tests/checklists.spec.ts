@@ -82,3 +82,19 @@ test('everyone sees checklists, and the open items page puts overdue ones first'
   await rows.first().getByRole('link').click();
   await expect(page).toHaveURL(/\/v\/v[^#]+#item-\d+$/);
 });
+
+test('an item done against its evidence is flagged, and a checklist started late is not overdue at once', async ({ page, javaScriptEnabled }) => {
+  // The demo's release candidate has “CHANGELOG.md updated” done, yet no section for it.
+  await page.goto('/acme/orbit/v/v3.2.0-rc.1');
+  await expect(row(page, 'CHANGELOG.md updated')).toContainText('Marked done, but GitHub shows otherwise');
+  await expect(page.getByText('Marked done, but GitHub shows otherwise')).toHaveCount(1);
+
+  // Each project starts an old version's checklist of its own.
+  const version = javaScriptEnabled ? 'v3.1.0' : 'v3.0.0';
+  await page.goto(`/auth/login?next=/acme/orbit/v/${version}`);
+  if (javaScriptEnabled) await hydrated(page);
+  await page.getByRole('button', { name: /Start a checklist/ }).click();
+  await expect(page.getByRole('progressbar', { name: 'Whole checklist' })).toBeVisible();
+  await expect(page.locator('.checklist')).not.toContainText('overdue by');
+  await expect(page.locator('.checklist .due').first()).toContainText(/due in/);
+});

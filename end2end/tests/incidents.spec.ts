@@ -80,3 +80,21 @@ test('an affected version carries a banner that leads to the incident', async ({
   await expect(page.getByRole('heading', { name: 'Patch or withdraw' })).toHaveCount(0);
   await expect(page.locator('.incident-timeline')).toContainText('the fix ships in 3.2.0-rc.2');
 });
+
+test('a resolved incident stays on the versions it hit, with its fix, on the page and in the check', async ({ page }) => {
+  await page.goto('/acme/orbit/v/v2.3.1');
+  const past = page.getByRole('region', { name: 'Fixed problems that affect this version' });
+  await expect(past).toContainText('Affected by API tokens printed in job logs');
+  await expect(past.getByRole('link', { name: '2.3.2' })).toHaveAttribute('href', '/acme/orbit/v/2.3.2');
+  // Fixed, so no alarm: the open-problems banner is not there.
+  await expect(page.getByRole('alert').filter({ hasText: 'Known problems with this version' })).toHaveCount(0);
+
+  await page.goto('/acme/orbit/support?version=v2.3.1');
+  const fixed = page.getByRole('list', { name: 'Fixed incidents that affected this version' });
+  await expect(fixed).toContainText('API tokens printed in job logs');
+  await expect(fixed).toContainText('fixed in 2.3.2');
+
+  // The fixed version itself was never hit.
+  await page.goto('/acme/orbit/v/v2.3.2');
+  await expect(page.getByRole('region', { name: 'Fixed problems that affect this version' })).toHaveCount(0);
+});

@@ -36,8 +36,43 @@ test('hydrated, the check answers as you type', async ({ page, javaScriptEnabled
   await input.fill('v3.1.1');
   await expect(page.getByTestId('verdict')).toContainText('is fully supported');
   await input.fill('nonsense');
-  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveText('“nonsense” is not a version number. Versions look like 2.3.1 or v3.2.0-rc.1.');
   await page.screenshot({ path: 'test-results/support-typing.png', fullPage: true });
+});
+
+test('the check waits for a whole version: partial input gets a hint, no request and no error', async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, 'needs JavaScript');
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  const asked: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/sfn/check_support')) asked.push(request.url());
+  });
+  await page.goto('/acme/orbit/support');
+  await hydrated(page);
+  const input = page.getByLabel('Version or tag');
+  // "2", "2.", "2.3" and "2.3." are each the start of a version.
+  await input.pressSequentially('2.3.');
+  await expect(page.locator('.check .hint')).toContainText('Keep typing');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  expect(asked).toEqual([]);
+  await input.pressSequentially('1');
+  await expect(page.getByTestId('verdict')).toContainText('gets security fixes only');
+  expect(asked).toHaveLength(1);
+  await input.fill('3.2.0-');
+  await expect(page.locator('.check .hint')).toContainText('Keep typing');
+  expect(asked).toHaveLength(1);
+  expect(errors).toEqual([]);
+});
+
+test('without JavaScript, a partial version is answered with a hint, not an error', async ({ page, javaScriptEnabled }) => {
+  test.skip(javaScriptEnabled, 'the form submission is what no-JavaScript users get');
+  await page.goto('/acme/orbit/support?version=2.3');
+  await expect(page.locator('.check .hint')).toContainText('Keep typing');
+  await page.goto('/acme/orbit/support?version=2.x');
+  await expect(page.getByRole('alert')).toHaveText('“2.x” is not a version number. Versions look like 2.3.1 or v3.2.0-rc.1.');
 });
 
 test('a visit that only reads fetches the app after the page but runs it on the first intent', async ({ page, javaScriptEnabled }) => {

@@ -4,6 +4,8 @@
 pub mod account;
 pub mod checklists;
 pub mod docs;
+#[cfg(feature = "ssr")]
+pub mod form_post;
 pub mod history;
 pub mod incidents;
 pub mod repositories;

@@ -241,9 +241,91 @@ impl TagInfo {
     }
 }
 
+/// What a person has typed into a version box, judged as they type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TypedVersion {
+    /// Nothing yet.
+    Empty,
+    /// The start of a version ("2", "2.3.", "3.2.0-rc."): worth a hint, not a refusal.
+    Partial,
+    /// A whole version, without a leading `v`: worth asking about.
+    Complete(String),
+    /// Something no more typing can make a version: says so in a person's words.
+    Invalid(String),
+}
+
+/// Judges `text` as a version being typed: `v2.3.1` and `2.3.1` are complete, anything a few
+/// more characters would make a version is partial.
+pub fn typed_version(text: &str) -> TypedVersion {
+    let text = text.trim();
+    let bare = text
+        .strip_prefix('v')
+        .or_else(|| text.strip_prefix('V'))
+        .unwrap_or(text);
+    if text.is_empty() {
+        return TypedVersion::Empty;
+    }
+    if bare.len() > MAX_VERSION_LEN {
+        return TypedVersion::Invalid(format!(
+            "That is too long for a version: at most {MAX_VERSION_LEN} characters."
+        ));
+    }
+    if semver::Version::parse(bare).is_ok() {
+        return TypedVersion::Complete(bare.to_owned());
+    }
+    // The endings that would finish what is there: a number, the rest of the numbers, or a
+    // pre-release or build identifier.
+    let endings = ["0", ".0", ".0.0", "0.0", "0.0.0", "a"];
+    let can_finish = bare.is_empty()
+        || endings
+            .iter()
+            .any(|end| semver::Version::parse(&format!("{bare}{end}")).is_ok());
+    if can_finish {
+        TypedVersion::Partial
+    } else {
+        TypedVersion::Invalid(format!(
+            "“{text}” is not a version number. Versions look like 2.3.1 or v3.2.0-rc.1."
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typing_a_version_is_partial_until_it_is_whole() {
+        use super::{typed_version, TypedVersion::*};
+        for partial in [
+            "v",
+            "2",
+            "2.",
+            "2.3",
+            "v2.3.",
+            "3.2.0-",
+            "3.2.0-rc.",
+            "1.0.0+",
+        ] {
+            assert_eq!(typed_version(partial), Partial, "{partial}");
+        }
+        assert_eq!(typed_version(" v2.3.1 "), Complete("2.3.1".to_owned()));
+        assert_eq!(
+            typed_version("3.2.0-rc.1"),
+            Complete("3.2.0-rc.1".to_owned())
+        );
+        assert_eq!(typed_version("  "), Empty);
+        for invalid in ["abc", "2.x", "01.2.3", "2.3.1.4", "3.2.0-rc..1"] {
+            match typed_version(invalid) {
+                Invalid(message) => {
+                    assert!(message.contains(invalid), "{message}");
+                    assert!(!message.contains("SemVer"), "a person's words: {message}");
+                }
+                other => panic!("{invalid}: {other:?}"),
+            }
+        }
+        assert!(matches!(typed_version(&"9".repeat(300)), Invalid(_)));
+    }
+
     use proptest::prelude::*;
 
     fn v(s: &str) -> semver::Version {

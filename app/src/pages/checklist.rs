@@ -29,6 +29,9 @@ pub struct VersionChecklistData {
     panel: Resource<Result<Option<ChecklistPanel>, AppError>>,
     change: ServerAction<ChangeChecklistItem>,
     start: ServerAction<StartChecklist>,
+    /// The item and note of the last change sent from this page, kept past the action (whose
+    /// input clears when it answers) so a refusal shows at that item, with what was typed.
+    last_sent: RwSignal<Option<(i64, String)>>,
 }
 
 impl VersionChecklistData {
@@ -39,6 +42,12 @@ impl VersionChecklistData {
     ) -> Self {
         let change = ServerAction::<ChangeChecklistItem>::new();
         let start = ServerAction::<StartChecklist>::new();
+        let last_sent = RwSignal::new(None);
+        Effect::new(move || {
+            if let Some(input) = change.input().get() {
+                last_sent.set(Some((input.item, input.note)));
+            }
+        });
         let panel = Resource::new(
             move || {
                 (
@@ -57,6 +66,7 @@ impl VersionChecklistData {
             panel,
             change,
             start,
+            last_sent,
         }
     }
 }
@@ -68,12 +78,13 @@ pub fn VersionChecklist(data: VersionChecklistData) -> impl IntoView {
         panel,
         change,
         start,
+        last_sent,
     } = data;
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading the checklist…"</p> }>
             {move || Suspend::new(async move {
                 match panel.await {
-                    Ok(Some(panel)) => view! { <Panel panel change start/> }.into_any(),
+                    Ok(Some(panel)) => view! { <Panel panel change start last_sent/> }.into_any(),
                     Ok(None) => ().into_any(),
                     Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
                 }
@@ -87,6 +98,7 @@ fn Panel(
     panel: ChecklistPanel,
     change: ServerAction<ChangeChecklistItem>,
     start: ServerAction<StartChecklist>,
+    last_sent: RwSignal<Option<(i64, String)>>,
 ) -> impl IntoView {
     let ChecklistPanel {
         owner,
@@ -125,25 +137,22 @@ fn Panel(
         released_at,
         ..
     } = checklist;
-    // After a plain form post the page names the refused item, once; hydrated, the action's
-    // error says why.
-    let kept = refusal.and_then(|refusal| {
-        let text = sections
-            .iter()
-            .flat_map(|s| &s.items)
-            .find(|i| i.id == refusal.item_id)?
-            .text
-            .clone();
-        Some(format!("“{text}” was not changed: {}", refusal.message))
+    // The refused change and what was typed, shown at its item: after a plain form post from
+    // the session (once), hydrated from the action.
+    let kept = refusal.map(|refusal| Refusal {
+        item_id: refusal.item_id,
+        message: refusal.message,
+        note: refusal.note,
     });
-    let refused = move || {
-        let message = match change.value().get() {
-            Some(Err(err)) => format!("Not changed: {}", refusal_message(&err)),
-            Some(Ok(())) => return None,
-            None => kept.clone()?,
-        };
-        Some(view! { <p class="error" role="alert">{message}</p> })
-    };
+    let refused = Signal::derive(move || match change.value().get() {
+        Some(Err(err)) => last_sent.get().map(|(item_id, note)| Refusal {
+            item_id,
+            message: refusal_message(&err),
+            note,
+        }),
+        Some(Ok(())) => None,
+        None => kept.clone(),
+    });
     let markdown = format!("/api/v1/repos/{owner}/{name}/versions/{tag}/checklist?format=markdown");
     let form = ItemForm {
         owner,
@@ -152,6 +161,7 @@ fn Panel(
         maintainer,
         now: generated_at,
         change,
+        refused,
     };
     view! {
         <section class="checklist" aria-labelledby="checklist-title">
@@ -162,7 +172,6 @@ fn Panel(
                 " · " <a href=markdown>"Markdown for a pull request"</a>
             </p>
             <ProgressBar progress label="Whole checklist".to_owned()/>
-            {refused}
             {sections.into_iter().map(|section| {
                 let id = format!("section-{}", slug(&section.title));
                 let labelled_by = id.clone();
@@ -201,6 +210,15 @@ struct ItemForm {
     maintainer: bool,
     now: DateTime<Utc>,
     change: ServerAction<ChangeChecklistItem>,
+    refused: Signal<Option<Refusal>>,
+}
+
+/// A change that was refused: which item, why, and the note that was typed.
+#[derive(Clone, Debug, PartialEq)]
+struct Refusal {
+    item_id: i64,
+    message: String,
+    note: String,
 }
 
 impl ItemForm {
@@ -226,6 +244,13 @@ impl ItemForm {
             let (class, mark) = if evidence.found { ("evidence found", "✓") } else { ("evidence missing", "✗") };
             view! { <span class=class><span aria-hidden="true">{mark} " "</span>{evidence.detail}</span> }
         });
+        let contradiction = item.contradicted.then(|| {
+            view! {
+                <p class="item-warning">
+                    "Marked done, but GitHub shows otherwise: check the evidence, or reopen the item."
+                </p>
+            }
+        });
         let changed = match (&item.by, item.at) {
             (Some(by), Some(at)) => Some(view! {
                 <span class="changed-by">
@@ -248,13 +273,33 @@ impl ItemForm {
             let mark = view! { <span class="mark" role="img" aria-label=item.state.as_str()>{mark}</span> };
             (mark.into_any(), None)
         };
+        let (id, refused, text) = (item.id, self.refused, item.text.clone());
+        let error = move || {
+            let refusal = refused.get().filter(|r| r.item_id == id)?;
+            let message = format!("“{text}” was not changed: {}", refusal.message);
+            // Focus moves to the reason, hydrated or not (`autofocus` on a fresh page).
+            let node = NodeRef::<leptos::html::P>::new();
+            Effect::new(move || {
+                if let Some(element) = node.get() {
+                    let _ = element.focus();
+                }
+            });
+            Some(view! {
+                <p class="error item-error" role="alert" id=format!("item-error-{id}")
+                    tabindex="-1" autofocus=true node_ref=node>
+                    {message}
+                </p>
+            })
+        };
         view! {
             <li class=state_class id=anchor>
                 {control}
                 <div class="item-body">
                     <span class="item-text">{item.text.clone()}</span>
                     " " {due} " " {evidence} " " {changed}
+                    {contradiction}
                     {note}
+                    {error}
                 </div>
                 {more}
             </li>
@@ -280,7 +325,18 @@ impl ItemForm {
             }
         };
         let (tick_fields, note_fields) = (hidden(next), hidden(""));
-        let (text, note) = (item.text.clone(), item.note.clone());
+        // A refused change opens its form again, with what was typed.
+        let typed = self
+            .refused
+            .get_untracked()
+            .filter(|r| r.item_id == item.id)
+            .map(|r| r.note);
+        let refused_here = typed.is_some();
+        let (text, note) = (
+            item.text.clone(),
+            typed.unwrap_or_else(|| item.note.clone()),
+        );
+        let error_id = refused_here.then(|| format!("item-error-{}", item.id));
         let note_id = format!("note-{}", item.id);
         let state_id = format!("state-{}", item.id);
         let keep_note = if item.state == ItemState::Skipped {
@@ -298,7 +354,7 @@ impl ItemForm {
             </ActionForm>
         };
         let more = view! {
-            <details class="item-more">
+            <details class="item-more" open=refused_here>
                 <summary>"Skip or note"<span class="visually-hidden">": " {item.text.clone()}</span></summary>
                 <ActionForm action=self.change attr:class="stacked-form">
                     {note_fields}
@@ -309,7 +365,8 @@ impl ItemForm {
                         <option value="open">"Open"</option>
                     </select>
                     <label for=note_id.clone()>"Note or evidence link (the reason, when skipping)"</label>
-                    <textarea id=note_id name="note" maxlength="2000" rows="2">{escapable_text(note)}</textarea>
+                    <textarea id=note_id name="note" maxlength="2000" rows="2"
+                        aria-describedby=error_id aria-invalid=refused_here.then_some("true")>{escapable_text(note)}</textarea>
                     <button type="submit">"Save"</button>
                 </ActionForm>
             </details>
@@ -400,7 +457,7 @@ fn OpenItemsView(items: OpenItems) -> impl IntoView {
         <h1>"Open checklist items"</h1>
         <p class="description">{summary}</p>
         {(!items.is_empty()).then(|| view! {
-            <table class="open-items">
+            <table class="open-items stack">
                 <thead>
                     <tr><th scope="col">"Version"</th><th scope="col">"Item"</th><th scope="col">"Section"</th><th scope="col">"Due"</th></tr>
                 </thead>
@@ -410,10 +467,10 @@ fn OpenItemsView(items: OpenItems) -> impl IntoView {
                         let due = item.due_at.map(|due| due_words(due, generated_at));
                         view! {
                             <tr class=if item.overdue { "overdue" } else { "" }>
-                                <td class="mono">{item.tag}</td>
-                                <td><a href=href>{item.text}</a></td>
-                                <td>{item.section}</td>
-                                <td class=if item.overdue { "overdue-text" } else { "" }>{due.unwrap_or_else(|| "—".to_owned())}</td>
+                                <td class="mono" data-label="Version">{item.tag}</td>
+                                <td data-label="Item"><a href=href>{item.text}</a></td>
+                                <td data-label="Section">{item.section}</td>
+                                <td class=if item.overdue { "overdue-text" } else { "" } data-label="Due">{due.unwrap_or_else(|| "—".to_owned())}</td>
                             </tr>
                         }
                     }).collect_view()}

@@ -12,6 +12,7 @@ use crate::{
         history::{clean_search, parse_page, HistoryQuery, LineSection, Train},
         version::{Channel, Line},
     },
+    error::AppError,
 };
 
 /// `/{owner}/{repo}`: the release history, newest first by SemVer precedence, in support
@@ -26,12 +27,20 @@ pub fn HistoryPage() -> impl IntoView {
         move || (owner(), repo()),
         |(owner, repo)| get_history(owner, repo),
     );
+    // Made here, not in the view below: the server may run a suspended view twice, and a
+    // resource made there gets an id the browser never makes.
+    let requested = requested();
+    let query = Memo::new(move |_| requested.read().query.clone());
+    let page = Resource::new(
+        move || (owner(), repo(), query.get()),
+        |(owner, name, q)| get_history_page(owner, name, q.channel, q.line, q.search, q.page),
+    );
 
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading history…"</p> }>
             {move || Suspend::new(async move {
                 match history.await {
-                    Ok(Some(history)) => view! { <HistoryView history/> }.into_any(),
+                    Ok(Some(history)) => view! { <HistoryView history page requested/> }.into_any(),
                     Ok(None) => view! {
                         <NotFound what=format!("Release Desk does not track {}/{}.", owner(), repo())/>
                     }.into_any(),
@@ -83,7 +92,11 @@ fn requested() -> Memo<Requested> {
 }
 
 #[component]
-fn HistoryView(history: History) -> impl IntoView {
+fn HistoryView(
+    history: History,
+    page: Resource<Result<Option<HistoryPage>, AppError>>,
+    requested: Memo<Requested>,
+) -> impl IntoView {
     let History {
         owner,
         name,
@@ -98,15 +111,7 @@ fn HistoryView(history: History) -> impl IntoView {
         drafts,
     } = history;
     let base = format!("/{owner}/{name}");
-    let requested = requested();
     let query = Memo::new(move |_| requested.read().query.clone());
-    let page = Resource::new(
-        {
-            let (owner, name) = (owner.clone(), name.clone());
-            move || (owner.clone(), name.clone(), query.get())
-        },
-        |(owner, name, q)| get_history_page(owner, name, q.channel, q.line, q.search, q.page),
-    );
     // A filter link: the current view changed by `edit`, from page 1 again; the search and
     // the other filter stay.
     let stored_base = StoredValue::new(base.clone());

@@ -4,9 +4,23 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::{
     api::support::{check_support, get_support, CheckOutcome, SupportOverview},
     components::{phase_class, phase_label, IncidentList, NotFound, PageTitle, SupportTimeline},
-    domain::support::{CheckPhase, LineSupport},
+    domain::{
+        support::{CheckPhase, LineSupport},
+        version::{typed_version, TypedVersion},
+    },
     error::AppError,
 };
+
+/// The version check's answer to what is typed so far: a question goes to the server only for
+/// a whole version.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+enum CheckAnswer {
+    /// The start of a version: keep typing.
+    Hint,
+    /// Not a version at all, in a person's words.
+    NotAVersion(String),
+    Checked(Result<CheckOutcome, AppError>),
+}
 
 /// `/{owner}/{repo}/support`: which lines are supported, until when, and a version check.
 #[component]
@@ -23,12 +37,15 @@ pub fn SupportPage() -> impl IntoView {
     // then each keystroke once hydrated.
     let typed = RwSignal::new(query.read_untracked().get("version").unwrap_or_default());
     let check = Resource::new(
-        move || (owner(), repo(), typed.get().trim().to_owned()),
-        |(owner, repo, version)| async move {
-            if version.is_empty() {
-                None
-            } else {
-                Some(check_support(owner, repo, version).await)
+        move || (owner(), repo(), typed.get()),
+        |(owner, repo, text)| async move {
+            match typed_version(&text) {
+                TypedVersion::Empty => None,
+                TypedVersion::Partial => Some(CheckAnswer::Hint),
+                TypedVersion::Invalid(words) => Some(CheckAnswer::NotAVersion(words)),
+                TypedVersion::Complete(_) => Some(CheckAnswer::Checked(
+                    check_support(owner, repo, text.trim().to_owned()).await,
+                )),
             }
         },
     );
@@ -51,7 +68,7 @@ pub fn SupportPage() -> impl IntoView {
 fn SupportView(
     overview: SupportOverview,
     typed: RwSignal<String>,
-    check: Resource<Option<Result<CheckOutcome, AppError>>>,
+    check: Resource<Option<CheckAnswer>>,
 ) -> impl IntoView {
     let SupportOverview {
         owner,
@@ -96,7 +113,15 @@ fn SupportView(
             <div aria-live="polite">
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
-                        check.await.map(|result| view! { <CheckResult result/> })
+                        check.await.map(|answer| match answer {
+                            CheckAnswer::Hint => view! {
+                                <p class="hint">
+                                    "Keep typing: a version has three numbers, like 2.3.1, and may end in a pre-release, like 3.2.0-rc.1."
+                                </p>
+                            }.into_any(),
+                            CheckAnswer::NotAVersion(words) => view! { <p class="error" role="alert">{words}</p> }.into_any(),
+                            CheckAnswer::Checked(result) => view! { <CheckResult result/> }.into_any(),
+                        })
                     })}
                 </Transition>
             </div>
@@ -105,7 +130,7 @@ fn SupportView(
         <SupportTimeline timeline/>
 
         <div class="table-wrap">
-            <table class="support">
+            <table class="support stack">
                 <caption class="visually-hidden">"Support lines, newest first"</caption>
                 <thead>
                     <tr>
@@ -135,11 +160,11 @@ fn LineRow(line: LineSupport) -> impl IntoView {
     view! {
         <tr>
             <th scope="row" class="mono">{line.line.to_string()}</th>
-            <td><span class=format!("phase {}", phase_class(line.phase))>{phase_label(line.phase)}</span></td>
-            <td>{line.started.to_string()}</td>
-            <td>{date(line.eoas)}</td>
-            <td>{date(line.eol)}</td>
-            <td class="mono">{line.latest.map(|v| v.to_string()).unwrap_or_default()}</td>
+            <td data-label="Phase"><span class=format!("phase {}", phase_class(line.phase))>{phase_label(line.phase)}</span></td>
+            <td data-label="Released">{line.started.to_string()}</td>
+            <td data-label="Full support until">{date(line.eoas)}</td>
+            <td data-label="End of life">{date(line.eol)}</td>
+            <td class="mono" data-label="Latest">{line.latest.map(|v| v.to_string()).unwrap_or_default()}</td>
         </tr>
         <tr class="explanation">
             <td colspan="6">{line.explanation}</td>

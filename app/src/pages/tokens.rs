@@ -107,7 +107,7 @@ fn TokensView(
                 view! { <p>"No tokens yet."</p> }.into_any()
             } else {
                 view! {
-                    <table class="tokens">
+                    <table class="tokens stack">
                         <thead>
                             <tr>
                                 <th scope="col">"Name"</th>
@@ -137,11 +137,11 @@ fn TokenLine(
     let revoked = token.revoked_at;
     view! {
         <tr class:revoked=revoked.is_some()>
-            <td>{token.label}</td>
-            <td>{token.scopes}</td>
-            <td><span class="mono">"rdk_…" {token.hint.clone()}</span><span class="visually-hidden">{format!(", the token ending in {}", token.hint)}</span></td>
-            <td><RelativeTime at=token.created_at now/> " by " {token.created_by}</td>
-            <td>
+            <td data-label="Name">{token.label}</td>
+            <td data-label="Scopes">{token.scopes}</td>
+            <td data-label="Token"><span class="mono">"rdk_…" {token.hint.clone()}</span><span class="visually-hidden">{format!(", the token ending in {}", token.hint)}</span></td>
+            <td data-label="Created"><RelativeTime at=token.created_at now/> " by " {token.created_by}</td>
+            <td data-label="Last used">
                 {match token.last_used_at {
                     Some(at) => view! { <RelativeTime at now/> }.into_any(),
                     None => "never".into_any(),
