@@ -58,7 +58,7 @@ test('lines are sections, and pre-releases unfold under their release', async ({
   const history = new HistoryPage(page);
   await history.open();
   if (javaScriptEnabled) await hydrated(page);
-  await expect(page.getByRole('heading', { level: 2, name: /^\d\.x$/ })).toHaveText(['3.x', '2.x', '1.x']);
+  await expect(page.getByRole('heading', { level: 2, name: /^\d\.x/ })).toHaveText([/^3\.x Full support/, /^2\.x Security fixes/, /^1\.x End of life/]);
   const line = page.getByRole('region', { name: '3.x' });
   // 3.2.0 is not out yet: its pre-releases show. v3.1.0's candidate is folded under it.
   await expect(line.getByRole('link', { name: 'v3.2.0-rc.1' })).toBeVisible();
@@ -215,3 +215,23 @@ test('the REST API page renders the OpenAPI description from this server', async
   expect(offsite).toEqual([]);
   await page.screenshot({ path: `test-results/api-docs-${test.info().project.name}.png`, fullPage: false });
 });
+
+for (const [screen, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 800 }]] as const) {
+  test(`the history shows each line's state, the latest stable, incidents and progress at a glance (${screen})`, async ({ page }) => {
+    await page.setViewportSize(viewport);
+    await page.goto('/acme/orbit');
+    await expect(page.getByRole('heading', { name: /^2\.x/ })).toContainText('Security fixes until 2027-02-06');
+    await expect(page.getByRole('heading', { name: /^1\.x/ })).toContainText('End of life since');
+    await expect(page.locator('.latest-flag')).toHaveCount(1);
+    const row = (tag: string) => page.locator('.version-row', { has: page.getByRole('link', { name: tag, exact: true }) });
+    await expect(row('v3.1.1')).toContainText('latest stable');
+    await expect(row('v2.3.1')).toContainText('incident fixed in 2.3.2');
+    await expect(page.locator('.glance-progress')).toHaveCount(0);
+    await page.screenshot({ path: `test-results/history-glance-reader-${screen}-${test.info().project.name}.png` });
+
+    await page.goto('/auth/login?next=/acme/orbit');
+    await expect(page.locator('.account')).toContainText('Signed in as');
+    await expect(row('v3.2.0-rc.1')).toContainText(/checklist \d+\/\d+/);
+    await page.screenshot({ path: `test-results/history-glance-maintainer-${screen}-${test.info().project.name}.png`, fullPage: true });
+  });
+}

@@ -635,3 +635,42 @@ async fn a_withdrawn_version_is_never_shown_as_the_latest() {
         "{home}"
     );
 }
+
+#[tokio::test]
+async fn the_history_shows_each_lines_state_the_latest_stable_incidents_and_progress() {
+    let (app, cookie) = TestApp::demo_signed_in().await;
+    let reader = app.page_text(None, "/acme/orbit").await;
+    assert!(reader.contains("Full support: the newest line"), "{reader}");
+    assert!(reader.contains("Security fixes until 2027-02-06"));
+    assert!(reader.contains("End of life since 2025-09-04"));
+    assert_eq!(reader.matches("latest stable</span>").count(), 1);
+    let row = |page: &str, tag: &str| {
+        let start = page
+            .find(&format!(">{tag}</a>"))
+            .unwrap_or_else(|| panic!("a row for {tag}"));
+        page[start..start + page[start..].find("</div>").expect("row end")].to_owned()
+    };
+    assert!(row(&reader, "v3.1.1").contains("latest stable"));
+    // The demo's resolved critical incident hit 2.3.0 and 2.3.1, not the fix.
+    for hit in ["v2.3.0", "v2.3.1"] {
+        assert!(
+            row(&reader, hit).contains("incident fixed in 2.3.2"),
+            "{hit}: {}",
+            row(&reader, hit)
+        );
+    }
+    assert!(!row(&reader, "v2.3.2").contains("incident"));
+    assert!(
+        !reader.contains("glance-progress"),
+        "progress is for maintainers"
+    );
+
+    let maintainer = app.page_text(Some(&cookie), "/acme/orbit").await;
+    let progress = row(&maintainer, "v3.2.0-rc.1");
+    assert!(progress.contains("checklist "), "{progress}");
+    let without = row(&maintainer, "v3.1.1");
+    assert!(
+        !without.contains("checklist "),
+        "no checklist, no progress: {without}"
+    );
+}

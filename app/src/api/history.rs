@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 use serde::{Deserialize, Serialize};
@@ -6,7 +8,7 @@ use crate::{
     api::sync::SyncRun,
     domain::{
         drift::DriftSummary,
-        history::{HistoryQuery, LineSection, Placed},
+        history::{HistoryQuery, LineGlance, LineSection, Placed, VersionGlance},
         version::Channel,
     },
     error::AppError,
@@ -124,6 +126,12 @@ pub struct HistoryPage {
     /// Versions matching the filters and search, on every page.
     pub matching: i64,
     pub generated_at: DateTime<Utc>,
+    /// Every started line's phase and its end, for the line headings.
+    pub lines: Vec<LineGlance>,
+    /// The newest stable, not withdrawn version, marked in the list.
+    pub latest_stable: Option<String>,
+    /// Incidents and checklist progress by tag, for the versions on this page that have any.
+    pub glance: BTreeMap<String, VersionGlance>,
 }
 
 /// `None` when the repository is not tracked. `line` is a line as displayed (`2.x`); an
@@ -138,7 +146,11 @@ pub async fn get_history_page(
     page: u32,
 ) -> Result<Option<HistoryPage>, AppError> {
     use crate::{
-        domain::history::{arrange, clean_search, page_count, TRAINS_PER_PAGE},
+        domain::{
+            history::{arrange, clean_search, page_count, KnownIncident, TRAINS_PER_PAGE},
+            incident::{AffectedRange, Severity, Status},
+            support::support_windows,
+        },
         state::app_state,
         store::{self, versions::VersionFilter},
     };
@@ -163,11 +175,69 @@ pub async fn get_history_page(
     let skip = i64::from(query.page - 1) * per_page;
     let versions =
         store::versions::list_trains(&state.pool, repository.id, &filter, per_page, skip).await?;
+    let support = support_windows(
+        &store::versions::support_releases(&state.pool, repository.id).await?,
+        &repository.policy(),
+        Utc::now().date_naive(),
+    );
+    let incidents: Vec<KnownIncident> = store::incidents::list(&state.pool, repository.id, false)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            Some(KnownIncident {
+                affected: AffectedRange::parse(&r.affected).ok()?,
+                severity: Severity::parse(&r.severity)?,
+                resolved: Status::parse(&r.status) == Some(Status::Resolved),
+                fixed_in: r.fixed_in,
+            })
+        })
+        .collect();
+    let caller = crate::access::current_caller();
+    let progress = if crate::access::maintains(&state.pool, &caller, &repository).await? {
+        progress_by_tag(store::checklists::state_counts(&state.pool, repository.id).await?)
+    } else {
+        BTreeMap::new()
+    };
+    let glance = versions
+        .iter()
+        .filter_map(|entry| {
+            let version = semver::Version::parse(&entry.version).ok()?;
+            let glance = VersionGlance::of(&version, &incidents, progress.get(&entry.tag).copied());
+            (!glance.is_empty()).then(|| (entry.tag.clone(), glance))
+        })
+        .collect();
     Ok(Some(HistoryPage {
         pages: page_count(u64::try_from(matching.trains).unwrap_or(0)),
         query,
         sections: arrange(versions),
         matching: matching.versions,
         generated_at: Utc::now(),
+        latest_stable: support
+            .first()
+            .and_then(|line| line.latest.as_ref())
+            .map(ToString::to_string),
+        lines: support.iter().map(LineGlance::of).collect(),
+        glance,
     }))
+}
+
+/// Item state counts by tag, as the store gives them, made into each checklist's progress.
+#[cfg(feature = "ssr")]
+fn progress_by_tag(
+    counts: Vec<(String, String, i64)>,
+) -> BTreeMap<String, crate::domain::checklist::Progress> {
+    use crate::domain::checklist::{ItemState, Progress};
+
+    let mut progress: BTreeMap<String, Progress> = BTreeMap::new();
+    for (tag, state, count) in counts {
+        let count = usize::try_from(count).unwrap_or(0);
+        let entry = progress.entry(tag).or_default();
+        entry.total += count;
+        match ItemState::parse(&state) {
+            Some(ItemState::Done) => entry.done += count,
+            Some(ItemState::Skipped) => entry.skipped += count,
+            _ => {}
+        }
+    }
+    progress
 }

@@ -1,9 +1,15 @@
 //! How the history page arranges versions: support lines as sections, and within a line one
 //! train per release version, its pre-releases folded under it.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::version::Channel;
+use crate::domain::{
+    checklist::Progress,
+    incident::{AffectedRange, Severity},
+    support::{LineSupport, Phase},
+    version::Channel,
+};
 
 /// Trains per history page. A page ends between trains, never inside one.
 pub const TRAINS_PER_PAGE: u32 = 50;
@@ -143,9 +149,110 @@ pub fn page_count(trains: u64) -> u32 {
         .max(1)
 }
 
+/// A line's state at a glance, for its heading on the history: its phase and the date that
+/// phase ends (or, at end of life, the day it ended).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineGlance {
+    /// As displayed: `2.x`.
+    pub line: String,
+    pub phase: Phase,
+    pub until: Option<NaiveDate>,
+}
+
+impl LineGlance {
+    pub fn of(support: &LineSupport) -> LineGlance {
+        LineGlance {
+            line: support.line.to_string(),
+            phase: support.phase,
+            until: match support.phase {
+                Phase::Full => support.eoas,
+                Phase::Security | Phase::Eol => support.eol,
+            },
+        }
+    }
+}
+
+/// A published incident as the history needs it.
+#[derive(Clone, Debug)]
+pub struct KnownIncident {
+    pub affected: AffectedRange,
+    pub severity: Severity,
+    pub resolved: bool,
+    pub fixed_in: Option<String>,
+}
+
+/// What the history shows beside one version at a glance.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionGlance {
+    /// The worst open incident that affects it.
+    pub open_incident: Option<Severity>,
+    /// Hit by a resolved incident: the version that fixes it (the newest such fix).
+    pub fixed_in: Option<String>,
+    /// Its checklist's progress; maintainers only.
+    pub progress: Option<Progress>,
+}
+
+impl VersionGlance {
+    pub fn of(
+        version: &semver::Version,
+        incidents: &[KnownIncident],
+        progress: Option<Progress>,
+    ) -> VersionGlance {
+        let hits = || incidents.iter().filter(|i| i.affected.contains(version));
+        VersionGlance {
+            open_incident: hits().filter(|i| !i.resolved).map(|i| i.severity).max(),
+            fixed_in: hits()
+                .filter(|i| i.resolved)
+                .filter_map(|i| i.fixed_in.clone())
+                .max_by(
+                    |a, b| match (semver::Version::parse(a), semver::Version::parse(b)) {
+                        (Ok(a), Ok(b)) => a.cmp_precedence(&b),
+                        _ => a.cmp(b),
+                    },
+                ),
+            progress,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self == &VersionGlance::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn incident(range: &str, severity: Severity, fixed_in: Option<&str>) -> KnownIncident {
+        KnownIncident {
+            affected: AffectedRange::parse(range).expect("a range"),
+            severity,
+            resolved: fixed_in.is_some(),
+            fixed_in: fixed_in.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_version_shows_its_worst_open_incident_and_the_fix_of_resolved_ones() {
+        let incidents = [
+            incident(">=2.3.0, <2.3.2", Severity::Critical, Some("2.3.2")),
+            incident(">=2.0.0, <2.3.1", Severity::Major, Some("2.3.1")),
+            incident(">=2.3.1", Severity::Minor, None),
+            incident(">=2.3.1, <3.0.0", Severity::Major, None),
+        ];
+        let at =
+            |v: &str| VersionGlance::of(&semver::Version::parse(v).expect("v"), &incidents, None);
+        assert_eq!(at("2.3.1").open_incident, Some(Severity::Major));
+        assert_eq!(at("2.3.1").fixed_in.as_deref(), Some("2.3.2"));
+        assert_eq!(
+            at("2.3.0").fixed_in.as_deref(),
+            Some("2.3.2"),
+            "the newest fix"
+        );
+        assert_eq!(at("2.3.0").open_incident, None);
+        assert_eq!(at("3.0.0").open_incident, Some(Severity::Minor));
+        assert!(at("1.9.0").is_empty());
+    }
 
     #[derive(Clone, Debug, PartialEq)]
     struct V(&'static str, &'static str);

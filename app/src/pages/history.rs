@@ -7,9 +7,14 @@ use leptos_router::{
 
 use crate::{
     api::history::{get_history, get_history_page, History, HistoryEntry, HistoryPage},
-    components::{ChannelChip, DriftReport, NotFound, PageTitle, RelativeTime, SyncStatus},
+    components::{
+        phase_class, ChannelChip, DriftReport, NotFound, PageTitle, RelativeTime, SyncStatus,
+    },
     domain::{
-        history::{clean_search, parse_page, HistoryQuery, LineSection, Train},
+        history::{
+            clean_search, parse_page, HistoryQuery, LineGlance, LineSection, Train, VersionGlance,
+        },
+        support::Phase,
         version::{Channel, Line},
     },
     error::AppError,
@@ -327,7 +332,14 @@ fn Versions(page: HistoryPage, base: String) -> impl IntoView {
         pages,
         matching,
         generated_at,
+        lines,
+        latest_stable,
+        glance,
     } = page;
+    let marks = StoredValue::new(Marks {
+        latest_stable,
+        glance,
+    });
     let filtered = query.channel.is_some() || query.search.is_some();
     let summary = match (&query.search, matching) {
         (Some(search), 1) => format!("1 version matches “{search}”."),
@@ -360,7 +372,10 @@ fn Versions(page: HistoryPage, base: String) -> impl IntoView {
         <div class="history">
             {sections
                 .into_iter()
-                .map(|section| view! { <LineVersions section now=generated_at base=base.clone() filtered/> }.into_any())
+                .map(|section| {
+                    let support = lines.iter().find(|l| l.line == section.line).cloned();
+                    view! { <LineVersions section support now=generated_at base=base.clone() filtered marks/> }.into_any()
+                })
                 .collect_view()}
         </div>
         <Pager query pages base/>
@@ -371,20 +386,33 @@ fn Versions(page: HistoryPage, base: String) -> impl IntoView {
 #[component]
 fn LineVersions(
     section: LineSection<HistoryEntry>,
+    support: Option<LineGlance>,
     now: DateTime<Utc>,
     base: String,
     filtered: bool,
+    marks: StoredValue<Marks>,
 ) -> impl IntoView {
     let LineSection { line, trains } = section;
+    let support = support.map(|support| {
+        let words = match (support.phase, support.until) {
+            (Phase::Full, Some(until)) => format!("Full support until {until}"),
+            (Phase::Full, None) => "Full support: the newest line".to_owned(),
+            (Phase::Security, Some(until)) => format!("Security fixes until {until}"),
+            (Phase::Security, None) => "Security fixes only".to_owned(),
+            (Phase::Eol, Some(since)) => format!("End of life since {since}"),
+            (Phase::Eol, None) => "End of life".to_owned(),
+        };
+        view! { <span class=format!("phase {}", phase_class(support.phase))>{words}</span> }
+    });
     let heading_id = format!("line-{}", line.replace('.', "-"));
     let labelled_by = heading_id.clone();
     view! {
         <section class="line-section" aria-labelledby=labelled_by>
-            <h2 id=heading_id>{line}</h2>
+            <h2 id=heading_id>{line} " " {support}</h2>
             <ol class="trains">
                 {trains
                     .into_iter()
-                    .map(|train| view! { <TrainItem train now base=base.clone() filtered/> }.into_any())
+                    .map(|train| view! { <TrainItem train now base=base.clone() filtered marks/> }.into_any())
                     .collect_view()}
             </ol>
         </section>
@@ -399,6 +427,7 @@ fn TrainItem(
     now: DateTime<Utc>,
     base: String,
     filtered: bool,
+    marks: StoredValue<Marks>,
 ) -> impl IntoView {
     let Train {
         target,
@@ -411,13 +440,13 @@ fn TrainItem(
         move |entries: Vec<HistoryEntry>| {
             entries
                 .into_iter()
-                .map(|entry| view! { <li><VersionRow entry now base=base.clone()/></li> })
+                .map(|entry| view! { <li><VersionRow entry now base=base.clone() marks/></li> })
                 .collect_view()
         }
     };
     let unfolded = release.is_none();
     let head = match release {
-        Some(entry) => view! { <VersionRow entry now base=base.clone()/> }.into_any(),
+        Some(entry) => view! { <VersionRow entry now base=base.clone() marks/> }.into_any(),
         None => view! {
             <div class="version-row train-head">
                 <span class="mono train-target">{target}</span>
@@ -440,14 +469,39 @@ fn TrainItem(
 }
 
 #[component]
-fn VersionRow(entry: HistoryEntry, now: DateTime<Utc>, base: String) -> impl IntoView {
+fn VersionRow(
+    entry: HistoryEntry,
+    now: DateTime<Utc>,
+    base: String,
+    marks: StoredValue<Marks>,
+) -> impl IntoView {
     let href = format!("{base}/v/{}", entry.tag);
+    let (latest, glance) = marks.with_value(|marks| {
+        (
+            marks.latest_stable.as_deref() == Some(entry.version.as_str()),
+            marks.glance.get(&entry.tag).cloned().unwrap_or_default(),
+        )
+    });
+    let incident = glance.open_incident.map(|severity| {
+        let severity = severity.as_str();
+        view! { <span class=format!("severity {severity}")>{format!("{severity} incident")}</span> }
+    });
+    let fixed = glance.fixed_in.filter(|_| incident.is_none()).map(|fixed| {
+        view! { <span class="fixed-flag" title="Hit by an incident that is now fixed: upgrade">"incident fixed in " {fixed}</span> }
+    });
+    let progress = glance.progress.map(|p| {
+        view! { <span class="glance-progress">{format!("checklist {}/{}", p.done + p.skipped, p.total)}</span> }
+    });
     view! {
         <div class="version-row">
             <span class="version-name">
                 <a href=href class="version-link">{entry.tag}</a>
                 {(!entry.has_release).then(|| view! { <span class="tag-only" title="A git tag without a GitHub release">"tag"</span> })}
                 {entry.withdrawn.then(|| view! { <span class="withdrawn-flag" title="Withdrawn by a maintainer: do not use">"withdrawn"</span> })}
+                {latest.then(|| view! { <span class="latest-flag">"latest stable"</span> })}
+                {incident}
+                {fixed}
+                {progress}
             </span>
             <ChannelChip channel=entry.channel/>
             {match entry.released_at {
@@ -457,6 +511,12 @@ fn VersionRow(entry: HistoryEntry, now: DateTime<Utc>, base: String) -> impl Int
             <span class="version-title">{entry.title}</span>
         </div>
     }
+}
+
+/// What the rows mark: the newest stable version, and each version's incidents and progress.
+struct Marks {
+    latest_stable: Option<String>,
+    glance: std::collections::BTreeMap<String, VersionGlance>,
 }
 
 /// Newer and older pages, with where this one stands.

@@ -303,6 +303,29 @@ pub struct OpenItem {
     pub revision: i64,
 }
 
+/// Each checklist's item states by version tag: `(tag, state, count)`, for the history's
+/// progress at a glance.
+pub async fn state_counts(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Vec<(String, String, i64)>> {
+    let rows = sqlx::query!(
+        r#"SELECT v.tag, i.state, COUNT(*) AS "count!: i64"
+           FROM checklist_items i
+           JOIN checklists c ON c.id = i.checklist_id
+           JOIN versions v ON v.id = c.version_id
+           WHERE v.repository_id = ? AND v.public = 1
+           GROUP BY v.tag, i.state"#,
+        repository_id,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.tag, r.state, r.count))
+        .collect())
+}
+
 /// Every open item across the repository's public versions, newest version first.
 pub async fn open_items(
     db: impl SqliteExecutor<'_>,
