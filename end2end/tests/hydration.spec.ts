@@ -21,12 +21,14 @@ const pageKinds = [
   '/acme/orbit/tokens',
   '/acme/orbit/settings',
 ];
+// Words from inside the code that must never reach a page: a person reads what a thing means.
+const insiders = /\(rule \d\)|\bsettled\b|\bends in\b|rollback rule|differences between GitHub and the versions/i;
 // A crash showed on some loads only (the server's render order varied), so each page loads thrice.
 const loads = 3;
 
 /**
- * Loads `path` `loads` times, hydrating each time, and returns every page error, console error
- * and failed request after the page itself (which answers 401 to a reader on maintainers' pages).
+ * Loads `path` `loads` times, hydrating each time, and returns every page error, console error,
+ * insider's word and failed request after the page itself (which answers 401 to a reader on maintainers' pages).
  */
 async function problems(page: Page, path: string): Promise<string[]> {
   const seen: string[] = [];
@@ -46,6 +48,8 @@ async function problems(page: Page, path: string): Promise<string[]> {
     expect(response?.status(), path).toBeLessThan(500);
     await hydrated(page);
   }
+  const words = (await page.locator('main').innerText()).match(insiders);
+  if (words) seen.push(`${path}: says “${words[0]}”`);
   page.removeAllListeners('pageerror');
   page.removeAllListeners('console');
   page.removeAllListeners('response');
