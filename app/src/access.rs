@@ -33,6 +33,23 @@ pub fn current_caller() -> Caller {
         .unwrap_or_default()
 }
 
+/// The site's address (`https://host`, no trailing slash) as the server knows it: its public
+/// URL, or the one the browser addressed. The server's middleware puts it into the request.
+#[derive(Clone, Debug)]
+pub struct SiteAddress(pub String);
+
+/// The current request's [`SiteAddress`]; empty when not known, so links start at the root.
+pub fn current_site_address() -> String {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .extensions
+                .get::<SiteAddress>()
+                .map(|site| site.0.clone())
+        })
+        .unwrap_or_default()
+}
+
 /// The session of the current request (for what a page shows once, like a new token).
 pub fn current_session() -> Result<tower_sessions::Session, AppError> {
     leptos::prelude::use_context::<http::request::Parts>()

@@ -194,6 +194,18 @@ async fn failed_sign_ins_end_on_a_friendly_page() {
     let page = app.send(get(&callback), Some(&cookie)).await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     assert!(page.body.contains("Sign-in cancelled"));
+    // The ways on lead back to where the person started, signing in again or not, inside
+    // the site's own frame.
+    assert!(
+        page.body
+            .contains(r#"href="/auth/login?next=%2Facme%2Forbit">Sign in again"#),
+        "{}",
+        page.body
+    );
+    assert!(page
+        .body
+        .contains(r#"href="/acme/orbit">Back to where you were"#));
+    assert!(page.body.contains(r#"class="site-header""#));
     github.oauth.deny_consent(false);
 
     // GitHub down at the token exchange.
@@ -283,9 +295,16 @@ async fn sign_in_routes_are_rate_limited_per_address() {
 #[tokio::test]
 async fn without_oauth_only_the_local_link_signs_in_and_only_once() {
     let app = TestApp::with_demo().await;
-    let page = app.send(get("/auth/login"), None).await;
-    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    let page = app
+        .send(get("/auth/login?next=/acme/orbit/support"), None)
+        .await;
+    // A page that explains and leads back, not an error, and no link that comes back here.
+    assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("not set up"));
+    assert!(page
+        .body
+        .contains(r#"href="/acme/orbit/support">Back to where you were"#));
+    assert!(!page.body.contains("Sign in again"), "{}", page.body);
 
     let token = app.auth.issue_local_link(std::time::Instant::now());
     let first = app
@@ -601,6 +620,12 @@ const MATRIX: &[Row] = &[
     },
     Row {
         method: "POST",
+        path: "/sfn/publish_incident",
+        scope: Some(Scope::Incidents),
+        expect: [401, 403, 200, 200, 403, 403],
+    },
+    Row {
+        method: "POST",
         path: "/sfn/change_checklist_item",
         scope: Some(Scope::Checklists),
         expect: [401, 403, 200, 200, 403, 403],
@@ -755,6 +780,11 @@ async fn request_for(app: &TestApp, row: &Row) -> Request<Body> {
             row.path.to_owned(),
             Some("application/x-www-form-urlencoded"),
             "owner=acme&repo=orbit&id=1&status=resolved&message=Checked".to_owned(),
+        ),
+        "/sfn/publish_incident" => (
+            row.path.to_owned(),
+            Some("application/x-www-form-urlencoded"),
+            "owner=acme&repo=orbit&id=1".to_owned(),
         ),
         "/sfn/start_checklist" => (
             row.path.to_owned(),

@@ -228,6 +228,34 @@ async fn the_version_check_answers_for_tags_and_versions() {
 }
 
 #[tokio::test]
+async fn a_releases_neighbours_are_releases_and_a_prereleases_are_any_version() {
+    let app = TestApp::with_demo().await;
+    let neighbours = |tag: &'static str| {
+        let app = &app;
+        async move {
+            let json = app
+                .get(&format!("/api/v1/repos/acme/orbit/versions/{tag}"))
+                .await
+                .json();
+            (json["previous"].clone(), json["next"].clone())
+        }
+    };
+    // The last of the 1.x line: the next release is 2.0.0, not 2.0.0-alpha.1.
+    assert_eq!(
+        neighbours("v1.3.1").await,
+        ("v1.3.0".into(), "v2.0.0".into())
+    );
+    assert_eq!(
+        neighbours("v2.2.1").await,
+        ("v2.2.0".into(), "v2.3.0".into())
+    );
+    assert_eq!(
+        neighbours("v2.0.0-rc.2").await,
+        ("v2.0.0-rc.1".into(), "v2.0.0".into())
+    );
+}
+
+#[tokio::test]
 async fn one_version_with_sanitised_notes_and_neighbours() {
     let app = TestApp::with_demo().await;
     let body = app.get("/api/v1/repos/acme/orbit/versions/v2.3.1").await;

@@ -532,6 +532,22 @@ async fn the_form_works_without_javascript_and_keeps_what_was_typed() {
         shown.contains("Patch in review.") && shown.contains("say what changed"),
         "{shown}"
     );
+
+    // The draft's own button publishes it as it stands, and the notice is public from then on.
+    let list = format!("/api/v1/repos/acme/orbit/incidents/{id}");
+    assert_eq!(app.get(&list).await.status, http::StatusCode::NOT_FOUND);
+    assert!(shown.contains("Publish the notice"), "{shown}");
+    let publish = [("owner", "acme"), ("repo", "orbit"), ("id", id.as_str())];
+    let published = app
+        .post_form(&cookie, "/sfn/publish_incident", &location, &publish)
+        .await;
+    assert!(published.status.is_redirection(), "{}", published.status);
+    assert_eq!(releasedesk_tests::header(&published, "location"), location);
+    let public = app.get(&list).await;
+    assert_eq!(public.status, http::StatusCode::OK, "{}", public.body);
+    assert_eq!(public.json()["title"], "Upgrades stall");
+    let shown = app.page_text(Some(&cookie), &location).await;
+    assert!(!shown.contains("Publish the notice") && !shown.contains("draft: maintainers only"));
 }
 
 #[tokio::test]

@@ -550,6 +550,19 @@ async fn version_pages_show_their_changelog_section() {
         !bare.contains("From CHANGELOG.md"),
         "no section, no heading"
     );
+    // The compare page shows each version's section too: 3.1.1 is a bare tag whose only
+    // words are in the CHANGELOG.
+    let compared = app.get("/acme/orbit/compare/v3.1.0...v3.1.1").await.body;
+    let section = compared
+        .split("aria-label=\"v3.1.1\"")
+        .nth(1)
+        .expect("3.1.1 compared");
+    assert!(section.contains("From CHANGELOG.md"), "{section}");
+    assert!(
+        section.contains("double-books"),
+        "3.1.1's own section: {section}"
+    );
+    assert!(!section.contains("No release notes"), "{section}");
 }
 
 #[tokio::test]
@@ -599,6 +612,8 @@ async fn a_refused_withdrawal_without_javascript_says_why_once_and_keeps_what_wa
         shown.contains("is not a released version newer than"),
         "{shown}"
     );
+    // The folded form opens again to show why.
+    assert!(shown.contains(r#"<details open class="fold">"#), "{shown}");
     assert!(shown.contains(">Loses jobs</textarea>"), "{shown}");
     assert!(shown.contains("value=\"v1.0.0\""), "{shown}");
     assert!(
@@ -610,6 +625,10 @@ async fn a_refused_withdrawal_without_javascript_says_why_once_and_keeps_what_wa
     assert!(
         !again.contains("is not a released version newer than"),
         "shown once"
+    );
+    assert!(
+        again.contains(r#"<details class="fold">"#),
+        "folded again: {again}"
     );
 }
 
@@ -673,4 +692,43 @@ async fn the_history_shows_each_lines_state_the_latest_stable_incidents_and_prog
         !without.contains("checklist "),
         "no checklist, no progress: {without}"
     );
+}
+
+#[tokio::test]
+async fn the_feed_calendar_and_badges_are_linked_from_the_pages() {
+    let app = TestApp::with_demo().await;
+    let history = app.get("/acme/orbit").await.body;
+    assert!(
+        history.contains(r#"<link href="/acme/orbit/feed.atom" rel="alternate""#)
+            && history.contains(r#"href="/acme/orbit/feed.atom" type="application/atom+xml">Atom feed"#),
+        "the feed is announced and linked: {history}"
+    );
+    assert!(history.contains(r#"href="/acme/orbit/calendar.ics""#));
+
+    // The badge's Markdown names the site as the browser addressed it, for a README.
+    let request = http::Request::get("/acme/orbit/v/v3.1.1")
+        .header("host", "releasedesk.test")
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let version = app.send(request, None).await.body;
+    assert!(version.contains(r#"src="/badge/acme/orbit/v3.1.1.svg""#), "{version}");
+    assert!(
+        version.contains(
+            "[![v3.1.1 support](http://releasedesk.test/badge/acme/orbit/v3.1.1.svg)](http://releasedesk.test/acme/orbit/v/v3.1.1)"
+        ),
+        "{version}"
+    );
+    let badge = app.get("/badge/acme/orbit/v3.1.1.svg").await;
+    assert_eq!(badge.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_ended_version_wears_a_grey_chip_and_its_neighbours_are_releases() {
+    let app = TestApp::with_demo().await;
+    let ended = app.get("/acme/orbit/v/v1.3.1").await.body;
+    assert!(ended.contains(r#"class="chip chip-stable ended""#), "{ended}");
+    assert!(ended.contains(r#"href="/acme/orbit/v/v2.0.0" rel="next""#), "{ended}");
+    let supported = app.get("/acme/orbit/v/v3.1.0").await.body;
+    assert!(supported.contains(r#"class="chip chip-stable""#), "{supported}");
+    assert!(!supported.contains("chip-stable ended"));
 }

@@ -250,6 +250,17 @@ mod server {
         Ok(())
     }
 
+    /// Publishes a draft as it stands: from now on readers see it.
+    pub async fn publish(
+        pool: &SqlitePool,
+        repository: &Repository,
+        id: i64,
+        by: &str,
+    ) -> Result<(), AppError> {
+        let input = IncidentView::from_record(find(pool, repository, id).await?).input;
+        edit(pool, repository, id, &input, true, by).await
+    }
+
     /// Appends an update to the timeline and moves the incident to its status.
     pub async fn add_update(
         pool: &SqlitePool,
@@ -585,6 +596,46 @@ pub async fn save_incident(
                 problems,
                 typed: input,
                 published,
+                update: false,
+                message: String::new(),
+            })
+            .await
+        }
+    }
+    result
+}
+
+/// The draft's "Publish" button: the notice as it stands goes public. A refusal (a field no
+/// longer valid) opens the edit form with the field named.
+#[server(prefix = "/sfn", endpoint = "publish_incident")]
+pub async fn publish_incident(owner: String, repo: String, id: i64) -> Result<(), AppError> {
+    use crate::{
+        access,
+        domain::access::{Need, Scope},
+        state::app_state,
+    };
+
+    let pool = app_state()?.pool;
+    let (repository, by) = access::permitted(
+        &pool,
+        &owner,
+        &repo,
+        Need::MaintainerOrToken(Scope::Incidents),
+    )
+    .await?;
+    let result = publish(&pool, &repository, id, &by).await;
+    match &result {
+        Ok(()) => leptos_axum::redirect(&format!("/{owner}/{repo}/incidents/{id}")),
+        Err(err) => {
+            let typed = find(&pool, &repository, id)
+                .await
+                .map(|record| IncidentView::from_record(record).input)
+                .unwrap_or_default();
+            keep_refusal(err, |problems| IncidentRefusal {
+                incident_id: id,
+                problems,
+                typed,
+                published: true,
                 update: false,
                 message: String::new(),
             })

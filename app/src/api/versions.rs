@@ -85,6 +85,8 @@ pub struct VersionPage {
     /// Incidents that affect this version: a banner on its page for the open ones, a notice
     /// with the fix for the resolved ones.
     pub incidents: crate::api::incidents::Affecting,
+    /// The site's address for absolute links (the badge's Markdown); empty when not known.
+    pub site: String,
 }
 
 /// `text` is a tag or a version; `None` when the repository has no such public version.
@@ -115,8 +117,9 @@ pub async fn version_page(
     let policy = repository.policy();
     let windows = support_windows(&releases, &policy, today);
     let check = check_version(&version, &releases, &windows, &policy, today);
+    let stable_only = version.pre.is_empty();
     let (previous, next) =
-        store::versions::neighbours(pool, repository.id, &detail.precedence).await?;
+        store::versions::neighbours(pool, repository.id, &detail.precedence, stable_only).await?;
     let withdrawal = match store::versions::public_id(pool, repository.id, &detail.version).await? {
         Some(id) => store::versions::withdrawal(pool, id)
             .await?
@@ -160,6 +163,7 @@ pub async fn version_page(
         maintainer: crate::access::maintains(pool, &crate::access::current_caller(), repository)
             .await?,
         refusal: None,
+        site: String::new(),
         incidents,
     }))
 }
@@ -181,6 +185,7 @@ pub async fn get_version(
         return Ok(None);
     };
     page.refusal = take_refusal(repository.id, &page.tag).await;
+    page.site = crate::access::current_site_address();
     Ok(Some(page))
 }
 
@@ -354,6 +359,8 @@ pub struct ComparedVersion {
     pub released_at: Option<DateTime<Utc>>,
     pub title: String,
     pub notes_html: String,
+    /// The version's section of the repository's CHANGELOG.md, as shown.
+    pub changelog_html: Option<String>,
     pub withdrawn: bool,
 }
 
@@ -381,7 +388,10 @@ pub async fn compare(
     range: String,
 ) -> Result<Option<Comparison>, AppError> {
     use crate::{
-        domain::version::{parse_tag, precedence_key},
+        domain::{
+            changelog::section_for,
+            version::{parse_tag, precedence_key},
+        },
         markdown,
         state::app_state,
         store,
@@ -412,17 +422,28 @@ pub async fn compare(
         &precedence_key(&high),
         MAX_COMPARED,
     )
-    .await?
-    .into_iter()
-    .map(|(entry, notes)| ComparedVersion {
-        tag: entry.tag,
-        channel: entry.channel,
-        released_at: entry.released_at,
-        title: entry.title,
-        notes_html: markdown::render(&notes),
-        withdrawn: entry.withdrawn,
-    })
-    .collect();
+    .await?;
+    let changelog = store::changelogs::find(&pool, repository.id)
+        .await?
+        .and_then(|stored| stored.markdown);
+    let versions = versions
+        .into_iter()
+        .map(|(entry, notes)| {
+            let changelog_html = changelog.as_deref().and_then(|text| {
+                let version = semver::Version::parse(&entry.version).ok()?;
+                section_for(text, &version).map(markdown::render)
+            });
+            ComparedVersion {
+                tag: entry.tag,
+                channel: entry.channel,
+                released_at: entry.released_at,
+                title: entry.title,
+                notes_html: markdown::render(&notes),
+                changelog_html,
+                withdrawn: entry.withdrawn,
+            }
+        })
+        .collect();
     Ok(Some(Comparison {
         owner: repository.owner,
         name: repository.name,

@@ -73,7 +73,15 @@ fn CompareView(comparison: Comparison) -> impl IntoView {
                         {version.title}
                         {version.released_at.map(|at| view! { " · " <RelativeTime at now=generated_at/> })}
                     </p>
-                    <div class="notes-body" inner_html=version.notes_html></div>
+                    {match (version.notes_html.is_empty(), version.changelog_html.is_some()) {
+                        (false, _) => view! { <div class="notes-body" inner_html=version.notes_html></div> }.into_any(),
+                        (true, false) => view! { <p class="muted">"No release notes: this version is a bare tag."</p> }.into_any(),
+                        (true, true) => ().into_any(),
+                    }}
+                    {version.changelog_html.map(|html| view! {
+                        <h3 class="changelog-heading">"From CHANGELOG.md"</h3>
+                        <div class="notes-body" inner_html=html></div>
+                    })}
                 </article>
             }
         }).collect_view()}

@@ -8,7 +8,8 @@ use leptos_router::{
 use crate::{
     api::history::{get_history, get_history_page, History, HistoryEntry, HistoryPage},
     components::{
-        phase_class, ChannelChip, DriftReport, NotFound, PageTitle, RelativeTime, SyncStatus,
+        phase_class, ChannelChip, DriftReport, MaintainerTools, NotFound, PageTitle, RelativeTime,
+        SyncStatus,
     },
     domain::{
         history::{
@@ -185,6 +186,12 @@ fn HistoryView(
 
     view! {
         <PageTitle text=format!("{owner}/{name} · Release Desk")/>
+        <leptos_meta::Link
+            rel="alternate"
+            type_="application/atom+xml"
+            title=format!("{owner}/{name} releases and incidents")
+            href=format!("{base}/feed.atom")
+        />
         <nav class="breadcrumbs" aria-label="Breadcrumbs">
             <a href="/">"Repositories"</a>
             <span aria-hidden="true">" / "</span>
@@ -198,7 +205,10 @@ fn HistoryView(
                 <a href=format!("{base}/support")>"Support windows and version check"</a>
                 <a href=format!("{base}/checklists")>"Open checklist items"</a>
                 <a href=format!("{base}/incidents")>"Incidents"</a>
+                <a href=format!("{base}/feed.atom") type="application/atom+xml">"Atom feed"</a>
+                <a href=format!("{base}/calendar.ics") type="text/calendar">"Support calendar (iCal)"</a>
             </p>
+            {maintainer.then(|| view! { <MaintainerTools base=base.clone()/> })}
         </header>
 
         {controls}
@@ -230,13 +240,6 @@ fn HistoryView(
                     }).collect_view()}
                 </ul>
             </section>
-        })}
-
-        {maintainer.then(|| view! {
-            <nav class="maintainer-tools" aria-label="Maintainer tools">
-                <a href=format!("{base}/tokens")>"API tokens for CI jobs and bots"</a>
-                <a href=format!("{base}/settings")>"Settings"</a>
-            </nav>
         })}
 
         <section class="drift-section" aria-label="Drift from GitHub">

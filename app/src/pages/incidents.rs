@@ -10,7 +10,7 @@ use crate::{
     api::{
         incidents::{
             get_incident, get_incidents, AddIncidentUpdate, IncidentList, IncidentPage,
-            IncidentRefusal, IncidentView, SaveIncident,
+            IncidentRefusal, IncidentView, PublishIncident, SaveIncident,
         },
         versions::refusal_message,
     },
@@ -217,6 +217,7 @@ pub fn IncidentDetailPage() -> impl IntoView {
     };
     let save = ServerAction::<SaveIncident>::new();
     let update = ServerAction::<AddIncidentUpdate>::new();
+    let publish = ServerAction::<PublishIncident>::new();
     let page = Resource::new(
         move || {
             (
@@ -227,6 +228,8 @@ pub fn IncidentDetailPage() -> impl IntoView {
                 save.value().get(),
                 update.version().get(),
                 update.value().get(),
+                publish.version().get(),
+                publish.value().get(),
             )
         },
         |(owner, repo, id, ..)| async move {
@@ -240,7 +243,7 @@ pub fn IncidentDetailPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Loading the incident…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(Some(page)) => view! { <IncidentView page save update/> }.into_any(),
+                    Ok(Some(page)) => view! { <IncidentView page save update publish/> }.into_any(),
                     Ok(None) => view! { <NotFound what="There is no such incident.".to_owned()/> }.into_any(),
                     Err(err) => view! { <NotFound what=err.to_string()/> }.into_any(),
                 }
@@ -254,6 +257,7 @@ fn IncidentView(
     page: IncidentPage,
     save: ServerAction<SaveIncident>,
     update: ServerAction<AddIncidentUpdate>,
+    publish: ServerAction<PublishIncident>,
 ) -> impl IntoView {
     let IncidentPage {
         owner,
@@ -287,6 +291,8 @@ fn IncidentView(
             .map(|r| r.problems.values().cloned().collect::<Vec<_>>().join("; ")),
     };
     let resolved = incident.status == Status::Resolved;
+    let draft = !incident.published;
+    let (publish_owner, publish_name) = (owner.clone(), name.clone());
     let fixed_in = incident.fixed_in.clone();
     let current = (incident.input.clone(), incident.published);
     view! {
@@ -305,6 +311,22 @@ fn IncidentView(
                 {fixed_in.clone().map(|v| view! { " · fixed in " <a href=format!("{base}/v/{v}")>{v.clone()}</a> })}
                 " · opened " <RelativeTime at=incident.created_at now=generated_at/> " by " {incident.created_by.clone()}
             </p>
+            {(maintainer && draft).then(|| view! {
+                <section class="publish-panel" aria-labelledby="publish-title">
+                    <h2 id="publish-title">"This notice is a draft"</h2>
+                    <p class="hint">"Only maintainers see it. Publishing shows it on the incidents page, in the feed and on the pages and checks of the versions it affects."</p>
+                    <ActionForm action=publish>
+                        <input type="hidden" name="owner" value=publish_owner.clone()/>
+                        <input type="hidden" name="repo" value=publish_name.clone()/>
+                        <input type="hidden" name="id" value=id/>
+                        <button type="submit">"Publish the notice"</button>
+                    </ActionForm>
+                    {move || match publish.value().get() {
+                        Some(Err(err)) => Some(view! { <p class="error" role="alert">{refusal_message(&err)} " Correct it under “Edit the notice”."</p> }),
+                        _ => None,
+                    }}
+                </section>
+            })}
         </header>
         <article class="incident-body">
             {incident.sections.into_iter().map(|(label, html)| view! {
@@ -326,7 +348,7 @@ fn IncidentView(
                         <li>
                             "Later: withdraw the bad release and point users to a good one."
                             {newest_affected.clone().map(|v| view! {
-                                " " <a href=format!("{base}/v/{v}#withdraw-title")>"Withdraw " {v.clone()}</a>
+                                " " <a href=format!("{base}/v/{v}#withdraw-form")>"Withdraw " {v.clone()}</a>
                             })}
                         </li>
                     </ul>

@@ -4,7 +4,8 @@ use leptos_router::hooks::use_params_map;
 use crate::{
     api::versions::{get_version, refusal_message, Restore, VersionPage, Withdraw},
     components::{
-        escapable_text, phase_class, ChannelChip, IncidentList, NotFound, PageTitle, RelativeTime,
+        escapable_text, phase_class, ChannelChip, IncidentList, MaintainerTools, NotFound,
+        PageTitle, RelativeTime,
     },
     domain::{
         size::human_size,
@@ -80,8 +81,11 @@ fn VersionView(
         maintainer,
         refusal: page_refusal,
         incidents,
+        site,
         ..
     } = page;
+    let badge_path = format!("/badge/{owner}/{name}/{tag}.svg");
+    let badge_markdown = badge_markdown(&site, &owner, &name, &tag);
     let withdrawn = withdrawal.is_some();
     let compare_link = previous.clone().map(|older| {
         let href = format!("/{owner}/{name}/compare/{older}...{tag}");
@@ -95,6 +99,7 @@ fn VersionView(
         Some(r) => (r.reason, r.superseded_by, Some(r.message)),
         None => Default::default(),
     };
+    let refused_before = kept_refusal.is_some();
     let refusal = move || {
         let message = match withdraw.value().get() {
             Some(Err(err)) => Some(refusal_message(&err)),
@@ -133,7 +138,7 @@ fn VersionView(
             <h1 class="mono">{tag.clone()}</h1>
             <p class="description">{title}</p>
             <p class="facts-line">
-                <ChannelChip channel/>
+                <ChannelChip channel ended=matches!(check.phase, CheckPhase::Eol | CheckPhase::Withdrawn)/>
                 " for " {channel.environment()} " · line " <span class="mono">{line}</span>
                 {released_at.map(|at| view! { " · released " <RelativeTime at now=generated_at/> })}
             </p>
@@ -142,6 +147,16 @@ fn VersionView(
                 {upgrade.map(|v| view! { " · upgrade to " <a href=format!("{base}/v/{v}")>{v.to_string()}</a> })}
                 " · " <a href=format!("{base}/support")>"support windows"</a>
             </p>
+            {maintainer.then(|| view! {
+                <MaintainerTools base=base.clone()>
+                    <a href="#checklist-title">"This version's checklist"</a>
+                    {if withdrawn {
+                        view! { <a href="#restore-title">"Restore this version"</a> }.into_any()
+                    } else {
+                        view! { <a href="#withdraw-form">"Withdraw this version"</a> }.into_any()
+                    }}
+                </MaintainerTools>
+            })}
         </header>
         {(!incidents.open.is_empty()).then(|| view! {
             <section class="incident-banner" role="alert" aria-labelledby="incidents-title">
@@ -201,39 +216,79 @@ fn VersionView(
         {(!html_url.is_empty()).then(|| view! { <p class="hint"><a href=html_url>"This release on GitHub"</a></p> })}
         {maintainer.then(|| if withdrawn {
             view! {
-                <section class="panel" aria-labelledby="restore-title">
-                    <h2 id="restore-title">"Restore this version"</h2>
-                    <p class="hint">"It will count as released again, in every list and answer."</p>
-                    <ActionForm action=restore>
-                        <input type="hidden" name="owner" value=form_owner.clone()/>
-                        <input type="hidden" name="repo" value=form_name.clone()/>
-                        <input type="hidden" name="version" value=form_tag.clone()/>
-                        <button type="submit">"Restore " {form_tag.clone()}</button>
-                    </ActionForm>
-                </section>
+            <section class="panel" aria-labelledby="restore-title">
+                <h2 id="restore-title">"Restore this version"</h2>
+                <p class="hint">"It will count as released again, in every list and answer."</p>
+                <ActionForm action=restore>
+                    <input type="hidden" name="owner" value=form_owner.clone()/>
+                    <input type="hidden" name="repo" value=form_name.clone()/>
+                    <input type="hidden" name="version" value=form_tag.clone()/>
+                    <button type="submit">"Restore " {form_tag.clone()}</button>
+                </ActionForm>
+            </section>
             }.into_any()
         } else {
             view! {
-                <section class="panel" aria-labelledby="withdraw-title">
-                    <h2 id="withdraw-title">"Withdraw this version"</h2>
-                    <p class="hint">"For a broken or insecure release: it stays in the history, flagged everywhere, and is never recommended."</p>
-                    <ActionForm action=withdraw attr:class="stacked-form">
-                        <input type="hidden" name="owner" value=form_owner.clone()/>
-                        <input type="hidden" name="repo" value=form_name.clone()/>
-                        <input type="hidden" name="version" value=form_tag.clone()/>
-                        <label for="reason">"Why"</label>
-                        <textarea id="reason" name="reason" required maxlength="2000" rows="3">{escapable_text(typed_reason.clone())}</textarea>
-                        <label for="superseded_by">"Use this version instead (optional)"</label>
-                        <input id="superseded_by" name="superseded_by" placeholder="e.g. v2.3.3" value=typed_superseded_by.clone()/>
-                        <button type="submit" class="danger">"Withdraw " {form_tag.clone()}</button>
-                    </ActionForm>
-                    {refusal}
-                </section>
+            <section class="panel" aria-labelledby="withdraw-title">
+                <h2 id="withdraw-title">"Withdraw this version"</h2>
+                <p class="hint">"For a broken or insecure release: it stays in the history, flagged everywhere, and is never recommended."</p>
+                // Folded: a rare act, kept out of the way until asked for; open again to show
+                // why a withdrawal was refused. A link to #withdraw-form unfolds it.
+                <details class="fold" open=refused_before>
+                    <summary>"Withdraw " {form_tag.clone()} "…"</summary>
+                    <div id="withdraw-form">
+                        <ActionForm action=withdraw attr:class="stacked-form">
+                            <input type="hidden" name="owner" value=form_owner.clone()/>
+                            <input type="hidden" name="repo" value=form_name.clone()/>
+                            <input type="hidden" name="version" value=form_tag.clone()/>
+                            <label for="reason">"Why"</label>
+                            <textarea id="reason" name="reason" required maxlength="2000" rows="3">{escapable_text(typed_reason.clone())}</textarea>
+                            <label for="superseded_by">"Use this version instead (optional)"</label>
+                            <input id="superseded_by" name="superseded_by" placeholder="e.g. v2.3.3" value=typed_superseded_by.clone()/>
+                            <button type="submit" class="danger">"Withdraw " {form_tag.clone()}</button>
+                        </ActionForm>
+                        {refusal}
+                    </div>
+                </details>
+            </section>
             }.into_any()
         })}
+        <section class="badge-panel" aria-labelledby="badge-title">
+            <h2 id="badge-title">"Support badge"</h2>
+            <p>
+                <img src=badge_path.clone() alt=format!("Support status of {tag}") height="20"/>
+            </p>
+            <label for="badge-markdown">"Markdown for a README"</label>
+            <input id="badge-markdown" class="mono" readonly value=badge_markdown/>
+        </section>
     }
+}
+
+/// A README badge for a version: an image linking to its page, at the site's address (a path
+/// from the root when the address is not known, as in an export without a base address).
+fn badge_markdown(site: &str, owner: &str, name: &str, tag: &str) -> String {
+    format!(
+        "[![{tag} support]({site}/badge/{owner}/{name}/{tag}.svg)]({site}/{owner}/{name}/v/{tag})"
+    )
 }
 
 fn page_owner_name(base: &str) -> String {
     base.trim_start_matches('/').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_badge_links_to_its_version_at_the_sites_address() {
+        assert_eq!(
+            badge_markdown("https://releases.example.org", "acme", "orbit", "v3.1.1"),
+            "[![v3.1.1 support](https://releases.example.org/badge/acme/orbit/v3.1.1.svg)](https://releases.example.org/acme/orbit/v/v3.1.1)"
+        );
+        assert_eq!(
+            badge_markdown("", "acme", "orbit", "v2.0.0"),
+            "[![v2.0.0 support](/badge/acme/orbit/v2.0.0.svg)](/acme/orbit/v/v2.0.0)"
+        );
+    }
 }

@@ -757,29 +757,33 @@ pub async fn find_public(
     .await
 }
 
-/// The public versions just below and just above `precedence`: (previous, next) tags.
+/// The public versions just below and just above `precedence`: (previous, next) tags. With
+/// `stable_only`, only stable ones: a release's neighbours are releases, never an alpha.
 pub async fn neighbours(
     pool: &sqlx::SqlitePool,
     repository_id: i64,
     precedence: &str,
+    stable_only: bool,
 ) -> sqlx::Result<(Option<String>, Option<String>)> {
     let previous = sqlx::query_scalar!(
         r#"SELECT v.tag FROM versions v
            WHERE v.repository_id = ?1 AND v.precedence < ?2 AND v.version IS NOT NULL
-             AND v.public = 1
+             AND v.public = 1 AND (?3 = 0 OR v.channel = 'stable')
            ORDER BY v.precedence DESC LIMIT 1"#,
         repository_id,
         precedence,
+        stable_only,
     )
     .fetch_optional(pool)
     .await?;
     let next = sqlx::query_scalar!(
         r#"SELECT v.tag FROM versions v
            WHERE v.repository_id = ?1 AND v.precedence > ?2 AND v.version IS NOT NULL
-             AND v.public = 1
+             AND v.public = 1 AND (?3 = 0 OR v.channel = 'stable')
            ORDER BY v.precedence ASC LIMIT 1"#,
         repository_id,
         precedence,
+        stable_only,
     )
     .fetch_optional(pool)
     .await?;

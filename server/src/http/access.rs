@@ -70,6 +70,7 @@ pub const MUTATING_ROUTES: &[(&str, &str, Gate)] = &[
     ),
     ("POST", "/sfn/save_incident", Gate::Checked),
     ("POST", "/sfn/add_incident_update", Gate::Checked),
+    ("POST", "/sfn/publish_incident", Gate::Checked),
     ("POST", "/sfn/change_checklist_item", Gate::Checked),
     ("POST", "/sfn/start_checklist", Gate::Checked),
     ("POST", "/sfn/save_template", Gate::Checked),
@@ -112,7 +113,11 @@ pub async fn identify(
         Ok(caller) => caller,
         Err(err) => return err.into_response(),
     };
+    let site = site_address(&auth, request.headers());
     request.extensions_mut().insert(caller);
+    request
+        .extensions_mut()
+        .insert(app::access::SiteAddress(site));
     next.run(request).await
 }
 

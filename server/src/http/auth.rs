@@ -62,12 +62,17 @@ async fn login(
     Query(query): Query<LoginQuery>,
 ) -> Response {
     let Some(github) = &auth.github else {
+        // Not an error of the person's: the way in here is the administrator's, and reading
+        // needs no sign-in at all.
         return problem_page(
-            StatusCode::NOT_FOUND,
+            &auth,
+            StatusCode::OK,
             "Sign-in with GitHub is not set up",
-            "This server has no GitHub OAuth app (RELEASEDESK_GITHUB_CLIENT_ID and \
-             RELEASEDESK_GITHUB_CLIENT_SECRET). Its administrator signs in with the one-time \
-             link that `releasedesk serve` prints at start-up.",
+            "This server has no GitHub OAuth app yet (RELEASEDESK_GITHUB_CLIENT_ID and \
+             RELEASEDESK_GITHUB_CLIENT_SECRET). Until it has, its administrator signs in with \
+             the one-time link that `releasedesk serve` prints at start-up. Every public page \
+             reads the same without signing in.",
+            &safe_next(query.next.as_deref()),
         );
     };
     let authorization = github.authorize();
@@ -101,9 +106,11 @@ async fn callback(
 ) -> Response {
     let Some(github) = &auth.github else {
         return problem_page(
+            &auth,
             StatusCode::NOT_FOUND,
             "Sign-in with GitHub is not set up",
             "This server has no GitHub OAuth app.",
+            "/",
         );
     };
     // Spent whatever happens next: a state works once.
@@ -112,7 +119,8 @@ async fn callback(
         .await
         .ok()
         .flatten();
-    let again = "Start again from the Sign in link.";
+    let next = pending.as_ref().map_or("/", |p| p.next.as_str()).to_owned();
+    let again = "Try again with “Sign in again”.";
     if let Some(error) = &query.error {
         let (title, detail) = if error == "access_denied" {
             ("Sign-in cancelled", "You did not allow Release Desk to read your GitHub account, so you are not signed in.".to_owned())
@@ -125,27 +133,39 @@ async fn callback(
                     .unwrap_or_else(|| error.clone()),
             )
         };
-        return problem_page(StatusCode::BAD_REQUEST, title, &format!("{detail} {again}"));
+        return problem_page(
+            &auth,
+            StatusCode::BAD_REQUEST,
+            title,
+            &format!("{detail} {again}"),
+            &next,
+        );
     }
     let Some(pending) = pending else {
         return problem_page(
+            &auth,
             StatusCode::BAD_REQUEST,
             "This sign-in has expired",
             &format!("It was already used, or it was started in another browser. {again}"),
+            &next,
         );
     };
     if query.state.as_deref() != Some(pending.state.as_str()) {
         return problem_page(
+            &auth,
             StatusCode::BAD_REQUEST,
             "This sign-in does not match",
             &format!("The answer from GitHub belongs to a different sign-in attempt. {again}"),
+            &next,
         );
     }
     let Some(code) = query.code.as_deref().filter(|c| !c.is_empty()) else {
         return problem_page(
+            &auth,
             StatusCode::BAD_REQUEST,
             "GitHub sent no code",
             &format!("The answer from GitHub is incomplete. {again}"),
+            &next,
         );
     };
     let signed_in = async {
@@ -158,17 +178,21 @@ async fn callback(
         Ok(answer) => answer,
         Err(SignInError::Rejected(message)) => {
             return problem_page(
+                &auth,
                 StatusCode::BAD_REQUEST,
                 "Sign-in failed",
                 &format!("{message}. {again}"),
+                &next,
             )
         }
         Err(SignInError::Unavailable(message)) => {
             tracing::warn!(error = %message, "GitHub failed during sign-in");
             return problem_page(
+                &auth,
                 StatusCode::BAD_GATEWAY,
                 "GitHub is not answering",
                 "Signing in needs GitHub, and it did not answer properly. Try again in a minute.",
+                &next,
             );
         }
     };
@@ -206,10 +230,12 @@ async fn local_sign_in(
     let token = query.token.unwrap_or_default();
     if auth.github.is_some() || !auth.redeem_local_link(&token, Instant::now()) {
         return problem_page(
+            &auth,
             StatusCode::BAD_REQUEST,
             "This sign-in link does not work",
             "A local sign-in link works once, for 15 minutes after the server started. \
              Restart `releasedesk serve` for a new one.",
+            "/",
         );
     }
     let user_id = match store::access::local_admin(&pool).await {
@@ -280,9 +306,11 @@ async fn limit_sign_in(auth: Arc<Auth>, request: Request, next: Next) -> Respons
         .map(|info| info.0.ip());
     if !auth.sign_in_limit.allow(client, Instant::now()) {
         let mut response = problem_page(
+            &auth,
             StatusCode::TOO_MANY_REQUESTS,
             "Too many sign-in attempts",
             "Too many sign-in attempts came from your address. Wait a minute and try again.",
+            "/",
         );
         response
             .headers_mut()
@@ -293,22 +321,40 @@ async fn limit_sign_in(auth: Arc<Auth>, request: Request, next: Next) -> Respons
 }
 
 fn session_trouble() -> Response {
-    problem_page(
+    super::refusal::problem_page(
         StatusCode::SERVICE_UNAVAILABLE,
         "Sessions are unavailable",
         "The server cannot store sessions right now. Try again in a minute.",
+        &[("/", "Back to Release Desk")],
     )
 }
 
-/// A page that explains what went wrong in a sign-in, with a way back.
-fn problem_page(status: StatusCode, title: &str, message: &str) -> Response {
-    super::refusal::problem_page(
-        status,
-        title,
-        message,
-        &[
-            ("/auth/login", "Sign in again"),
-            ("/", "Back to Release Desk"),
-        ],
-    )
+/// A page that explains what went wrong in a sign-in, with the ways on: signing in again
+/// when GitHub sign-in is set up (without it, that link would only come back here), and back
+/// to `next`, where the person was.
+fn problem_page(
+    auth: &Auth,
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    next: &str,
+) -> Response {
+    let again = sign_in_again(next);
+    let back = if next == "/" {
+        "Back to Release Desk"
+    } else {
+        "Back to where you were"
+    };
+    let mut actions = Vec::new();
+    if auth.github.is_some() {
+        actions.push((again.as_str(), "Sign in again"));
+    }
+    actions.push((next, back));
+    super::refusal::problem_page(status, title, message, &actions)
+}
+
+/// The sign-in address that comes back to `next`.
+fn sign_in_again(next: &str) -> String {
+    let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    format!("/auth/login?next={next}")
 }

@@ -64,13 +64,19 @@ pub fn problem_page(
         .iter()
         .map(|(href, words)| format!(r#"<a href="{}">{}</a>"#, escape(href), escape(words)))
         .collect::<Vec<_>>()
-        .join(" · ");
+        .join("");
+    // The site's own frame (brand, main links, footer), so a problem reads as part of
+    // Release Desk and leads back into it; no script, so it works everywhere.
     let body = format!(
-        r#"<!DOCTYPE html>
+        r##"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · Release Desk</title><link rel="stylesheet" href="/pkg/releasedesk.css"></head>
-<body><main id="main" class="page problem"><h1>{title}</h1><p>{message}</p>
-<p>{links}</p></main></body></html>"#
+<body><a class="skip-link" href="#main">Skip to content</a>
+<header class="site-header"><a class="brand" href="/"><svg class="brand-mark" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 5h16v3H4zM4 10.5h11v3H4zM4 16h7v3H4z"/></svg><span>Release Desk</span></a>
+<nav aria-label="Main"><a href="/">Repositories</a><a href="/api/docs">API</a></nav></header>
+<main id="main" class="page problem"><h1>{title}</h1><p>{message}</p>
+<p class="problem-actions">{links}</p></main>
+<footer class="site-footer"><p>Release Desk · release history, checklists and support windows for GitHub projects</p></footer></body></html>"##
     );
     let mut response = (status, Html(body)).into_response();
     let headers = response.headers_mut();
