@@ -700,7 +700,8 @@ async fn the_feed_calendar_and_badges_are_linked_from_the_pages() {
     let history = app.get("/acme/orbit").await.body;
     assert!(
         history.contains(r#"<link href="/acme/orbit/feed.atom" rel="alternate""#)
-            && history.contains(r#"href="/acme/orbit/feed.atom" type="application/atom+xml">Atom feed"#),
+            && history
+                .contains(r#"href="/acme/orbit/feed.atom" type="application/atom+xml">Atom feed"#),
         "the feed is announced and linked: {history}"
     );
     assert!(history.contains(r#"href="/acme/orbit/calendar.ics""#));
@@ -711,7 +712,10 @@ async fn the_feed_calendar_and_badges_are_linked_from_the_pages() {
         .body(axum::body::Body::empty())
         .expect("request");
     let version = app.send(request, None).await.body;
-    assert!(version.contains(r#"src="/badge/acme/orbit/v3.1.1.svg""#), "{version}");
+    assert!(
+        version.contains(r#"src="/badge/acme/orbit/v3.1.1.svg""#),
+        "{version}"
+    );
     assert!(
         version.contains(
             "[![v3.1.1 support](http://releasedesk.test/badge/acme/orbit/v3.1.1.svg)](http://releasedesk.test/acme/orbit/v/v3.1.1)"
@@ -726,9 +730,18 @@ async fn the_feed_calendar_and_badges_are_linked_from_the_pages() {
 async fn an_ended_version_wears_a_grey_chip_and_its_neighbours_are_releases() {
     let app = TestApp::with_demo().await;
     let ended = app.get("/acme/orbit/v/v1.3.1").await.body;
-    assert!(ended.contains(r#"class="chip chip-stable ended""#), "{ended}");
-    assert!(ended.contains(r#"href="/acme/orbit/v/v2.0.0" rel="next""#), "{ended}");
+    assert!(
+        ended.contains(r#"class="chip chip-stable ended""#),
+        "{ended}"
+    );
+    assert!(
+        ended.contains(r#"href="/acme/orbit/v/v2.0.0" rel="next""#),
+        "{ended}"
+    );
     let supported = app.get("/acme/orbit/v/v3.1.0").await.body;
-    assert!(supported.contains(r#"class="chip chip-stable""#), "{supported}");
+    assert!(
+        supported.contains(r#"class="chip chip-stable""#),
+        "{supported}"
+    );
     assert!(!supported.contains("chip-stable ended"));
 }
