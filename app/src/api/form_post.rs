@@ -31,6 +31,17 @@ pub fn return_to(anchor: &str) {
 /// The path and query of `referer` (never another site: only a path is kept), without a
 /// refusal left in its query by an earlier post, at `#{anchor}`.
 pub fn back_to(referer: &str, anchor: &str) -> Option<String> {
+    let anchor: String = anchor
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    Some(format!("{}#{anchor}", same_site_path(referer)?))
+}
+
+/// The path and query of `referer` as an address on our own site: leading slashes folded, so
+/// `//host` cannot become another site's address, and without a refusal an earlier post left
+/// in the query (`__err`, `__path`).
+pub fn same_site_path(referer: &str) -> Option<String> {
     let url = url::Url::parse(referer).ok()?;
     let path = format!("/{}", url.path().trim_start_matches('/'));
     let query: Vec<(String, String)> = url
@@ -38,19 +49,13 @@ pub fn back_to(referer: &str, anchor: &str) -> Option<String> {
         .filter(|(key, _)| key != "__err" && key != "__path")
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    let query = if query.is_empty() {
-        String::new()
-    } else {
-        let encoded = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(query)
-            .finish();
-        format!("?{encoded}")
-    };
-    let anchor: String = anchor
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
-    Some(format!("{path}{query}#{anchor}"))
+    if query.is_empty() {
+        return Some(path);
+    }
+    let encoded = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(query)
+        .finish();
+    Some(format!("{path}?{encoded}"))
 }
 
 #[cfg(test)]

@@ -37,17 +37,10 @@ fn is_plain_form_post(headers: &HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains("text/html"))
 }
 
-/// The path of the page the form was on, from the `Referer`: only its path and query, so the
-/// link can only lead back into Release Desk (leading slashes folded, so `//host` cannot
-/// become another site's address).
+/// The path of the page the form was on, from the `Referer`: a path of our own site only.
 fn referer_path(headers: &HeaderMap) -> Option<String> {
     let referer = headers.get(header::REFERER)?.to_str().ok()?;
-    let url = url::Url::parse(referer).ok()?;
-    let path = format!("/{}", url.path().trim_start_matches('/'));
-    Some(match url.query() {
-        Some(query) => format!("{path}?{query}"),
-        None => path,
-    })
+    app::api::form_post::same_site_path(referer)
 }
 
 /// A small page that says what went wrong and offers a way on: `actions` are links as
