@@ -194,7 +194,9 @@ pub async fn get_history_page(
         .collect();
     let caller = crate::access::current_caller();
     let progress = if crate::access::maintains(&state.pool, &caller, &repository).await? {
-        progress_by_tag(store::checklists::state_counts(&state.pool, repository.id).await?)
+        crate::domain::checklist::Progress::by_key(
+            store::checklists::state_counts(&state.pool, repository.id).await?,
+        )
     } else {
         BTreeMap::new()
     };
@@ -219,25 +221,4 @@ pub async fn get_history_page(
         lines: support.iter().map(LineGlance::of).collect(),
         glance,
     }))
-}
-
-/// Item state counts by tag, as the store gives them, made into each checklist's progress.
-#[cfg(feature = "ssr")]
-fn progress_by_tag(
-    counts: Vec<(String, String, i64)>,
-) -> BTreeMap<String, crate::domain::checklist::Progress> {
-    use crate::domain::checklist::{ItemState, Progress};
-
-    let mut progress: BTreeMap<String, Progress> = BTreeMap::new();
-    for (tag, state, count) in counts {
-        let count = usize::try_from(count).unwrap_or(0);
-        let entry = progress.entry(tag).or_default();
-        entry.total += count;
-        match ItemState::parse(&state) {
-            Some(ItemState::Done) => entry.done += count,
-            Some(ItemState::Skipped) => entry.skipped += count,
-            _ => {}
-        }
-    }
-    progress
 }

@@ -310,6 +310,25 @@ impl Progress {
     pub fn open(self) -> usize {
         self.total - self.done - self.skipped
     }
+
+    /// Each checklist's progress from counts of its items by state, as `(key, state, count)`
+    /// rows (the key names the checklist, e.g. its tag). A state not known counts as open.
+    pub fn by_key<K: Ord>(
+        counts: impl IntoIterator<Item = (K, String, i64)>,
+    ) -> std::collections::BTreeMap<K, Progress> {
+        let mut progress = std::collections::BTreeMap::<K, Progress>::new();
+        for (key, state, count) in counts {
+            let count = usize::try_from(count).unwrap_or(0);
+            let entry = progress.entry(key).or_default();
+            entry.total += count;
+            match ItemState::parse(&state) {
+                Some(ItemState::Done) => entry.done += count,
+                Some(ItemState::Skipped) => entry.skipped += count,
+                Some(ItemState::Open) | None => {}
+            }
+        }
+        progress
+    }
 }
 
 /// What the Markdown export needs of one item.
@@ -382,6 +401,38 @@ fn one_line(text: &str) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn progress_by_key_adds_each_checklists_counts_by_state() {
+        let rows = [
+            ("v1.0.0", "done", 3),
+            ("v1.0.0", "open", 2),
+            ("v1.0.0", "skipped", 1),
+            ("v2.0.0", "open", 4),
+            ("v2.0.0", "someday", 1),
+        ]
+        .map(|(tag, state, count)| (tag, state.to_owned(), count));
+        let progress = Progress::by_key(rows);
+        assert_eq!(
+            progress["v1.0.0"],
+            Progress {
+                done: 3,
+                skipped: 1,
+                total: 6
+            }
+        );
+        assert_eq!(progress["v1.0.0"].open(), 2);
+        assert_eq!(
+            progress["v2.0.0"],
+            Progress {
+                done: 0,
+                skipped: 0,
+                total: 5
+            },
+            "a state not known counts as open"
+        );
+        assert_eq!(progress.len(), 2);
+    }
 
     fn v(text: &str) -> semver::Version {
         semver::Version::parse(text).expect("test data")
