@@ -34,10 +34,13 @@ test('an incident goes draft → published → fix in progress → resolved in t
   const anonymous = await browser.newPage({ javaScriptEnabled });
   expect((await anonymous.goto(url))?.status()).toBe(404);
 
-  await page.getByText('Edit the notice').click();
-  await page.getByLabel('Published (everyone sees it)').check();
-  await page.getByRole('button', { name: 'Save changes' }).click();
+  // Publishing is a button of its own, near the top, not a box inside the edit form.
+  const draft = page.getByRole('region', { name: 'This notice is a draft' });
+  await expect(draft).toBeInViewport();
+  await page.screenshot({ path: `test-results/incident-draft-${project}.png` });
+  await draft.getByRole('button', { name: 'Publish the notice' }).click();
   await expect(page.getByText('draft: maintainers only')).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'This notice is a draft' })).toHaveCount(0);
   await ready();
 
   const updates = page.getByRole('region', { name: 'Post an update' });

@@ -15,6 +15,9 @@ const readerPages = [
   '/acme/orbit/checklists',
   '/acme/orbit/incidents',
   '/acme/orbit/incidents/1',
+  '/acme/orbit/v/v1.3.1',
+  '/acme/orbit/compare/v3.1.0...v3.1.1',
+  '/auth/callback?code=x&state=y',
 ];
 const maintainerPages = [
   '/acme/orbit',

@@ -100,6 +100,15 @@ fn VersionView(
         None => Default::default(),
     };
     let refused_before = kept_refusal.is_some();
+    // The browser unfolds the form for a #withdraw-form address it loads; the app's own
+    // navigation (a click here, or a link from an incident) does not, so it unfolds it itself.
+    let withdraw_fold = NodeRef::<leptos::html::Details>::new();
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        if location.hash.get() == "#withdraw-form" {
+            unfold(withdraw_fold);
+        }
+    });
     let refusal = move || {
         let message = match withdraw.value().get() {
             Some(Err(err)) => Some(refusal_message(&err)),
@@ -153,7 +162,7 @@ fn VersionView(
                     {if withdrawn {
                         view! { <a href="#restore-title">"Restore this version"</a> }.into_any()
                     } else {
-                        view! { <a href="#withdraw-form">"Withdraw this version"</a> }.into_any()
+                        view! { <a href="#withdraw-form" on:click=move |_| unfold(withdraw_fold)>"Withdraw this version"</a> }.into_any()
                     }}
                 </MaintainerTools>
             })}
@@ -234,7 +243,7 @@ fn VersionView(
                 <p class="hint">"For a broken or insecure release: it stays in the history, flagged everywhere, and is never recommended."</p>
                 // Folded: a rare act, kept out of the way until asked for; open again to show
                 // why a withdrawal was refused. A link to #withdraw-form unfolds it.
-                <details class="fold" open=refused_before>
+                <details class="fold" open=refused_before node_ref=withdraw_fold>
                     <summary>"Withdraw " {form_tag.clone()} "…"</summary>
                     <div id="withdraw-form">
                         <ActionForm action=withdraw attr:class="stacked-form">
@@ -261,6 +270,12 @@ fn VersionView(
             <label for="badge-markdown">"Markdown for a README"</label>
             <input id="badge-markdown" class="mono" readonly value=badge_markdown/>
         </section>
+    }
+}
+
+fn unfold(fold: NodeRef<leptos::html::Details>) {
+    if let Some(details) = fold.get_untracked() {
+        details.set_open(true);
     }
 }
 
