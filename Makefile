@@ -5,14 +5,11 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-CARGO_LEPTOS_VERSION := 0.3.10
-WASM_BINDGEN_VERSION := 0.2.130
 SQLX_CLI_VERSION := 0.8.6
 
 # Queries are checked against the committed .sqlx/ data: building needs no database.
 export SQLX_OFFLINE := true
-# wasm-opt comes from npm (binaryen), never from Debian; cargo-leptos must find it on PATH.
-export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 # CI starts from a fresh clone: keep its build cache outside the clone so later runs reuse it.
 ifeq ($(CI),true)
@@ -23,7 +20,7 @@ endif
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup bench-tools run build test lint unit e2e compat export-check bench lighthouse bench-sync bench-history prepare clean
+.PHONY: help setup setup-build bench-tools run build test lint unit e2e compat export-check bench lighthouse bench-sync bench-history prepare clean
 
 help:
 	@echo "make run    build the release and serve the demo at http://127.0.0.1:3000"
@@ -36,13 +33,15 @@ help:
 
 ## Tools --------------------------------------------------------------------------------------
 
-setup: end2end/node_modules/.installed
+# What building needs: the WebAssembly target and the prebuilt npm tools of the site build
+# (xtask/: wasm-opt, esbuild, lightningcss). No tool is compiled first: the build is
+# `cargo xtask`, a crate of this workspace (see ARCHITECTURE.md).
+setup-build: xtask/node_modules/.installed
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
 	  || rustup target add wasm32-unknown-unknown
-	@cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)$$" \
-	  || cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
-	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" \
-	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+# What the tests need beyond that: Playwright and axe (end2end/), Debian's Chromium and nginx.
+setup: setup-build end2end/node_modules/.installed
 	@[ -x /usr/bin/chromium ] && [ -x /usr/sbin/nginx ] \
 	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium nginx; }
 
@@ -55,10 +54,14 @@ end2end/node_modules/.installed: end2end/package.json end2end/package-lock.json
 	cd end2end && npm ci --no-audit --no-fund
 	touch $@
 
+xtask/node_modules/.installed: xtask/package.json xtask/package-lock.json
+	cd xtask && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## Build and run ------------------------------------------------------------------------------
 
-build: setup
-	cargo leptos build --release
+build: setup-build
+	cargo xtask build --release
 	@if [ "$(TARGET_DIR)" != "$(CURDIR)/target" ]; then \
 	  mkdir -p target/release && cp "$(TARGET_DIR)/release/releasedesk" target/release/; fi
 	@ls -l target/release/releasedesk
@@ -103,11 +106,11 @@ export-check: build
 
 # Our server beside nginx serving the export, peak memory, bytes per page (scripts/bench.sh),
 # then the Lighthouse scores.
-bench: build bench-tools
+bench: build bench-tools end2end/node_modules/.installed
 	scripts/bench.sh
 	scripts/lighthouse.sh
 
-lighthouse: build
+lighthouse: build end2end/node_modules/.installed
 	scripts/lighthouse.sh
 
 # Sync 10,000 tags and 9,000 releases from the fake GitHub at 20 ms per request.
