@@ -28,6 +28,8 @@ fresh_clone() {
   rm -rf "$dir"
   mkdir -p "$dir/cargo-home" "$dir/npm-cache"
   git clone --quiet --no-hardlinks "$repo" "$dir/clone"
+  # The tests read the shared data beside the checkout (../shared), as in CI.
+  if [ -d "$repo/../shared" ]; then ln -s "$(cd "$repo/../shared" && pwd)" "$dir/shared"; fi
   echo "$dir"
 }
 
