@@ -81,8 +81,11 @@ lint:
 unit:
 	cargo test --workspace --locked
 
+# The fake GitHub and the link checker as `cargo test --workspace` builds them (with the tests'
+# features): after `make unit` nothing compiles again; `cargo build -p releasedesk-tests` would
+# rebuild the server and half its dependencies with another feature set.
 e2e: build
-	cargo build --locked -p releasedesk-tests --bin fake-github
+	cargo test --workspace --locked --no-run --quiet
 	cd end2end && RELEASEDESK_BIN="$(CURDIR)/target/release/releasedesk" \
 	  FAKE_GITHUB_BIN="$(TARGET_DIR)/debug/fake-github" \
 	  LEPTOS_SITE_ROOT="$(CURDIR)/target/site" npx playwright test
@@ -101,7 +104,7 @@ compat: build $(COMPAT_VENV)/.installed-$(NORWEGIANBLUE_VERSION)
 
 # The demo exported and served by nginx, crawled by the link checker (scripts/export-check.sh).
 export-check: build
-	cargo build --locked -p releasedesk-tests --bin link-check
+	cargo test --workspace --locked --no-run --quiet
 	scripts/export-check.sh "$(TARGET_DIR)/debug/link-check"
 
 # Our server beside nginx serving the export, peak memory, bytes per page (scripts/bench.sh),

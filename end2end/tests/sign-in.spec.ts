@@ -17,7 +17,7 @@ test('sign in with GitHub, make an API token, sign out', async ({ page, javaScri
   await expect(page).toHaveURL(/\/acme\/orbit$/);
   await expect(page.locator('.account')).toContainText('Signed in as mona');
   await ready();
-  await page.getByRole('link', { name: 'API tokens for CI jobs and bots' }).click();
+  await page.getByRole('navigation', { name: 'Maintainer tools' }).getByRole('link', { name: 'API tokens' }).click();
   await expect(page.getByRole('heading', { name: 'API tokens', level: 1 })).toBeVisible();
   await ready();
 
@@ -68,6 +68,8 @@ test('a maintainer withdraws a version from its page and restores it', async ({ 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(tag);
   if (javaScriptEnabled) await hydrated(page);
 
+  // The form is folded away until asked for, from the maintainer tools.
+  await page.getByRole('link', { name: 'Withdraw this version' }).click();
   await page.getByLabel('Why').fill('Corrupts the job queue on upgrade');
   await page.getByLabel('Use this version instead (optional)').fill('v1.0.0');
   await page.getByRole('button', { name: `Withdraw ${tag}` }).click();
@@ -89,5 +91,6 @@ test('a maintainer withdraws a version from its page and restores it', async ({ 
   await page.goto(`/acme/orbit/v/${tag}`);
   if (javaScriptEnabled) await hydrated(page);
   await page.getByRole('button', { name: `Restore ${tag}` }).click();
-  await expect(page.getByRole('button', { name: `Withdraw ${tag}` })).toBeVisible();
+  await expect(page.getByText(`Withdraw ${tag}…`)).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Withdraw this version' })).toBeVisible();
 });
