@@ -53,9 +53,10 @@ report() { # name, unit, values...
   printf '%-48s median %s %s (runs: %s)\n' "$name" "$(printf '%s\n' "$@" | median)" "$unit" "$*"
 }
 
-# A one-line change that the compiler cannot skip: a new public constant.
+# A one-line change: cargo compiles the crate again for a changed file, whatever the line is, and
+# a comment at the end passes fmt and clippy (an item after a test module would not).
 one_line_change() { # dir, file
-  echo "pub const FRESH_MACHINE_TIMES_$(date +%s%N): u8 = 0;" >>"$1/clone/$2"
+  echo "// fresh-machine-times $(date +%s%N)" >>"$1/clone/$2"
 }
 
 time_make_run() {

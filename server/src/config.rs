@@ -222,6 +222,10 @@ pub struct ServeArgs {
     /// Open connections at most; by default the file-descriptor limit less 64.
     #[arg(long, env = "RELEASEDESK_MAX_CONNECTIONS")]
     pub max_connections: Option<String>,
+    /// Sign-ins started per minute from one address (raise it where many people share one).
+    #[arg(long, env = "RELEASEDESK_SIGN_IN_LIMIT", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub sign_in_limit: u32,
 }
 
 /// A bad setting: printed as one line, and the program exits with status 2.
@@ -313,6 +317,7 @@ pub struct ServeConfig {
     /// `None`: from the file-descriptor limit, when serving starts.
     pub max_connections: Option<usize>,
     pub header_timeout: Duration,
+    pub sign_in_limit: u32,
 }
 
 impl ServeConfig {
@@ -380,6 +385,7 @@ impl ServeConfig {
                 })?,
                 ..BodyLimits::default()
             },
+            sign_in_limit: args.sign_in_limit,
             max_connections: match non_empty(args.max_connections) {
                 None => None,
                 Some(text) => Some(text.parse().ok().filter(|n| *n > 0).ok_or_else(|| {

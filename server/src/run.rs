@@ -465,7 +465,12 @@ fn auth_for(config: &ServeConfig) -> Result<Auth, Failure> {
         }
         None => None,
     };
-    Ok(Auth::new(key, github, config.public_url.clone()))
+    let mut auth = Auth::new(key, github, config.public_url.clone());
+    auth.sign_in_limit = crate::auth::rate_limit::RateLimiter::new(
+        config.sign_in_limit,
+        std::time::Duration::from_secs(60),
+    );
+    Ok(auth)
 }
 
 /// `releasedesk.db` keeps its key in `releasedesk.db.secret-key`.
