@@ -223,9 +223,8 @@ pub struct ServeArgs {
     #[arg(long, env = "RELEASEDESK_MAX_CONNECTIONS")]
     pub max_connections: Option<String>,
     /// Sign-ins started per minute from one address (raise it where many people share one).
-    #[arg(long, env = "RELEASEDESK_SIGN_IN_LIMIT", default_value_t = 30,
-          value_parser = clap::value_parser!(u32).range(1..))]
-    pub sign_in_limit: u32,
+    #[arg(long, env = "RELEASEDESK_SIGN_IN_LIMIT", default_value = "30")]
+    pub sign_in_limit: String,
 }
 
 /// A bad setting: printed as one line, and the program exits with status 2.
@@ -385,7 +384,21 @@ impl ServeConfig {
                 })?,
                 ..BodyLimits::default()
             },
-            sign_in_limit: args.sign_in_limit,
+            sign_in_limit: args
+                .sign_in_limit
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| {
+                    ConfigError::new(
+                        "RELEASEDESK_SIGN_IN_LIMIT (--sign-in-limit)",
+                        format!(
+                            "'{}' is not a number of sign-ins a minute like 30",
+                            args.sign_in_limit
+                        ),
+                    )
+                })?,
             max_connections: match non_empty(args.max_connections) {
                 None => None,
                 Some(text) => Some(text.parse().ok().filter(|n| *n > 0).ok_or_else(|| {

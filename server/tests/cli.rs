@@ -56,6 +56,8 @@ fn other_bad_settings_stop_with_status_2() {
         ("RELEASEDESK_SYNC_INTERVAL", "0m"),
         ("RELEASEDESK_PUBLIC_URL", "example.org"),
         ("RELEASEDESK_GITHUB_API_URL", "file:///etc"),
+        ("RELEASEDESK_SIGN_IN_LIMIT", "0"),
+        ("RELEASEDESK_SIGN_IN_LIMIT", "many"),
     ] {
         let (code, stderr) = run(releasedesk(&dir).arg("serve").env(name, value));
         assert_eq!(code, 2, "{name}: {stderr}");
