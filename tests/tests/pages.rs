@@ -660,8 +660,22 @@ async fn the_history_shows_each_lines_state_the_latest_stable_incidents_and_prog
     let (app, cookie) = TestApp::demo_signed_in().await;
     let reader = app.page_text(None, "/acme/orbit").await;
     assert!(reader.contains("Full support: the newest line"), "{reader}");
-    assert!(reader.contains("Security fixes until 2027-02-06"));
-    assert!(reader.contains("End of life since 2025-09-04"));
+    // The demo is dated from today: line 3.x started 120 days ago and 2.x 640 days ago, so 2.x
+    // has security fixes for six months after 3.x started, and 1.x ended six months after 2.x.
+    let today = chrono::Utc::now().date_naive();
+    let six_months_after = |days_ago: u64| {
+        (today - chrono::Days::new(days_ago))
+            .checked_add_months(chrono::Months::new(6))
+            .expect("a date")
+    };
+    assert!(
+        reader.contains(&format!("Security fixes until {}", six_months_after(120))),
+        "{reader}"
+    );
+    assert!(
+        reader.contains(&format!("End of life since {}", six_months_after(640))),
+        "{reader}"
+    );
     assert_eq!(reader.matches("latest stable</span>").count(), 1);
     let row = |page: &str, tag: &str| {
         let start = page
