@@ -216,12 +216,24 @@ test('the REST API page renders the OpenAPI description from this server', async
   await page.screenshot({ path: `test-results/api-docs-${test.info().project.name}.png`, fullPage: false });
 });
 
+/** `daysAgo` days before today (UTC), plus six calendar months, as the support policy adds
+ *  them (a day past the month's end is its last day): the demo is dated from today. */
+function sixMonthsAfter(daysAgo: number): string {
+  const start = new Date();
+  start.setUTCDate(start.getUTCDate() - daysAgo);
+  const year = start.getUTCFullYear() + Math.floor((start.getUTCMonth() + 6) / 12);
+  const month = (start.getUTCMonth() + 6) % 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const day = Math.min(start.getUTCDate(), lastDay);
+  return new Date(Date.UTC(year, month, day)).toISOString().slice(0, 10);
+}
+
 for (const [screen, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 800 }]] as const) {
   test(`the history shows each line's state, the latest stable, incidents and progress at a glance (${screen})`, async ({ page }) => {
     await page.setViewportSize(viewport);
     await page.goto('/acme/orbit');
-    await expect(page.getByRole('heading', { name: /^2\.x/ })).toContainText('Security fixes until 2027-02-06');
-    await expect(page.getByRole('heading', { name: /^1\.x/ })).toContainText('End of life since');
+    await expect(page.getByRole('heading', { name: /^2\.x/ })).toContainText(`Security fixes until ${sixMonthsAfter(120)}`);
+    await expect(page.getByRole('heading', { name: /^1\.x/ })).toContainText(`End of life since ${sixMonthsAfter(640)}`);
     await expect(page.locator('.latest-flag')).toHaveCount(1);
     const row = (tag: string) => page.locator('.version-row', { has: page.getByRole('link', { name: tag, exact: true }) });
     await expect(row('v3.1.1')).toContainText('latest stable');
