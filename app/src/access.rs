@@ -13,18 +13,6 @@ use crate::{
 pub const SESSION_USER_ID: &str = "user_id";
 /// The session key of a sign-in under way: its state, PKCE verifier and destination.
 pub const SESSION_PENDING_SIGN_IN: &str = "pending_sign_in";
-/// The session key of an API token just created, shown once on the tokens page.
-pub const SESSION_NEW_TOKEN: &str = "new_token";
-/// The session key of the last settings form's outcome, shown once on the settings page.
-pub const SESSION_SETTINGS_OUTCOME: &str = "settings_outcome";
-/// A refused withdrawal, kept for the version page to show once (forms without JavaScript).
-pub const SESSION_WITHDRAWAL_REFUSAL: &str = "withdrawal_refusal";
-/// A refused checklist change, kept for the version page to show once.
-pub const SESSION_CHECKLIST_REFUSAL: &str = "checklist_refusal";
-/// A refused template edit with what was typed, kept for the editor to show once.
-pub const SESSION_TEMPLATE_REFUSAL: &str = "template_refusal";
-/// A refused incident form or update with what was typed, kept for the page to show once.
-pub const SESSION_INCIDENT_REFUSAL: &str = "incident_refusal";
 
 /// The caller of the current server function or page render.
 pub fn current_caller() -> Caller {
@@ -63,13 +51,9 @@ pub async fn maintained(
     owner: &str,
     name: &str,
 ) -> Result<Repository, AppError> {
-    let repository = store::repositories::find(pool, owner, name)
+    Ok(permitted(pool, owner, name, Need::Maintainer)
         .await?
-        .ok_or_else(|| {
-            AppError::NotFound(format!("the repository {owner}/{name} is not tracked"))
-        })?;
-    require(pool, &current_caller(), &repository, Need::Maintainer).await?;
-    Ok(repository)
+        .repository)
 }
 
 /// The caller's role in a repository; `None` for anyone who is not a signed-in person.
@@ -179,19 +163,33 @@ pub async fn actor(
     })
 }
 
-/// The tracked repository `owner/name` and who the change is recorded as, once the caller is
-/// known to be allowed a change needing `need`.
+/// A change's repository and who it is recorded as, once the caller may make it.
+pub struct Permitted {
+    pub repository: Repository,
+    pub by: String,
+}
+
+/// The tracked repository `owner/name` (else 404) and who the change is recorded as, once
+/// `caller` is known to be allowed a change needing `need` (else 401 or 403).
+pub async fn permit(
+    pool: &SqlitePool,
+    caller: &Caller,
+    owner: &str,
+    name: &str,
+    need: Need,
+) -> Result<Permitted, AppError> {
+    let repository = crate::service::repositories::tracked(pool, owner, name).await?;
+    require(pool, caller, &repository, need).await?;
+    let by = actor(pool, caller).await?;
+    Ok(Permitted { repository, by })
+}
+
+/// [`permit`] for the caller of the current server function.
 pub async fn permitted(
     pool: &SqlitePool,
     owner: &str,
     name: &str,
     need: Need,
-) -> Result<(Repository, String), AppError> {
-    let repository = store::repositories::find(pool, owner, name)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("{owner}/{name} is not tracked")))?;
-    let caller = current_caller();
-    require(pool, &caller, &repository, need).await?;
-    let by = actor(pool, &caller).await?;
-    Ok((repository, by))
+) -> Result<Permitted, AppError> {
+    permit(pool, &current_caller(), owner, name, need).await
 }

@@ -13,7 +13,12 @@ pub mod domain;
 pub mod error;
 #[cfg(feature = "ssr")]
 pub mod markdown;
+pub mod model;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod request;
+#[cfg(feature = "ssr")]
+pub mod service;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]

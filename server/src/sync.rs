@@ -156,7 +156,7 @@ async fn sync<G: GitHub>(
     if let Some(changelog) = &changelog {
         store::changelogs::save(&mut *tx, repo.id, changelog, now).await?;
     }
-    app::api::checklists::start_new_versions(&mut tx, repo, now).await?;
+    app::service::checklists::start_new_versions(&mut tx, repo, now).await?;
     tx.commit().await?;
     progress.step("done");
     Ok(SyncSummary {

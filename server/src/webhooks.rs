@@ -206,7 +206,7 @@ pub async fn apply(
             store::versions::mark_tag_deleted(&mut *db, id, now).await?;
         }
     }
-    app::api::checklists::start_new_versions(db, repo, now).await?;
+    app::service::checklists::start_new_versions(db, repo, now).await?;
     Ok(())
 }
 

@@ -793,7 +793,7 @@ async fn request_for(app: &TestApp, row: &Row) -> Request<Body> {
         ),
         "/sfn/save_template" => {
             let (revision, template) =
-                app::api::checklists::current_template(&app.pool, 1, TemplateKind::Alpha)
+                app::service::checklists::current_template(&app.pool, 1, TemplateKind::Alpha)
                     .await
                     .expect("template");
             let body: String = form_urlencoded::Serializer::new(String::new())

@@ -365,7 +365,7 @@ async fn editing_a_template_makes_a_revision_and_leaves_older_checklists_alone()
     app::store::versions::upsert_tag(&mut *tx, id, &git)
         .await
         .expect("tag");
-    app::api::checklists::start_new_versions(&mut tx, &repo, chrono::Utc::now())
+    app::service::checklists::start_new_versions(&mut tx, &repo, chrono::Utc::now())
         .await
         .expect("start");
     tx.commit().await.expect("commit");

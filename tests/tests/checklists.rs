@@ -70,7 +70,7 @@ async fn publish(app: &TestApp, tag: &str, days_ago: i64, title: &str) {
     store::versions::upsert_release(&mut *tx, id, &release)
         .await
         .expect("release");
-    app::api::checklists::start_new_versions(&mut tx, &repo, Utc::now())
+    app::service::checklists::start_new_versions(&mut tx, &repo, Utc::now())
         .await
         .expect("checklists");
     tx.commit().await.expect("commit");

@@ -331,7 +331,7 @@ async fn deleted_tags_and_releases_are_hidden_and_come_back() {
     let repo = track(&app, "acme", "widget").await;
     sync(&app, &fake, &repo).await.expect("sync");
 
-    let tags = |list: Vec<app::api::history::HistoryEntry>| {
+    let tags = |list: Vec<app::model::history::HistoryEntry>| {
         list.into_iter().map(|v| v.tag).collect::<Vec<_>>()
     };
     let listed = tags(

@@ -1,154 +1,80 @@
 //! The API tokens maintainers make for CI jobs and bots.
 
-use chrono::{DateTime, Utc};
 use leptos::{prelude::*, server_fn::codec::GetUrl};
-use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
-#[cfg(feature = "ssr")]
-use crate::store::access::TokenSummary;
-
-/// An API token as the tokens page lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TokenRow {
-    pub id: i64,
-    pub label: String,
-    pub scopes: String,
-    pub hint: String,
-    pub created_by: String,
-    pub created_at: DateTime<Utc>,
-    pub last_used_at: Option<DateTime<Utc>>,
-    pub revoked_at: Option<DateTime<Utc>>,
-}
+use crate::{
+    error::AppError,
+    model::{
+        repositories::RepoRef,
+        tokens::{NewTokenForm, TokenRef, Tokens},
+    },
+};
 
 /// The tokens page: the repository's tokens, and the one just made, shown this once.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Tokens {
-    pub owner: String,
-    pub name: String,
-    pub generated_at: DateTime<Utc>,
-    pub tokens: Vec<TokenRow>,
-    pub just_created: Option<String>,
-}
-
-#[cfg(feature = "ssr")]
-impl From<TokenSummary> for TokenRow {
-    fn from(token: TokenSummary) -> Self {
-        TokenRow {
-            id: token.id,
-            label: token.label,
-            scopes: token
-                .scopes
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            hint: token.hint,
-            created_by: token.created_by,
-            created_at: token.created_at,
-            last_used_at: token.last_used_at,
-            revoked_at: token.revoked_at,
-        }
-    }
-}
-
-/// A token made on the page, waiting in the session until the page shows it.
-#[cfg(feature = "ssr")]
-#[derive(Serialize, Deserialize)]
-struct NewToken {
-    repository_id: i64,
-    token: String,
-}
-
 #[server(prefix = "/sfn", endpoint = "list_tokens", input = GetUrl)]
-pub async fn list_tokens(owner: String, repo: String) -> Result<Tokens, AppError> {
-    use crate::{access::SESSION_NEW_TOKEN, state::app_state, store};
+pub async fn list_tokens(#[server(flatten)] repo_ref: RepoRef) -> Result<Tokens, AppError> {
+    use crate::{
+        access,
+        request::kept::{self, NewToken},
+        service::tokens,
+        state::app_state,
+    };
 
     let pool = app_state()?.pool;
-    let repository = crate::access::maintained(&pool, &owner, &repo).await?;
-    let session = crate::access::current_session()?;
-    // Shown once: taken out of the session as it is shown.
-    let just_created = match session.get::<NewToken>(SESSION_NEW_TOKEN).await {
-        Ok(Some(new)) if new.repository_id == repository.id => {
-            let _ = session.remove_value(SESSION_NEW_TOKEN).await;
-            Some(new.token)
-        }
-        _ => None,
-    };
-    let tokens = store::access::list_tokens(&pool, repository.id).await?;
+    let repository = access::maintained(&pool, &repo_ref.owner, &repo_ref.repo).await?;
+    let just_created = kept::take(|new: &NewToken| new.repository_id == repository.id)
+        .await
+        .map(|new| new.token);
     Ok(Tokens {
+        tokens: tokens::list(&pool, &repository).await?,
         owner: repository.owner,
         name: repository.name,
-        generated_at: Utc::now(),
-        tokens: tokens.into_iter().map(TokenRow::from).collect(),
+        generated_at: chrono::Utc::now(),
         just_created,
     })
 }
 
 /// Makes a token; the tokens page shows it once. Checkboxes arrive as `on` when ticked.
 #[server(prefix = "/sfn", endpoint = "create_token")]
-pub async fn create_token(
-    owner: String,
-    repo: String,
-    label: String,
-    checklists: Option<String>,
-    incidents: Option<String>,
-) -> Result<(), AppError> {
+pub async fn create_token(#[server(flatten)] form: NewTokenForm) -> Result<(), AppError> {
     use crate::{
-        access::{self, SESSION_NEW_TOKEN},
-        domain::access::Scope,
+        access,
+        domain::access::{Need, Scope},
+        request::kept::{self, NewToken},
+        service::tokens,
         state::app_state,
     };
 
     let pool = app_state()?.pool;
-    let repository = crate::access::maintained(&pool, &owner, &repo).await?;
-    let label = label.trim();
-    let mut problems = Vec::new();
-    if label.is_empty() || label.chars().count() > 100 {
-        problems.push(("label", "a name of 1 to 100 characters".to_owned()));
-    }
+    let permitted = access::permitted(&pool, &form.owner, &form.repo, Need::Maintainer).await?;
+    let ticked = |field: &Option<String>| field.as_deref().is_some_and(|v| !v.is_empty());
     let scopes: Vec<Scope> = [
-        (checklists, Scope::Checklists),
-        (incidents, Scope::Incidents),
+        (ticked(&form.checklists), Scope::Checklists),
+        (ticked(&form.incidents), Scope::Incidents),
     ]
     .into_iter()
-    .filter_map(|(ticked, scope)| ticked.filter(|v| !v.is_empty()).map(|_| scope))
+    .filter_map(|(ticked, scope)| ticked.then_some(scope))
     .collect();
-    if scopes.is_empty() {
-        problems.push(("scopes", "tick at least one scope".to_owned()));
-    }
-    if !problems.is_empty() {
-        return Err(AppError::validation(problems));
-    }
-    let person = access::current_caller()
-        .person()
-        .map(|p| p.login.clone())
-        .unwrap_or_default();
-    let created = access::create_token(&pool, &repository, label, &scopes, &person).await?;
-    let new = NewToken {
-        repository_id: repository.id,
+    let created = tokens::create(
+        &pool,
+        &permitted.repository,
+        &form.label,
+        &scopes,
+        &permitted.by,
+    )
+    .await?;
+    kept::keep(NewToken {
+        repository_id: permitted.repository.id,
         token: created.token,
-    };
-    access::current_session()?
-        .insert(SESSION_NEW_TOKEN, new)
-        .await
-        .map_err(|err| {
-            tracing::error!(error = %err, "cannot keep the new token in the session");
-            AppError::Internal
-        })?;
-    Ok(())
+    })
+    .await
 }
 
 #[server(prefix = "/sfn", endpoint = "revoke_token")]
-pub async fn revoke_token(owner: String, repo: String, id: i64) -> Result<(), AppError> {
-    use crate::{state::app_state, store};
+pub async fn revoke_token(#[server(flatten)] token_ref: TokenRef) -> Result<(), AppError> {
+    use crate::{access, service::tokens, state::app_state};
 
     let pool = app_state()?.pool;
-    let repository = crate::access::maintained(&pool, &owner, &repo).await?;
-    if !store::access::revoke_token(&pool, repository.id, id).await? {
-        return Err(AppError::NotFound(
-            "there is no such live token in this repository".to_owned(),
-        ));
-    }
-    Ok(())
+    let repository = access::maintained(&pool, &token_ref.owner, &token_ref.repo).await?;
+    tokens::revoke(&pool, &repository, token_ref.id).await
 }

@@ -1,15 +1,12 @@
-//! Server functions (under `/sfn`) and the data they return. Bodies stay thin: check access,
-//! call the store, map errors.
+//! Server functions (under `/sfn`), thin: check access, call `service`, return. Each takes one
+//! input struct from `model`, flattened so that plain HTML forms post their fields by name.
 
 pub mod account;
 pub mod checklists;
 pub mod docs;
-#[cfg(feature = "ssr")]
-pub mod form_post;
 pub mod history;
 pub mod incidents;
 pub mod repositories;
 pub mod settings;
 pub mod support;
-pub mod sync;
 pub mod versions;

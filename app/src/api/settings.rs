@@ -1,80 +1,31 @@
-//! A repository's settings: the support policy, the tag prefix and the product slug. The REST
-//! route and the settings page both change them through here.
-
-use std::collections::BTreeMap;
+//! The settings page: the support policy, the tag prefix and the product slug.
 
 use leptos::{prelude::*, server_fn::codec::GetUrl};
-use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
-
-/// The settings as the page shows and edits them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SettingsValues {
-    pub security_months: u32,
-    pub supported_lines: usize,
-    pub zero_major_lines: bool,
-    pub tag_prefix: String,
-    /// The product slug; empty for the repository's name.
-    pub product: String,
-}
-
-/// The settings page: the values to edit, and how the last submission went (shown once).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SettingsPage {
-    pub owner: String,
-    pub name: String,
-    pub values: SettingsValues,
-    pub outcome: Option<Outcome>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Outcome {
-    Saved,
-    /// What was wrong, by field, and what was typed, so nothing is lost.
-    Refused {
-        problems: BTreeMap<String, String>,
-        typed: SettingsValuesTyped,
+use crate::{
+    error::AppError,
+    model::{
+        repositories::RepoRef,
+        settings::{SettingsForm, SettingsPage},
     },
-}
-
-/// The form's fields as typed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SettingsValuesTyped {
-    pub security_months: String,
-    pub supported_lines: String,
-    pub zero_major_lines: bool,
-    pub tag_prefix: String,
-    pub product: String,
-}
-
-#[cfg(feature = "ssr")]
-#[derive(Serialize, Deserialize)]
-struct StoredOutcome {
-    repository_id: i64,
-    outcome: Outcome,
-}
+};
 
 #[server(prefix = "/sfn", endpoint = "get_settings", input = GetUrl)]
-pub async fn get_settings(owner: String, repo: String) -> Result<SettingsPage, AppError> {
-    use crate::{access, state::app_state};
+pub async fn get_settings(#[server(flatten)] repo_ref: RepoRef) -> Result<SettingsPage, AppError> {
+    use crate::{
+        access,
+        request::kept::{self, SettingsOutcome},
+        service::settings,
+        state::app_state,
+    };
 
     let pool = app_state()?.pool;
-    let repository = access::maintained(&pool, &owner, &repo).await?;
-    let session = access::current_session()?;
-    // Shown once: taken out of the session as it is shown.
-    let outcome = match session
-        .get::<StoredOutcome>(access::SESSION_SETTINGS_OUTCOME)
+    let repository = access::maintained(&pool, &repo_ref.owner, &repo_ref.repo).await?;
+    let outcome = kept::take(|kept: &SettingsOutcome| kept.repository_id == repository.id)
         .await
-    {
-        Ok(Some(stored)) if stored.repository_id == repository.id => {
-            let _ = session.remove_value(access::SESSION_SETTINGS_OUTCOME).await;
-            Some(stored.outcome)
-        }
-        _ => None,
-    };
+        .map(|kept| kept.outcome);
     Ok(SettingsPage {
-        values: values(&repository),
+        values: settings::values(&repository),
         owner: repository.owner,
         name: repository.name,
         outcome,
@@ -84,42 +35,19 @@ pub async fn get_settings(owner: String, repo: String) -> Result<SettingsPage, A
 /// The settings form. Numbers arrive as typed and are checked like the REST route's JSON; the
 /// outcome waits in the session for the page to show, with or without JavaScript.
 #[server(prefix = "/sfn", endpoint = "save_settings")]
-pub async fn save_settings(
-    owner: String,
-    repo: String,
-    security_months: String,
-    supported_lines: String,
-    zero_major_lines: Option<String>,
-    tag_prefix: String,
-    product: String,
-) -> Result<(), AppError> {
-    use serde_json::{json, Map, Value};
-
-    use crate::{access, state::app_state};
+pub async fn save_settings(#[server(flatten)] form: SettingsForm) -> Result<(), AppError> {
+    use crate::{
+        access,
+        model::settings::{Outcome, SettingsValuesTyped},
+        request::kept::{self, SettingsOutcome},
+        service::settings,
+        state::app_state,
+    };
 
     let pool = app_state()?.pool;
-    let repository = access::maintained(&pool, &owner, &repo).await?;
-    let number = |text: &str| {
-        text.trim()
-            .parse::<i64>()
-            .map_or_else(|_| json!(text), |n| json!(n))
-    };
-    let product_value = match product.trim() {
-        "" => Value::Null,
-        slug => json!(slug),
-    };
-    let changes: Map<String, Value> = [
-        ("security_months", number(&security_months)),
-        ("supported_lines", number(&supported_lines)),
-        ("zero_major_lines", json!(zero_major_lines.is_some())),
-        ("tag_prefix", json!(tag_prefix.trim())),
-        ("product", product_value),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    let result = match apply_changes(&repository, &changes) {
-        Ok(changed) => save(&pool, &repository, &changed).await,
+    let repository = access::maintained(&pool, &form.owner, &form.repo).await?;
+    let result = match settings::apply_changes(&repository, &settings::form_changes(&form)) {
+        Ok(changed) => settings::save(&pool, &repository, &changed).await,
         Err(problems) => Err(AppError::validation(problems)),
     };
     let outcome = match &result {
@@ -127,233 +55,19 @@ pub async fn save_settings(
         Err(AppError::Validation { fields, .. }) => Outcome::Refused {
             problems: fields.clone(),
             typed: SettingsValuesTyped {
-                security_months,
-                supported_lines,
-                zero_major_lines: zero_major_lines.is_some(),
-                tag_prefix,
-                product,
+                zero_major_lines: form.zero_major_lines.is_some(),
+                security_months: form.security_months,
+                supported_lines: form.supported_lines,
+                tag_prefix: form.tag_prefix,
+                product: form.product,
             },
         },
         Err(_) => return result,
     };
-    let stored = StoredOutcome {
+    kept::keep(SettingsOutcome {
         repository_id: repository.id,
         outcome,
-    };
-    access::current_session()?
-        .insert(access::SESSION_SETTINGS_OUTCOME, stored)
-        .await
-        .map_err(|err| {
-            tracing::error!(error = %err, "cannot keep the settings outcome in the session");
-            AppError::Internal
-        })?;
+    })
+    .await?;
     result
-}
-
-#[cfg(feature = "ssr")]
-pub use self::server::*;
-
-#[cfg(feature = "ssr")]
-mod server {
-    use serde_json::{Map, Value};
-    use sqlx::SqlitePool;
-
-    use crate::{
-        domain::support::Policy,
-        error::AppError,
-        store::{self, repositories::Repository},
-    };
-
-    /// Settings after a PATCH, before they are stored.
-    #[derive(Debug, PartialEq, Eq)]
-    pub struct Changed {
-        pub policy: Policy,
-        pub tag_prefix: String,
-        /// `None` goes back to the repository's name.
-        pub product: Option<String>,
-    }
-
-    /// Stores `changed`: a product slug another repository uses is refused, and every tag is read
-    /// again when the prefix or the 0.x rule changed, all in one transaction.
-    pub async fn save(
-        pool: &SqlitePool,
-        repository: &Repository,
-        changed: &Changed,
-    ) -> Result<(), AppError> {
-        if let Some(product) = &changed.product {
-            if let Some(other) = store::repositories::find_by_product(pool, product).await? {
-                if other.id != repository.id {
-                    return Err(AppError::validation([(
-                        "product",
-                        format!("'{product}' is taken by {}/{}", other.owner, other.name),
-                    )]));
-                }
-            }
-        }
-        let mut tx = pool.begin().await?;
-        store::repositories::update_settings(
-            &mut tx,
-            repository,
-            &store::repositories::Settings {
-                policy: changed.policy,
-                tag_prefix: &changed.tag_prefix,
-                product: changed.product.as_deref(),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The settings of a repository as the page edits them.
-    pub fn values(repository: &Repository) -> super::SettingsValues {
-        let policy = repository.policy();
-        super::SettingsValues {
-            security_months: policy.security_months,
-            supported_lines: policy.supported_lines,
-            zero_major_lines: policy.zero_major_lines,
-            tag_prefix: repository.tag_prefix.clone(),
-            product: if repository.product == repository.name {
-                String::new()
-            } else {
-                repository.product.clone()
-            },
-        }
-    }
-
-    /// The settings with `changes` applied, or every field that is wrong and why.
-    pub fn apply_changes(
-        repository: &Repository,
-        changes: &Map<String, Value>,
-    ) -> Result<Changed, Vec<(String, String)>> {
-        let mut policy = repository.policy();
-        let mut tag_prefix = repository.tag_prefix.clone();
-        let mut product =
-            (repository.product != repository.name).then(|| repository.product.clone());
-        let mut problems = Vec::new();
-        for (field, value) in changes {
-            let mut problem = |text: &str| problems.push((field.clone(), text.to_owned()));
-            match field.as_str() {
-                "security_months" => match value.as_u64().and_then(|m| u32::try_from(m).ok()) {
-                    Some(months) if months <= 120 => policy.security_months = months,
-                    _ => problem("a whole number of months from 0 to 120"),
-                },
-                "supported_lines" => match value.as_u64().and_then(|n| usize::try_from(n).ok()) {
-                    Some(lines) if (1..=20).contains(&lines) => policy.supported_lines = lines,
-                    _ => problem("a whole number from 1 to 20"),
-                },
-                "zero_major_lines" => match value.as_bool() {
-                    Some(rule) => policy.zero_major_lines = rule,
-                    None => problem("true or false"),
-                },
-                "tag_prefix" => match value.as_str() {
-                    Some(prefix) if is_tag_prefix(prefix) => tag_prefix = prefix.to_owned(),
-                    _ => problem("text of at most 50 characters, without spaces, e.g. \"v\" or \"app-v\""),
-                },
-                "product" => match value {
-                    Value::Null => product = None,
-                    Value::String(slug) if is_product_slug(slug) => product = Some(slug.clone()),
-                    _ => problem("lower-case letters, digits, '.', '-' or '_', at most 64; or null for the repository's name"),
-                },
-                "repository" => problem("cannot be changed"),
-                _ => problem("not a setting; the settings are security_months, supported_lines, zero_major_lines, tag_prefix and product"),
-            }
-        }
-        if problems.is_empty() {
-            Ok(Changed {
-                policy,
-                tag_prefix,
-                product,
-            })
-        } else {
-            Err(problems)
-        }
-    }
-
-    fn is_tag_prefix(prefix: &str) -> bool {
-        prefix.chars().count() <= 50 && !prefix.chars().any(|c| c.is_whitespace() || c.is_control())
-    }
-
-    fn is_product_slug(slug: &str) -> bool {
-        let mut chars = slug.chars();
-        chars
-            .next()
-            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-            && slug.len() <= 64
-            && chars.all(|c| {
-                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_')
-            })
-    }
-}
-
-#[cfg(all(test, feature = "ssr"))]
-mod tests {
-    use super::*;
-    use crate::store::repositories::Repository;
-    use serde_json::{json, Map, Value};
-
-    fn changes(value: Value) -> Map<String, Value> {
-        value.as_object().cloned().expect("an object")
-    }
-
-    fn repository() -> Repository {
-        Repository {
-            id: 1,
-            owner: "acme".into(),
-            name: "orbit".into(),
-            description: String::new(),
-            tag_prefix: "v".into(),
-            zero_major_lines: true,
-            security_months: 6,
-            supported_lines: 2,
-            product: "orbit".into(),
-        }
-    }
-
-    #[test]
-    fn applies_valid_changes_and_names_wrong_fields() {
-        let repo = repository();
-        let policy = repo.policy();
-        let changed = apply_changes(
-            &repo,
-            &changes(json!({"security_months": 12, "zero_major_lines": false, "tag_prefix": "orbit-v", "product": "orbit-scheduler"})),
-        )
-        .expect("valid");
-        assert_eq!(changed.policy.security_months, 12);
-        assert!(!changed.policy.zero_major_lines);
-        assert_eq!(changed.policy.supported_lines, policy.supported_lines);
-        assert_eq!(changed.tag_prefix, "orbit-v");
-        assert_eq!(changed.product.as_deref(), Some("orbit-scheduler"));
-        let reset = apply_changes(&repo, &changes(json!({"product": null}))).expect("valid");
-        assert_eq!(reset.product, None);
-        assert_eq!(reset.tag_prefix, "v");
-
-        for (field, value) in [
-            ("product", json!("Orbit Scheduler")),
-            ("product", json!("")),
-            ("tag_prefix", json!("has space")),
-            ("tag_prefix", json!(7)),
-        ] {
-            let problems =
-                apply_changes(&repo, &changes(json!({ field: value }))).expect_err("invalid");
-            assert_eq!(problems[0].0, field);
-        }
-
-        let problems = apply_changes(
-            &repo,
-            &changes(json!({"security_months": -1, "supported_lines": 0, "zero_major_lines": "yes", "colour": 1})),
-        )
-        .expect_err("invalid");
-        let fields: Vec<&str> = problems.iter().map(|(f, _)| f.as_str()).collect();
-        assert_eq!(
-            fields,
-            [
-                "colour",
-                "security_months",
-                "supported_lines",
-                "zero_major_lines"
-            ]
-        );
-        assert!(apply_changes(&repo, &changes(json!({"security_months": 6.5}))).is_err());
-    }
 }

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::api::incidents::IncidentSummary;
+use crate::model::incidents::IncidentSummary;
 
 /// Incidents that affect a version, one line each: open ones with their status, resolved ones
 /// with the version that fixes them. Links lead under `base` (the repository's address, or ""

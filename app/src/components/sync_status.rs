@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-use crate::{api::sync::SyncRun, components::RelativeTime};
+use crate::{components::RelativeTime, model::sync::SyncRun};
 
 /// One line on how fresh the data is: the last sync with GitHub and how it went.
 #[component]

@@ -4,7 +4,10 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use super::support::LineSupport;
+use super::{incident::Status, support::LineSupport, version::Channel};
+
+/// At most this many releases, the newest, are in the feed.
+pub const RELEASES: usize = 50;
 
 /// One entry; `id` and `link` are absolute URLs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,6 +61,118 @@ pub fn end_of_life_entries(windows: &[LineSupport], page: &str, now: DateTime<Ut
         }
     }
     entries
+}
+
+/// A released version as the feed tells of it, with its withdrawal if it was withdrawn.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Released {
+    pub tag: String,
+    /// The release's title; empty for a bare tag.
+    pub title: String,
+    pub channel: Channel,
+    pub line: String,
+    pub released_at: DateTime<Utc>,
+    pub withdrawal: Option<Withdrawn>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Withdrawn {
+    pub reason: String,
+    pub superseded_by: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// An incident as the feed tells of it: it appeared when published.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reported {
+    pub id: i64,
+    pub title: String,
+    pub affected: String,
+    pub issue: String,
+    pub at: DateTime<Utc>,
+}
+
+/// An update on an incident's public timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Update {
+    pub incident_id: i64,
+    pub id: i64,
+    pub status: Option<Status>,
+    pub message: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Entries for releases, newest first (`released`), the newest [`RELEASES`] of them, and for
+/// every withdrawal among them all. `base` is the repository's address.
+pub fn release_entries(base: &str, released: &[Released]) -> Vec<Entry> {
+    let withdrawals = released.iter().filter_map(|version| {
+        let w = version.withdrawal.as_ref()?;
+        Some(Entry {
+            id: format!("{base}/v/{}#withdrawn-{}", version.tag, w.at.timestamp()),
+            title: format!("{} withdrawn", version.tag),
+            link: format!("{base}/v/{}", version.tag),
+            updated: w.at,
+            summary: match &w.superseded_by {
+                Some(newer) => format!("{} Use {newer} instead.", w.reason),
+                None => w.reason.clone(),
+            },
+            category: "withdrawal",
+        })
+    });
+    let releases = released.iter().take(RELEASES).map(|version| {
+        let title = if version.title.is_empty() {
+            &version.tag
+        } else {
+            &version.title
+        };
+        Entry {
+            id: format!("{base}/v/{}", version.tag),
+            title: format!("Released: {title}"),
+            link: format!("{base}/v/{}", version.tag),
+            updated: version.released_at,
+            summary: format!(
+                "{} ({} channel, line {}).",
+                version.tag,
+                version.channel.label(),
+                version.line
+            ),
+            category: "release",
+        }
+    });
+    withdrawals.chain(releases).collect()
+}
+
+/// Entries for published incidents and the updates on their timelines.
+pub fn incident_entries(base: &str, incidents: &[Reported], updates: &[Update]) -> Vec<Entry> {
+    let reported = incidents.iter().map(|incident| {
+        let link = format!("{base}/incidents/{}", incident.id);
+        Entry {
+            id: link.clone(),
+            title: format!("Incident: {}", incident.title),
+            link,
+            updated: incident.at,
+            summary: format!("Affects {}. {}", incident.affected, incident.issue),
+            category: "incident",
+        }
+    });
+    let updated = updates.iter().map(|update| {
+        let title = incidents
+            .iter()
+            .find(|i| i.id == update.incident_id)
+            .map(|i| i.title.as_str())
+            .unwrap_or_default();
+        let status = update.status.map_or("Update", Status::label);
+        let link = format!("{base}/incidents/{}", update.incident_id);
+        Entry {
+            id: format!("{link}#update-{}", update.id),
+            title: format!("{status}: {title}"),
+            link,
+            updated: update.at,
+            summary: update.message.clone(),
+            category: "incident-update",
+        }
+    });
+    reported.chain(updated).collect()
 }
 
 /// Characters XML 1.0 cannot hold (most C0 controls) are dropped; the rest is escaped.
@@ -199,5 +314,76 @@ mod tests {
         assert!(xml.contains("<updated>2026-02-01T00:00:00Z</updated>\n  <link"));
         assert!(xml.find("rd.example/b</id>") < xml.find("rd.example/a</id>"));
         assert!(xml.contains("<title>&lt;a&gt;</title>"));
+    }
+
+    fn released(tag: &str, at: &str, withdrawal: Option<Withdrawn>) -> Released {
+        Released {
+            tag: tag.to_owned(),
+            title: String::new(),
+            channel: Channel::Stable,
+            line: "1.x".to_owned(),
+            released_at: self::at(at),
+            withdrawal,
+        }
+    }
+
+    #[test]
+    fn releases_are_capped_and_every_withdrawal_is_told() {
+        let withdrawn = Withdrawn {
+            reason: "broken".to_owned(),
+            superseded_by: Some("1.0.2".to_owned()),
+            at: at("2026-03-02T10:00:00Z"),
+        };
+        let mut versions: Vec<Released> = (0..RELEASES + 5)
+            .map(|n| released(&format!("v1.0.{n}"), "2026-03-01T10:00:00Z", None))
+            .collect();
+        versions.push(released("v0.9.0", "2026-01-01T10:00:00Z", Some(withdrawn)));
+        let entries = release_entries("https://rd.test/acme/orbit", &versions);
+        let count = |category| entries.iter().filter(|e| e.category == category).count();
+        assert_eq!(count("release"), RELEASES);
+        assert_eq!(count("withdrawal"), 1);
+        let withdrawal = entries
+            .iter()
+            .find(|e| e.category == "withdrawal")
+            .expect("a withdrawal");
+        assert_eq!(withdrawal.title, "v0.9.0 withdrawn");
+        assert_eq!(withdrawal.summary, "broken Use 1.0.2 instead.");
+        assert_eq!(
+            withdrawal.id,
+            format!(
+                "https://rd.test/acme/orbit/v/v0.9.0#withdrawn-{}",
+                at("2026-03-02T10:00:00Z").timestamp()
+            )
+        );
+        assert_eq!(
+            entries[1].title, "Released: v1.0.0",
+            "a bare tag is named by its tag"
+        );
+    }
+
+    #[test]
+    fn updates_are_told_under_their_incident() {
+        let incident = Reported {
+            id: 7,
+            title: "Login loops".to_owned(),
+            affected: ">=1.4.0, <1.4.3".to_owned(),
+            issue: "Sessions expire at once.".to_owned(),
+            at: at("2026-03-01T10:00:00Z"),
+        };
+        let update = Update {
+            incident_id: 7,
+            id: 3,
+            status: Some(Status::Resolved),
+            message: "Fixed in 1.4.3.".to_owned(),
+            at: at("2026-03-02T10:00:00Z"),
+        };
+        let entries = incident_entries("https://rd.test/a/b", &[incident], &[update]);
+        assert_eq!(entries[0].id, "https://rd.test/a/b/incidents/7");
+        assert_eq!(
+            entries[0].summary,
+            "Affects >=1.4.0, <1.4.3. Sessions expire at once."
+        );
+        assert_eq!(entries[1].id, "https://rd.test/a/b/incidents/7#update-3");
+        assert_eq!(entries[1].title, "Resolved: Login loops");
     }
 }

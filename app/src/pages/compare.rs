@@ -2,8 +2,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    api::versions::{compare, Comparison},
+    api::versions::compare,
     components::{ChannelChip, NotFound, PageTitle, RelativeTime},
+    model::versions::{CompareRef, Comparison},
 };
 
 /// `/{owner}/{repo}/compare/{from}...{to}`: every version in between, with its notes, in the
@@ -16,7 +17,7 @@ pub fn ComparePage() -> impl IntoView {
     let range = move || params.read().get("range").unwrap_or_default();
     let comparison = Resource::new(
         move || (owner(), repo(), range()),
-        |(owner, repo, range)| compare(owner, repo, range),
+        |(owner, repo, range)| compare(CompareRef { owner, repo, range }),
     );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Comparing…"</p> }>

@@ -6,7 +6,7 @@ use leptos_router::{
 };
 
 use crate::{
-    api::history::{get_history, get_history_page, History, HistoryEntry, HistoryPage},
+    api::history::{get_history, get_history_page},
     components::{
         phase_class, ChannelChip, DriftReport, MaintainerTools, NotFound, PageTitle, RelativeTime,
         SyncStatus,
@@ -19,6 +19,10 @@ use crate::{
         version::{Channel, Line},
     },
     error::AppError,
+    model::{
+        history::{History, HistoryEntry, HistoryPage, HistoryPageQuery},
+        repositories::RepoRef,
+    },
 };
 
 /// `/{owner}/{repo}`: the release history, newest first by SemVer precedence, in support
@@ -31,7 +35,7 @@ pub fn HistoryPage() -> impl IntoView {
     // The repository and its counts depend on the path only; the list below on the query.
     let history = Resource::new(
         move || (owner(), repo()),
-        |(owner, repo)| get_history(owner, repo),
+        |(owner, repo)| get_history(RepoRef { owner, repo }),
     );
     // Made here, not in the view below: the server may run a suspended view twice, and a
     // resource made there gets an id the browser never makes.
@@ -39,7 +43,16 @@ pub fn HistoryPage() -> impl IntoView {
     let query = Memo::new(move |_| requested.read().query.clone());
     let page = Resource::new(
         move || (owner(), repo(), query.get()),
-        |(owner, name, q)| get_history_page(owner, name, q.channel, q.line, q.search, q.page),
+        |(owner, repo, q)| {
+            get_history_page(HistoryPageQuery {
+                owner,
+                repo,
+                channel: q.channel,
+                line: q.line,
+                search: q.search,
+                page: q.page,
+            })
+        },
     );
 
     view! {

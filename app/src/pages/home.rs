@@ -2,8 +2,9 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use crate::{
-    api::repositories::{list_repositories, RepositorySummary},
+    api::repositories::list_repositories,
     components::{PageTitle, RelativeTime},
+    model::repositories::RepositorySummary,
 };
 
 /// `/`: every tracked repository.

@@ -7,16 +7,17 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    api::{
-        incidents::{
-            get_incident, get_incidents, AddIncidentUpdate, IncidentList, IncidentPage,
-            IncidentRefusal, IncidentView, PublishIncident, SaveIncident,
-        },
-        versions::refusal_message,
+    api::incidents::{
+        get_incident, get_incidents, AddIncidentUpdate, PublishIncident, SaveIncident,
     },
     components::{escapable_text, NotFound, PageTitle, RelativeTime},
     domain::incident::{IncidentInput, Severity, Status},
     error::AppError,
+    model::{
+        incidents::{IncidentList, IncidentPage, IncidentRef, IncidentRefusal, IncidentView},
+        refusal::refusal_message,
+        repositories::RepoRef,
+    },
 };
 
 /// `/{owner}/{repo}/incidents`
@@ -28,7 +29,7 @@ pub fn IncidentsPage() -> impl IntoView {
     let save = ServerAction::<SaveIncident>::new();
     let page = Resource::new(
         move || (owner(), repo(), save.version().get(), save.value().get()),
-        |(owner, repo, _, _)| get_incidents(owner, repo),
+        |(owner, repo, _, _)| get_incidents(RepoRef { owner, repo }),
     );
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading incidents…"</p> }>
@@ -234,7 +235,7 @@ pub fn IncidentDetailPage() -> impl IntoView {
         },
         |(owner, repo, id, ..)| async move {
             match id {
-                Some(id) => get_incident(owner, repo, id).await,
+                Some(id) => get_incident(IncidentRef { owner, repo, id }).await,
                 None => Ok(None),
             }
         },

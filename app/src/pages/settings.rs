@@ -2,8 +2,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    api::settings::{get_settings, Outcome, SaveSettings, SettingsPage, SettingsValuesTyped},
+    api::settings::{get_settings, SaveSettings},
     components::{PageTitle, Refused},
+    model::{
+        repositories::RepoRef,
+        settings::{Outcome, SettingsPage, SettingsValuesTyped},
+    },
 };
 
 /// `/{owner}/{repo}/settings`: maintainers change the support policy, tag prefix and product
@@ -17,7 +21,7 @@ pub fn SettingsPage() -> impl IntoView {
     // Read again after each submission, refused ones included: the outcome waits in the session.
     let page = Resource::new(
         move || (owner(), repo(), save.version().get(), save.value().get()),
-        |(owner, repo, _, _)| get_settings(owner, repo),
+        |(owner, repo, _, _)| get_settings(RepoRef { owner, repo }),
     );
     view! {
         <PageTitle text="Settings · Release Desk"/>

@@ -2,13 +2,18 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
-    api::support::{check_support, get_support, CheckOutcome, SupportOverview},
+    api::support::{check_support, get_support},
     components::{phase_class, phase_label, IncidentList, NotFound, PageTitle, SupportTimeline},
     domain::{
         support::{CheckPhase, LineSupport},
         version::{typed_version, TypedVersion},
     },
     error::AppError,
+    model::{
+        repositories::RepoRef,
+        support::{CheckOutcome, SupportOverview},
+        versions::VersionRef,
+    },
 };
 
 /// The version check's answer to what is typed so far: a question goes to the server only for
@@ -31,7 +36,7 @@ pub fn SupportPage() -> impl IntoView {
     let repo = move || params.read().get("repo").unwrap_or_default();
     let support = Resource::new(
         move || (owner(), repo()),
-        |(owner, repo)| get_support(owner, repo),
+        |(owner, repo)| get_support(RepoRef { owner, repo }),
     );
     // What is being checked: the query string at first (so the form works without JavaScript),
     // then each keystroke once hydrated.
@@ -44,7 +49,12 @@ pub fn SupportPage() -> impl IntoView {
                 TypedVersion::Partial => Some(CheckAnswer::Hint),
                 TypedVersion::Invalid(words) => Some(CheckAnswer::NotAVersion(words)),
                 TypedVersion::Complete(_) => Some(CheckAnswer::Checked(
-                    check_support(owner, repo, text.trim().to_owned()).await,
+                    check_support(VersionRef {
+                        owner,
+                        repo,
+                        version: text.trim().to_owned(),
+                    })
+                    .await,
                 )),
             }
         },

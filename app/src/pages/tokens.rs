@@ -2,8 +2,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    api::account::{list_tokens, CreateToken, RevokeToken, TokenRow, Tokens},
+    api::account::{list_tokens, CreateToken, RevokeToken},
     components::{PageTitle, Refused, RelativeTime},
+    model::{
+        repositories::RepoRef,
+        tokens::{TokenRow, Tokens},
+    },
 };
 
 /// `/{owner}/{repo}/tokens`: maintainers make and revoke API tokens for CI jobs and bots.
@@ -23,7 +27,7 @@ pub fn TokensPage() -> impl IntoView {
                 revoke.version().get(),
             )
         },
-        |(owner, repo, _, _)| list_tokens(owner, repo),
+        |(owner, repo, _, _)| list_tokens(RepoRef { owner, repo }),
     );
     view! {
         <PageTitle text="API tokens · Release Desk"/>

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    api::versions::{get_version, refusal_message, Restore, VersionPage, Withdraw},
+    api::versions::{get_version, Restore, Withdraw},
     components::{
         escapable_text, phase_class, ChannelChip, IncidentList, MaintainerTools, NotFound,
         PageTitle, RelativeTime,
@@ -10,6 +10,10 @@ use crate::{
     domain::{
         size::human_size,
         support::{CheckPhase, Phase},
+    },
+    model::{
+        refusal::refusal_message,
+        versions::{VersionPage, VersionRef},
     },
     pages::checklist::{VersionChecklist, VersionChecklistData},
 };
@@ -36,7 +40,13 @@ pub fn VersionPage() -> impl IntoView {
                 restore.version().get(),
             )
         },
-        |(owner, repo, version, _, _, _)| get_version(owner, repo, version),
+        |(owner, repo, version, _, _, _)| {
+            get_version(VersionRef {
+                owner,
+                repo,
+                version,
+            })
+        },
     );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the version…"</p> }>

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::SqliteExecutor;
 
-use crate::api::repositories::RepositorySummary;
+use crate::model::repositories::RepositorySummary;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Repository {

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::SqliteExecutor;
 
-pub use crate::api::sync::SyncRun;
+use crate::model::sync::SyncRun;
 
 /// A list page as GitHub last sent it, for `If-None-Match`.
 #[derive(Clone, Debug, PartialEq, Eq)]

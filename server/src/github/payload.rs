@@ -1,7 +1,7 @@
 //! The parts of GitHub's REST payloads that the sync reads. Unknown fields are ignored, so
 //! GitHub can add to them freely.
 
-use app::{api::versions::Asset, store::versions::GithubRelease};
+use app::{model::versions::Asset, store::versions::GithubRelease};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 

@@ -9,6 +9,7 @@ use app::{
         version::{parse_tag, Line},
     },
     error::AppError,
+    service::{incidents::affecting, support},
     state::AppState,
 };
 use axum::{
@@ -21,7 +22,7 @@ use axum::{
 use chrono::Utc;
 use sqlx::SqlitePool;
 
-use super::api::{support::windows_today, tracked, ErrorBody, RepoPath};
+use super::api::{tracked, ErrorBody, RepoPath};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -62,7 +63,8 @@ async fn badge_for(
 ) -> Result<Badge, AppError> {
     let repo = tracked(pool, owner, name).await?;
     let subject = subject(text, &repo.tag_prefix)?;
-    let (releases, windows) = windows_today(pool, &repo).await?;
+    let today = Utc::now().date_naive();
+    let support::Lines { releases, windows } = support::lines(pool, &repo, today).await?;
     Ok(match subject {
         Subject::Line(line) => {
             let window = windows.iter().find(|w| w.line == line);
@@ -73,16 +75,10 @@ async fn badge_for(
             )
         }
         Subject::Version(version) => {
-            let check = check_version(
-                &version,
-                &releases,
-                &windows,
-                &repo.policy(),
-                Utc::now().date_naive(),
-            );
+            let check = check_version(&version, &releases, &windows, &repo.policy(), today);
             // A resolved incident does not mark the badge: the version's support phase says
             // whether to upgrade.
-            let incidents = app::api::incidents::affecting(pool, repo.id, &version).await?;
+            let incidents = affecting(pool, repo.id, &version).await?;
             badge::for_check(
                 &format!("v{version}"),
                 check.phase,

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use app::{domain::calendar::support_calendar, error::AppError, state::AppState};
+use app::{domain::calendar::support_calendar, error::AppError, service::support, state::AppState};
 use axum::{
     extract::{Path, State},
     http::{header, HeaderMap},
@@ -16,7 +16,7 @@ use sqlx::SqlitePool;
 
 use super::{
     access::site_address,
-    api::{support::windows_today, tracked, ErrorBody, RepoPath},
+    api::{tracked, ErrorBody, RepoPath},
 };
 use crate::auth::Auth;
 
@@ -42,7 +42,9 @@ pub(crate) async fn calendar(
     Path((owner, name)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let repo = tracked(&pool, &owner, &name).await?;
-    let (_, windows) = windows_today(&pool, &repo).await?;
+    let windows = support::lines(&pool, &repo, Utc::now().date_naive())
+        .await?
+        .windows;
     let site = site_address(&auth, &headers);
     let page = format!("{site}/{}/{}/support", repo.owner, repo.name);
     // Stamped with the data's last change, so the same data always makes the same file.

@@ -40,7 +40,7 @@ fn is_plain_form_post(headers: &HeaderMap) -> bool {
 /// The path of the page the form was on, from the `Referer`: a path of our own site only.
 fn referer_path(headers: &HeaderMap) -> Option<String> {
     let referer = headers.get(header::REFERER)?.to_str().ok()?;
-    app::api::form_post::same_site_path(referer)
+    app::request::form_post::same_site_path(referer)
 }
 
 /// A small page that says what went wrong and offers a way on: `actions` are links as

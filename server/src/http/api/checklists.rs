@@ -4,13 +4,10 @@
 use std::collections::HashMap;
 
 use app::{
-    access::{actor, require},
-    api::checklists::{change_item, load, stale_message, ChangeRequest, ItemView},
-    domain::{
-        access::{Caller, Need, Scope},
-        checklist::{Progress, TemplateKind},
-    },
+    domain::checklist::{Progress, TemplateKind},
     error::AppError,
+    model::checklists::{stale_message, ItemView},
+    service::checklists::{change_item, load, ChangeRequest},
     state::AppState,
 };
 use axum::{
@@ -18,15 +15,18 @@ use axum::{
     http::{header, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, patch},
-    Extension, Json, Router,
+    Json, Router,
 };
 use chrono::Utc;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Serialize;
 use sqlx::SqlitePool;
 use utoipa::ToSchema;
 
-use super::{ErrorBody, RepoPath};
+use super::{
+    body::Fields,
+    permit::{Checklists, Permit},
+    ErrorBody, RepoPath,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -129,8 +129,7 @@ pub(crate) async fn get_checklist(
 }
 
 /// What `PATCH .../checklist/items/{id}` takes.
-#[derive(Debug, Deserialize, ToSchema)]
-#[allow(dead_code)] // Read field by field below, to name each mistake; here for the description.
+#[derive(Debug, ToSchema)]
 pub(crate) struct ItemChange {
     /// `open`, `done` or `skipped`.
     #[schema(example = "done")]
@@ -142,6 +141,24 @@ pub(crate) struct ItemChange {
     /// change is refused with 409. Absent applies the change to whatever is current.
     #[schema(example = 1)]
     expected_revision: Option<i64>,
+}
+
+impl ItemChange {
+    fn from_json(body: &[u8]) -> Result<ItemChange, AppError> {
+        let mut fields = Fields::of(body)?;
+        let state = fields.text("state", true);
+        let note = fields.text("note", true);
+        let expected_revision = fields.integer("expected_revision", "an integer, or null");
+        if !fields.has("state") {
+            fields.problem("state", "required: open, done or skipped");
+        }
+        fields.finish()?;
+        Ok(ItemChange {
+            state: state.unwrap_or_default(),
+            note,
+            expected_revision,
+        })
+    }
 }
 
 /// A 409: the change was based on an older revision of the item.
@@ -183,59 +200,22 @@ pub(crate) struct ConflictDetail {
 )]
 pub(crate) async fn patch_item(
     State(pool): State<SqlitePool>,
-    Extension(caller): Extension<Caller>,
-    Path((owner, name, version, id)): Path<(String, String, String, String)>,
+    permit: Permit<Checklists>,
+    Path((_, _, version, id)): Path<(String, String, String, String)>,
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
-    let repo = super::tracked(&pool, &owner, &name).await?;
-    require(
-        &pool,
-        &caller,
-        &repo,
-        Need::MaintainerOrToken(Scope::Checklists),
-    )
-    .await?;
     let id: i64 = id
         .parse()
         .map_err(|_| AppError::NotFound(format!("'{id}' is not an item id")))?;
-    let input: serde_json::Map<String, Value> = serde_json::from_slice(&body)
-        .map_err(|err| AppError::BadRequest(format!("the body must be a JSON object: {err}")))?;
-    let mut problems = Vec::new();
-    let mut text = |field: &'static str| match input.get(field) {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(text)) => text.clone(),
-        Some(_) => {
-            problems.push((field, "a string".to_owned()));
-            String::new()
-        }
-    };
-    let state = text("state");
-    let note = text("note");
-    let expected_revision = match input.get("expected_revision") {
-        None | Some(Value::Null) => None,
-        Some(value) => match value.as_i64() {
-            Some(revision) => Some(revision),
-            None => {
-                problems.push(("expected_revision", "an integer, or null".to_owned()));
-                None
-            }
-        },
-    };
-    if state.is_empty() && !input.contains_key("state") {
-        problems.push(("state", "required: open, done or skipped".to_owned()));
-    }
-    if !problems.is_empty() {
-        return Err(AppError::validation(problems));
-    }
-    let by = actor(&pool, &caller).await?;
+    let change = ItemChange::from_json(&body)?;
     let request = ChangeRequest {
         item_id: id,
-        state: &state,
-        note: &note,
-        expected_revision,
-        by: &by,
+        state: &change.state,
+        note: change.note.as_deref().unwrap_or_default(),
+        expected_revision: change.expected_revision,
+        by: &permit.by,
     };
-    match change_item(&pool, &repo, &version, &request).await? {
+    match change_item(&pool, &permit.repo, &version, &request).await? {
         Ok(item) => Ok(Json(item).into_response()),
         Err(stale) => {
             let body = ConflictBody {

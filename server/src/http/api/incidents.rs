@@ -2,13 +2,14 @@
 //! `incidents` scope also see drafts, open, change and update them.
 
 use app::{
-    access::{actor, require},
-    api::incidents::{add_update, create, edit, find, IncidentView, UpdateView},
+    access::require,
     domain::{
         access::{Caller, Need, Scope},
         incident::{IncidentInput, Severity, Status},
     },
     error::AppError,
+    model::incidents::UpdateView,
+    service::incidents::{add_update, create, edit, find, incident_view, update_view},
     state::AppState,
     store::{self, repositories::Repository},
 };
@@ -19,12 +20,15 @@ use axum::{
     Extension, Json, Router,
 };
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde::Serialize;
 use sqlx::SqlitePool;
 use utoipa::ToSchema;
 
-use super::{ErrorBody, RepoPath};
+use super::{
+    body::Fields,
+    permit::{Incidents, Permit},
+    ErrorBody, RepoPath,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -100,33 +104,85 @@ impl From<UpdateView> for UpdateAnswer {
 }
 
 /// What `POST .../incidents` takes; `PATCH` takes any of the same fields.
-#[derive(Debug, Deserialize, ToSchema)]
-#[allow(dead_code)] // Read field by field below, to name each mistake; here for the description.
+// A field left out keeps what the incident has (a new one starts empty).
+#[derive(Debug, ToSchema)]
 pub(crate) struct IncidentRequest {
-    #[schema(example = "Jobs lost during rolling restarts")]
-    title: String,
-    issue: String,
+    #[schema(value_type = String, example = "Jobs lost during rolling restarts")]
+    title: Option<String>,
+    #[schema(value_type = String)]
+    issue: Option<String>,
     impact: Option<String>,
-    status: Status,
+    #[schema(value_type = Status)]
+    status: Option<String>,
     workaround: Option<String>,
     timeline: Option<String>,
     action: Option<String>,
-    severity: Severity,
-    #[schema(example = ">=2.3.0, <2.3.2")]
-    affected: String,
+    #[schema(value_type = Severity)]
+    severity: Option<String>,
+    #[schema(value_type = String, example = ">=2.3.0, <2.3.2")]
+    affected: Option<String>,
     /// A released version (or tag); absent or empty until there is one.
     fixed_in: Option<String>,
     /// False (the default) keeps it a draft.
     published: Option<bool>,
 }
 
+impl IncidentRequest {
+    /// Each field of the wrong type is named. Null clears a field that may be empty.
+    fn from_json(body: &[u8]) -> Result<IncidentRequest, AppError> {
+        let mut fields = Fields::of(body)?;
+        let request = IncidentRequest {
+            title: fields.text("title", false),
+            issue: fields.text("issue", false),
+            impact: fields.text("impact", true),
+            status: fields.text("status", false),
+            workaround: fields.text("workaround", true),
+            timeline: fields.text("timeline", true),
+            action: fields.text("action", true),
+            severity: fields.text("severity", false),
+            affected: fields.text("affected", false),
+            fixed_in: fields.text("fixed_in", true),
+            published: fields.flag("published"),
+        };
+        fields.finish()?;
+        Ok(request)
+    }
+
+    /// `base` with the fields this request gives laid over it.
+    fn apply(self, base: IncidentInput) -> IncidentInput {
+        IncidentInput {
+            title: self.title.unwrap_or(base.title),
+            issue: self.issue.unwrap_or(base.issue),
+            impact: self.impact.unwrap_or(base.impact),
+            status: self.status.unwrap_or(base.status),
+            workaround: self.workaround.unwrap_or(base.workaround),
+            timeline: self.timeline.unwrap_or(base.timeline),
+            action: self.action.unwrap_or(base.action),
+            severity: self.severity.unwrap_or(base.severity),
+            affected: self.affected.unwrap_or(base.affected),
+            fixed_in: self.fixed_in.unwrap_or(base.fixed_in),
+        }
+    }
+}
+
 /// What `POST .../incidents/{id}/updates` takes.
-#[derive(Debug, Deserialize, ToSchema)]
-#[allow(dead_code)] // Read field by field below; here for the description.
+#[derive(Debug, ToSchema)]
 pub(crate) struct UpdateRequest {
-    status: Status,
+    #[schema(value_type = Status)]
+    status: String,
     #[schema(example = "A fix is in review.")]
     message: String,
+}
+
+impl UpdateRequest {
+    /// A field that is not a string counts as empty, and the service names it.
+    fn from_json(body: &[u8]) -> Result<UpdateRequest, AppError> {
+        let fields = Fields::of(body)?;
+        Ok(UpdateRequest {
+            status: fields.lenient_text("status"),
+            message: fields.lenient_text("message"),
+        })
+    }
 }
 
 /// May the caller see drafts: a maintainer, or a token with the `incidents` scope.
@@ -149,9 +205,9 @@ async fn answer(
     let updates = store::incidents::updates(pool, record.id)
         .await?
         .into_iter()
-        .map(|u| UpdateView::from_record(u).into())
+        .map(|u| update_view(u).into())
         .collect();
-    let view = IncidentView::from_record(record);
+    let view = incident_view(record);
     let input = view.input;
     Ok(IncidentAnswer {
         id: view.id,
@@ -231,58 +287,6 @@ pub(crate) async fn get_incident(
     Ok(Json(answer(&pool, record).await?))
 }
 
-/// Reads the body as a JSON object.
-fn object(body: &[u8]) -> Result<Map<String, Value>, AppError> {
-    serde_json::from_slice(body)
-        .map_err(|err| AppError::BadRequest(format!("the body must be a JSON object: {err}")))
-}
-
-/// Lays the body's fields over `base`, naming each field of the wrong type.
-fn merge(
-    base: IncidentInput,
-    body: &Map<String, Value>,
-) -> Result<(IncidentInput, Option<bool>), AppError> {
-    let mut input = base;
-    let mut problems = Vec::new();
-    let fields: [(&'static str, &mut String); 10] = [
-        ("title", &mut input.title),
-        ("issue", &mut input.issue),
-        ("impact", &mut input.impact),
-        ("status", &mut input.status),
-        ("workaround", &mut input.workaround),
-        ("timeline", &mut input.timeline),
-        ("action", &mut input.action),
-        ("severity", &mut input.severity),
-        ("affected", &mut input.affected),
-        ("fixed_in", &mut input.fixed_in),
-    ];
-    for (name, slot) in fields {
-        match body.get(name) {
-            None => {}
-            Some(Value::String(text)) => *slot = text.clone(),
-            Some(Value::Null)
-                if !matches!(name, "title" | "issue" | "status" | "severity" | "affected") =>
-            {
-                slot.clear()
-            }
-            Some(_) => problems.push((name, "a string".to_owned())),
-        }
-    }
-    let published = match body.get("published") {
-        None | Some(Value::Null) => None,
-        Some(Value::Bool(published)) => Some(*published),
-        Some(_) => {
-            problems.push(("published", "true or false".to_owned()));
-            None
-        }
-    };
-    if problems.is_empty() {
-        Ok((input, published))
-    } else {
-        Err(AppError::validation(problems))
-    }
-}
-
 /// `POST .../incidents`: opens an incident, a draft unless `"published": true`.
 #[utoipa::path(
     post,
@@ -301,22 +305,14 @@ fn merge(
 )]
 pub(crate) async fn open_incident(
     State(pool): State<SqlitePool>,
-    Extension(caller): Extension<Caller>,
-    Path((owner, name)): Path<(String, String)>,
+    permit: Permit<Incidents>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<IncidentAnswer>), AppError> {
-    let repo = super::tracked(&pool, &owner, &name).await?;
-    require(
-        &pool,
-        &caller,
-        &repo,
-        Need::MaintainerOrToken(Scope::Incidents),
-    )
-    .await?;
-    let (input, published) = merge(IncidentInput::default(), &object(&body)?)?;
-    let by = actor(&pool, &caller).await?;
-    let id = create(&pool, &repo, &input, published.unwrap_or(false), &by).await?;
-    let record = find(&pool, &repo, id).await?;
+    let request = IncidentRequest::from_json(&body)?;
+    let published = request.published.unwrap_or(false);
+    let input = request.apply(IncidentInput::default());
+    let id = create(&pool, &permit.repo, &input, published, &permit.by).await?;
+    let record = find(&pool, &permit.repo, id).await?;
     Ok((StatusCode::CREATED, Json(answer(&pool, record).await?)))
 }
 
@@ -339,34 +335,19 @@ pub(crate) async fn open_incident(
 )]
 pub(crate) async fn patch_incident(
     State(pool): State<SqlitePool>,
-    Extension(caller): Extension<Caller>,
-    Path((owner, name, id)): Path<(String, String, String)>,
+    permit: Permit<Incidents>,
+    Path((_, _, id)): Path<(String, String, String)>,
     body: axum::body::Bytes,
 ) -> Result<Json<IncidentAnswer>, AppError> {
-    let repo = super::tracked(&pool, &owner, &name).await?;
-    require(
-        &pool,
-        &caller,
-        &repo,
-        Need::MaintainerOrToken(Scope::Incidents),
-    )
-    .await?;
+    let repo = &permit.repo;
     let id = incident_id(&id)?;
-    let current = find(&pool, &repo, id).await?;
+    let current = find(&pool, repo, id).await?;
     let was_published = current.published;
-    let base = IncidentView::from_record(current).input;
-    let (input, published) = merge(base, &object(&body)?)?;
-    let by = actor(&pool, &caller).await?;
-    edit(
-        &pool,
-        &repo,
-        id,
-        &input,
-        published.unwrap_or(was_published),
-        &by,
-    )
-    .await?;
-    let record = find(&pool, &repo, id).await?;
+    let request = IncidentRequest::from_json(&body)?;
+    let published = request.published.unwrap_or(was_published);
+    let input = request.apply(incident_view(current).input);
+    edit(&pool, repo, id, &input, published, &permit.by).await?;
+    let record = find(&pool, repo, id).await?;
     Ok(Json(answer(&pool, record).await?))
 }
 
@@ -389,23 +370,14 @@ pub(crate) async fn patch_incident(
 )]
 pub(crate) async fn post_update(
     State(pool): State<SqlitePool>,
-    Extension(caller): Extension<Caller>,
-    Path((owner, name, id)): Path<(String, String, String)>,
+    permit: Permit<Incidents>,
+    Path((_, _, id)): Path<(String, String, String)>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<IncidentAnswer>), AppError> {
-    let repo = super::tracked(&pool, &owner, &name).await?;
-    require(
-        &pool,
-        &caller,
-        &repo,
-        Need::MaintainerOrToken(Scope::Incidents),
-    )
-    .await?;
     let id = incident_id(&id)?;
-    let body = object(&body)?;
-    let text = |field: &str| body.get(field).and_then(Value::as_str).unwrap_or_default();
-    let by = actor(&pool, &caller).await?;
-    add_update(&pool, &repo, id, text("status"), text("message"), &by).await?;
-    let record = find(&pool, &repo, id).await?;
+    let update = UpdateRequest::from_json(&body)?;
+    let repo = &permit.repo;
+    add_update(&pool, repo, id, &update.status, &update.message, &permit.by).await?;
+    let record = find(&pool, repo, id).await?;
     Ok((StatusCode::CREATED, Json(answer(&pool, record).await?)))
 }

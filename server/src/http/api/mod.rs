@@ -1,18 +1,19 @@
 //! The public REST API under `/api/v1`: one router per resource, merged here.
 
+mod body;
 pub(crate) mod checklists;
 pub(crate) mod incidents;
 mod paging;
+mod permit;
 pub(crate) mod products;
 pub(crate) mod repositories;
 pub(crate) mod settings;
 pub(crate) mod support;
 pub(crate) mod versions;
 
-pub(crate) use app::error::ErrorBody;
-use app::{error::AppError, state::AppState, store};
+use app::state::AppState;
+pub(crate) use app::{error::ErrorBody, service::repositories::tracked};
 use axum::Router;
-use sqlx::SqlitePool;
 use utoipa::IntoParams;
 
 pub fn router() -> Router<AppState> {
@@ -24,17 +25,6 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(support::router())
         .merge(versions::router())
-}
-
-/// The tracked repository named in the path, or a 404 that says so.
-pub(crate) async fn tracked(
-    pool: &SqlitePool,
-    owner: &str,
-    name: &str,
-) -> Result<store::repositories::Repository, AppError> {
-    store::repositories::find(pool, owner, name)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("the repository {owner}/{name} is not tracked")))
 }
 
 /// The repository in a route's path, as the OpenAPI description names it.

@@ -7,9 +7,10 @@ use std::sync::Arc;
 use app::{
     domain::{
         endoflife::{self, names_cycle, Cycle, ReleaseCycle},
-        support::{support_windows, LineSupport},
+        support::LineSupport,
     },
     error::AppError,
+    service::support,
     state::AppState,
     store::{self, repositories::Repository},
 };
@@ -57,10 +58,10 @@ async fn product(pool: &SqlitePool, slug: &str) -> Result<Product, AppError> {
     let repository = store::repositories::find_by_product(pool, slug)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("there is no product '{slug}'")))?;
-    let releases = store::versions::support_releases(pool, repository.id).await?;
     let links = store::versions::release_links(pool, repository.id).await?;
-    let windows = support_windows(&releases, &repository.policy(), Utc::now().date_naive());
-    let cycles = windows
+    let cycles = support::lines(pool, &repository, Utc::now().date_naive())
+        .await?
+        .windows
         .into_iter()
         .map(|window| {
             let link = window

@@ -1,4 +1,9 @@
-use app::{api::repositories::RepositorySummary, error::AppError, state::AppState, store};
+use app::{
+    error::AppError,
+    model::{repositories::RepositorySummary, sync::SyncRun},
+    state::AppState,
+    store,
+};
 use axum::{
     extract::{Path, State},
     routing::get,
@@ -34,14 +39,14 @@ pub(crate) async fn list_repositories(
     tag = "repositories",
     params(RepoPath),
     responses(
-        (status = 200, description = "The last 50 syncs with GitHub, newest first", body = [store::sync::SyncRun]),
+        (status = 200, description = "The last 50 syncs with GitHub, newest first", body = [SyncRun]),
         (status = 404, description = "No such repository", body = ErrorBody),
     )
 )]
 pub(crate) async fn list_sync_runs(
     State(pool): State<SqlitePool>,
     Path((owner, name)): Path<(String, String)>,
-) -> Result<Json<Vec<store::sync::SyncRun>>, AppError> {
+) -> Result<Json<Vec<SyncRun>>, AppError> {
     let repo = super::tracked(&pool, &owner, &name).await?;
     Ok(Json(store::sync::recent_runs(&pool, repo.id, 50).await?))
 }

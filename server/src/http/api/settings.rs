@@ -1,24 +1,20 @@
 //! `GET|PATCH /api/v1/repos/{owner}/{repo}/settings`: the repository's policy settings. Reading
 //! is public (the policy shapes every public answer); changing needs a maintainer in person.
 
-use app::{
-    access::require,
-    api::settings,
-    domain::{access::Caller, access::Need},
-    error::AppError,
-    state::AppState,
-    store::repositories::Repository,
-};
+use app::{error::AppError, service::settings, state::AppState, store::repositories::Repository};
 use axum::{
     body::Bytes,
     extract::{Path, State},
     routing::get,
-    Extension, Json, Router,
+    Json, Router,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{ErrorBody, RepoPath};
+use super::{
+    permit::{InPerson, Permit},
+    ErrorBody, RepoPath,
+};
 use serde_json::{Map, Value};
 use sqlx::SqlitePool;
 
@@ -92,12 +88,11 @@ pub(crate) async fn get_settings(
 )]
 pub(crate) async fn patch_settings(
     State(pool): State<SqlitePool>,
-    Extension(caller): Extension<Caller>,
+    permit: Permit<InPerson>,
     Path((owner, name)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Json<Settings>, AppError> {
-    let repository = super::tracked(&pool, &owner, &name).await?;
-    require(&pool, &caller, &repository, Need::Maintainer).await?;
+    let repository = permit.repo;
     let changes: Map<String, Value> = serde_json::from_slice(&body).map_err(|err| {
         AppError::BadRequest(format!("the body must be a JSON object of settings: {err}"))
     })?;

@@ -1,13 +1,11 @@
 use std::collections::HashMap;
 
 use app::{
-    domain::{
-        support::{check_version, support_windows, Phase, Policy, Release, VersionCheck},
-        version::parse_tag,
-    },
+    domain::support::{Phase, Policy, VersionCheck},
     error::AppError,
+    model::incidents::IncidentSummary,
+    service::support,
     state::AppState,
-    store,
 };
 use axum::{
     extract::{Path, Query, State},
@@ -28,16 +26,6 @@ pub fn router() -> Router<AppState> {
             "/api/v1/repos/{owner}/{repo}/support/check",
             get(check_support),
         )
-}
-
-/// The repository's lines as the policy sees them today.
-pub(crate) async fn windows_today(
-    pool: &SqlitePool,
-    repo: &store::repositories::Repository,
-) -> Result<(Vec<Release>, Vec<app::domain::support::LineSupport>), AppError> {
-    let releases = store::versions::support_releases(pool, repo.id).await?;
-    let windows = support_windows(&releases, &repo.policy(), Utc::now().date_naive());
-    Ok((releases, windows))
 }
 
 /// A repository's support lines today.
@@ -79,9 +67,9 @@ pub(crate) async fn get_support(
     Path((owner, name)): Path<(String, String)>,
 ) -> Result<Json<SupportAnswer>, AppError> {
     let repo = super::tracked(&pool, &owner, &name).await?;
-    let releases = store::versions::support_releases(&pool, repo.id).await?;
-    let policy = repo.policy();
-    let lines = support_windows(&releases, &policy, Utc::now().date_naive())
+    let lines = support::lines(&pool, &repo, Utc::now().date_naive())
+        .await?
+        .windows
         .into_iter()
         .map(|window| LineAnswer {
             line: window.line.to_string(),
@@ -96,7 +84,7 @@ pub(crate) async fn get_support(
         .collect();
     Ok(Json(SupportAnswer {
         repository: format!("{}/{}", repo.owner, repo.name),
-        policy,
+        policy: repo.policy(),
         lines,
     }))
 }
@@ -108,9 +96,9 @@ pub(crate) struct CheckAnswer {
     #[serde(flatten)]
     check: VersionCheck,
     /// Published, unresolved incidents whose affected range holds the version.
-    incidents: Vec<app::api::incidents::IncidentSummary>,
+    incidents: Vec<IncidentSummary>,
     /// Resolved incidents that hit the version: their fix is in a later version.
-    past_incidents: Vec<app::api::incidents::IncidentSummary>,
+    past_incidents: Vec<IncidentSummary>,
 }
 
 /// `GET /api/v1/repos/{owner}/{repo}/support/check?version=X`: X is a tag or a version.
@@ -138,18 +126,11 @@ pub(crate) async fn check_support(
         .ok_or_else(|| {
             AppError::BadRequest("`version` is required, e.g. ?version=v1.2.3".to_owned())
         })?;
-    let version =
-        parse_tag(&query, &repo.tag_prefix).map_err(|err| AppError::BadRequest(err.to_string()))?;
-    let releases = store::versions::support_releases(&pool, repo.id).await?;
-    let policy = repo.policy();
-    let today = Utc::now().date_naive();
-    let windows = support_windows(&releases, &policy, today);
-    let check = check_version(&version, &releases, &windows, &policy, today);
-    let incidents = app::api::incidents::affecting(&pool, repo.id, &version).await?;
+    let outcome = support::check(&pool, &repo, &query, Utc::now().date_naive()).await?;
     Ok(Json(CheckAnswer {
         query,
-        check,
-        incidents: incidents.open,
-        past_incidents: incidents.resolved,
+        check: outcome.check,
+        incidents: outcome.incidents.open,
+        past_incidents: outcome.incidents.resolved,
     }))
 }

@@ -1,18 +1,17 @@
 use std::collections::HashMap;
 
 use app::{
-    access::require,
-    api::{
-        history::HistoryEntry,
-        versions::{restore_version, withdraw_version, Asset, WithdrawalInfo},
-    },
     domain::{
-        access::{Caller, Need},
         history::clean_search,
         support::CheckPhase,
         version::{Channel, Line},
     },
     error::AppError,
+    model::{
+        history::HistoryEntry,
+        versions::{Asset, WithdrawalInfo},
+    },
+    service::versions::{restore_version, version_page, withdraw_version},
     state::AppState,
     store::{self, versions::VersionFilter},
 };
@@ -20,15 +19,18 @@ use axum::{
     extract::{Path, Query, State},
     http::{header, HeaderMap, HeaderValue},
     routing::{get, post},
-    Extension, Json, Router,
+    Json, Router,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 use sqlx::SqlitePool;
 use utoipa::ToSchema;
 
 use super::{
+    body::Fields,
     paging::{link_header, PageRequest},
+    permit::{InPerson, Permit},
     ErrorBody, RepoPath,
 };
 
@@ -53,13 +55,33 @@ pub(crate) struct WithdrawalAnswer {
 }
 
 /// What `POST .../withdraw` takes.
-#[derive(Debug, Deserialize, ToSchema)]
-#[allow(dead_code)] // Read field by field below, to name each mistake; here for the description.
+#[derive(Debug, ToSchema)]
 pub(crate) struct WithdrawalRequest {
     /// Why users must not use the version.
     reason: String,
     /// The version to use instead.
     superseded_by: Option<String>,
+}
+
+impl WithdrawalRequest {
+    /// A reason that is not a string counts as none, and the service says what it needs.
+    fn from_json(body: &[u8]) -> Result<WithdrawalRequest, AppError> {
+        let mut fields = Fields::of(body)?;
+        let superseded_by = match fields.value("superseded_by") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(text)) => Some(text.clone()),
+            Some(_) => {
+                fields.problem("superseded_by", "a version, or null");
+                None
+            }
+        };
+        let reason = fields.lenient_text("reason");
+        fields.finish()?;
+        Ok(WithdrawalRequest {
+            reason,
+            superseded_by,
+        })
+    }
 }
 
 /// `POST .../versions/{version}/withdraw` `{"reason","superseded_by"}`: a maintainer in person
@@ -82,27 +104,20 @@ pub(crate) struct WithdrawalRequest {
 )]
 pub(crate) async fn withdraw(
     State(pool): State<SqlitePool>,
-    Extension(caller): Extension<Caller>,
-    Path((owner, name, text)): Path<(String, String, String)>,
+    permit: Permit<InPerson>,
+    Path((_, _, text)): Path<(String, String, String)>,
     body: axum::body::Bytes,
 ) -> Result<Json<WithdrawalAnswer>, AppError> {
-    let repo = super::tracked(&pool, &owner, &name).await?;
-    require(&pool, &caller, &repo, Need::Maintainer).await?;
-    let input: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&body)
-        .map_err(|err| AppError::BadRequest(format!("the body must be a JSON object: {err}")))?;
-    let reason = input.get("reason").and_then(|v| v.as_str()).unwrap_or("");
-    let superseded_by = match input.get("superseded_by") {
-        None | Some(serde_json::Value::Null) => None,
-        Some(serde_json::Value::String(text)) => Some(text.as_str()),
-        Some(_) => {
-            return Err(AppError::validation([(
-                "superseded_by",
-                "a version, or null".to_owned(),
-            )]))
-        }
-    };
-    let by = caller.person().map(|p| p.login.clone()).unwrap_or_default();
-    let (version, id) = withdraw_version(&pool, &repo, &text, reason, superseded_by, &by).await?;
+    let request = WithdrawalRequest::from_json(&body)?;
+    let (version, id) = withdraw_version(
+        &pool,
+        &permit.repo,
+        &text,
+        &request.reason,
+        request.superseded_by.as_deref(),
+        &permit.by,
+    )
+    .await?;
     Ok(Json(WithdrawalAnswer {
         version: version.to_string(),
         withdrawal: store::versions::withdrawal(&pool, id).await?,
@@ -124,12 +139,10 @@ pub(crate) async fn withdraw(
 )]
 pub(crate) async fn restore(
     State(pool): State<SqlitePool>,
-    Extension(caller): Extension<Caller>,
-    Path((owner, name, text)): Path<(String, String, String)>,
+    permit: Permit<InPerson>,
+    Path((_, _, text)): Path<(String, String, String)>,
 ) -> Result<Json<WithdrawalAnswer>, AppError> {
-    let repo = super::tracked(&pool, &owner, &name).await?;
-    require(&pool, &caller, &repo, Need::Maintainer).await?;
-    let version = restore_version(&pool, &repo, &text).await?;
+    let version = restore_version(&pool, &permit.repo, &text).await?;
     Ok(Json(WithdrawalAnswer {
         version: version.to_string(),
         withdrawal: None,
@@ -206,7 +219,7 @@ pub(crate) async fn get_version(
     Path((owner, name, version)): Path<(String, String, String)>,
 ) -> Result<Json<VersionDetail>, AppError> {
     let repo = super::tracked(&pool, &owner, &name).await?;
-    let page = app::api::versions::version_page(&pool, &repo, &version)
+    let page = version_page(&pool, &repo, &version)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("{owner}/{name} has no version {version}")))?;
     Ok(Json(VersionDetail {

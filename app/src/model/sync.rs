@@ -1,3 +1,5 @@
+//! Syncs with GitHub as pages and the REST API show them.
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,94 @@
+//! `/{owner}/{repo}/checklists`: every open item of a repository.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::{
+    api::checklists::get_open_items,
+    components::{NotFound, PageTitle},
+    domain::checklist::{due_words, TemplateKind},
+    model::{checklists::OpenItems, repositories::RepoRef},
+};
+
+/// `/{owner}/{repo}/checklists`: every open item across versions, overdue first.
+#[component]
+pub fn ChecklistsPage() -> impl IntoView {
+    let params = use_params_map();
+    let owner = move || params.read().get("owner").unwrap_or_default();
+    let repo = move || params.read().get("repo").unwrap_or_default();
+    let page = Resource::new(
+        move || (owner(), repo()),
+        |(owner, repo)| get_open_items(RepoRef { owner, repo }),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading open items…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(Some(items)) => view! { <OpenItemsView items/> }.into_any(),
+                    Ok(None) => view! {
+                        <NotFound what=format!("{}/{} is not tracked.", owner(), repo())/>
+                    }.into_any(),
+                    Err(err) => view! { <NotFound what=err.to_string()/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OpenItemsView(items: OpenItems) -> impl IntoView {
+    let OpenItems {
+        owner,
+        name,
+        items,
+        maintainer,
+        generated_at,
+    } = items;
+    let base = format!("/{owner}/{name}");
+    let overdue = items.iter().filter(|i| i.overdue).count();
+    let summary = match (items.len(), overdue) {
+        (0, _) => "Nothing open: every item of every checklist is done or skipped.".to_owned(),
+        (open, 0) => format!("{open} open items, none overdue."),
+        (open, overdue) => format!("{open} open items, {overdue} overdue."),
+    };
+    view! {
+        <PageTitle text=format!("Open checklist items · {owner}/{name} · Release Desk")/>
+        <nav class="breadcrumbs" aria-label="Breadcrumbs">
+            <a href=base.clone()>{owner.clone()} "/" {name.clone()}</a>
+        </nav>
+        <h1>"Open checklist items"</h1>
+        <p class="description">{summary}</p>
+        {(!items.is_empty()).then(|| view! {
+            <table class="open-items stack">
+                <thead>
+                    <tr><th scope="col">"Version"</th><th scope="col">"Item"</th><th scope="col">"Section"</th><th scope="col">"Due"</th></tr>
+                </thead>
+                <tbody>
+                    {items.into_iter().map(|item| {
+                        let href = format!("{base}/v/{}#item-{}", item.tag, item.item_id);
+                        let due = item.due_at.map(|due| due_words(due, generated_at));
+                        view! {
+                            <tr class=if item.overdue { "overdue" } else { "" }>
+                                <td class="mono" data-label="Version">{item.tag}</td>
+                                <td data-label="Item"><a href=href>{item.text}</a></td>
+                                <td data-label="Section">{item.section}</td>
+                                <td class=if item.overdue { "overdue-text" } else { "" } data-label="Due">{due.unwrap_or_else(|| "—".to_owned())}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })}
+        {maintainer.then(|| view! {
+            <section class="panel" aria-labelledby="templates-title">
+                <h2 id="templates-title">"Templates"</h2>
+                <p class="hint">"A new version's checklist is made from the template of its release type. Editing a template never changes checklists already made."</p>
+                <ul class="template-links">
+                    {TemplateKind::ALL.into_iter().map(|kind| view! {
+                        <li><a href=format!("{base}/checklists/templates/{}", kind.as_str())>{kind.label()}</a></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+    }
+}

@@ -1,0 +1,13 @@
+//! (ssr) The application's operations, which server functions, REST handlers, the sync engine,
+//! webhooks, the demo and the export all call: read and change data through the store, with
+//! the domain's rules. Nothing here reads the request; callers pass who acts and what they may.
+
+pub mod checklists;
+pub mod feed;
+pub mod history;
+pub mod incidents;
+pub mod repositories;
+pub mod settings;
+pub mod support;
+pub mod tokens;
+pub mod versions;

@@ -1,0 +1,78 @@
+//! One public version in full, and its neighbours.
+
+use chrono::{DateTime, Utc};
+use sqlx::SqliteExecutor;
+
+/// One public version with its notes, as the version page shows it.
+pub struct VersionDetail {
+    pub tag: String,
+    pub version: String,
+    pub channel: String,
+    pub line: String,
+    pub precedence: String,
+    pub released_at: Option<DateTime<Utc>>,
+    pub title: String,
+    pub body: String,
+    pub html_url: String,
+    pub has_release: bool,
+}
+
+/// The public version `version` (tag or published release; never a draft).
+pub async fn find_public(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    version: &str,
+) -> sqlx::Result<Option<VersionDetail>> {
+    sqlx::query_as!(
+        VersionDetail,
+        r#"SELECT v.tag, v.version AS "version!", v.channel AS "channel!", v.line AS "line!",
+                  v.precedence AS "precedence!",
+                  COALESCE(r.published_at, t.tagged_at) AS "released_at?: DateTime<Utc>",
+                  COALESCE(r.name, '') AS "title!: String", COALESCE(r.body, '') AS "body!: String",
+                  COALESCE(r.html_url, '') AS "html_url!: String",
+                  r.version_id IS NOT NULL AS "has_release!: bool"
+           FROM versions v
+           LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
+           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+           WHERE v.repository_id = ?1 AND v.version = ?2
+             AND v.public = 1
+           ORDER BY v.tag LIMIT 1"#,
+        repository_id,
+        version,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// The public versions just below and just above `precedence`: (previous, next) tags. With
+/// `stable_only`, only stable ones: a release's neighbours are releases, never an alpha.
+pub async fn neighbours(
+    pool: &sqlx::SqlitePool,
+    repository_id: i64,
+    precedence: &str,
+    stable_only: bool,
+) -> sqlx::Result<(Option<String>, Option<String>)> {
+    let previous = sqlx::query_scalar!(
+        r#"SELECT v.tag FROM versions v
+           WHERE v.repository_id = ?1 AND v.precedence < ?2 AND v.version IS NOT NULL
+             AND v.public = 1 AND (?3 = 0 OR v.channel = 'stable')
+           ORDER BY v.precedence DESC LIMIT 1"#,
+        repository_id,
+        precedence,
+        stable_only,
+    )
+    .fetch_optional(pool)
+    .await?;
+    let next = sqlx::query_scalar!(
+        r#"SELECT v.tag FROM versions v
+           WHERE v.repository_id = ?1 AND v.precedence > ?2 AND v.version IS NOT NULL
+             AND v.public = 1 AND (?3 = 0 OR v.channel = 'stable')
+           ORDER BY v.precedence ASC LIMIT 1"#,
+        repository_id,
+        precedence,
+        stable_only,
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok((previous, next))
+}

@@ -1,0 +1,331 @@
+//! Public versions listed: pages, trains, counts, ranges, and what the support policy reads.
+
+use chrono::{DateTime, Utc};
+use sqlx::SqliteExecutor;
+
+use crate::{domain::version::Channel, model::history::HistoryEntry};
+
+/// Which public versions to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VersionFilter {
+    pub channel: Option<Channel>,
+    /// A line as displayed, e.g. `2.x` or `0.3.x`.
+    pub line: Option<String>,
+    /// Text to find, case-insensitively, in the tag or the release title.
+    pub search: Option<String>,
+}
+
+impl VersionFilter {
+    /// The search as a `LIKE ... ESCAPE '\'` pattern.
+    fn search_pattern(&self) -> Option<String> {
+        self.search.as_deref().map(|text| {
+            let mut pattern = String::from("%");
+            for c in text.chars() {
+                if matches!(c, '%' | '_' | '\\') {
+                    pattern.push('\\');
+                }
+                pattern.push(c);
+            }
+            pattern.push('%');
+            pattern
+        })
+    }
+}
+
+/// Versions anyone may see, newest first by SemVer precedence: a live tag or a published,
+/// live release. Drafts and deleted tags or releases stay out.
+pub async fn list_public(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Vec<HistoryEntry>> {
+    list_public_page(db, repository_id, &VersionFilter::default(), -1, 0).await
+}
+
+/// One page of [`list_public`], filtered; a negative `limit` means all.
+pub async fn list_public_page(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    filter: &VersionFilter,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<HistoryEntry>> {
+    let channel = filter.channel.map(Channel::as_str);
+    let search = filter.search_pattern();
+    let rows = sqlx::query_as!(
+        ListedRow,
+        r#"SELECT v.tag, v.version AS "version!", v.channel AS "channel!", v.line AS "line!",
+                  COALESCE(r.published_at, t.tagged_at) AS "released_at?: DateTime<Utc>",
+                  COALESCE(r.name, '') AS "title!: String",
+                  r.version_id IS NOT NULL AS "has_release!: bool",
+                  EXISTS (SELECT 1 FROM withdrawals w
+                          WHERE w.version_id = v.id AND w.restored_at IS NULL) AS "withdrawn!: bool"
+           FROM versions v
+           LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
+           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+           WHERE v.repository_id = ?1 AND v.version IS NOT NULL
+             AND v.public = 1
+             AND (?2 IS NULL OR v.channel = ?2) AND (?3 IS NULL OR v.line = ?3)
+             AND (?4 IS NULL OR v.tag LIKE ?4 ESCAPE '\' OR r.name LIKE ?4 ESCAPE '\')
+           ORDER BY v.precedence DESC, v.tag
+           LIMIT ?5 OFFSET ?6"#,
+        repository_id,
+        channel,
+        filter.line,
+        search,
+        limit,
+        offset,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(HistoryEntry::from).collect())
+}
+
+/// A public version as listed, straight from SQL.
+struct ListedRow {
+    tag: String,
+    version: String,
+    channel: String,
+    line: String,
+    released_at: Option<DateTime<Utc>>,
+    title: String,
+    has_release: bool,
+    withdrawn: bool,
+}
+
+impl From<ListedRow> for HistoryEntry {
+    fn from(row: ListedRow) -> Self {
+        HistoryEntry {
+            tag: row.tag,
+            version: row.version,
+            // The column's CHECK constraint admits only channel names.
+            channel: row.channel.parse().unwrap_or(Channel::Prerelease),
+            line: row.line,
+            released_at: row.released_at,
+            title: row.title,
+            has_release: row.has_release,
+            withdrawn: row.withdrawn,
+        }
+    }
+}
+
+/// The versions of one history page: `trains` trains (a release and its pre-releases) after
+/// skipping `skip` trains, newest first. A version's train (a column) is the first 62 bytes of
+/// its precedence key, the padded `major.minor.patch`.
+pub async fn list_trains(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    filter: &VersionFilter,
+    trains: i64,
+    skip: i64,
+) -> sqlx::Result<Vec<HistoryEntry>> {
+    let channel = filter.channel.map(Channel::as_str);
+    let search = filter.search_pattern();
+    let rows = sqlx::query_as!(
+        ListedRow,
+        r#"WITH shown AS (
+               SELECT DISTINCT v.train FROM versions v
+               WHERE v.repository_id = ?1 AND v.public = 1 AND v.version IS NOT NULL
+                 AND (?2 IS NULL OR v.channel = ?2) AND (?3 IS NULL OR v.line = ?3)
+                 AND (?4 IS NULL OR v.tag LIKE ?4 ESCAPE '\'
+                      OR EXISTS (SELECT 1 FROM releases r
+                                 WHERE r.version_id = v.id AND r.deleted_at IS NULL
+                                   AND r.draft = 0 AND r.name LIKE ?4 ESCAPE '\'))
+               ORDER BY v.train DESC LIMIT ?5 OFFSET ?6
+           )
+           -- The same filters again: a train's other versions may not match them.
+           SELECT v.tag AS "tag!", v.version AS "version!", v.channel AS "channel!",
+                  v.line AS "line!",
+                  COALESCE(r.published_at, t.tagged_at) AS "released_at?: DateTime<Utc>",
+                  COALESCE(r.name, '') AS "title!: String",
+                  r.version_id IS NOT NULL AS "has_release!: bool",
+                  EXISTS (SELECT 1 FROM withdrawals w
+                          WHERE w.version_id = v.id AND w.restored_at IS NULL) AS "withdrawn!: bool"
+           FROM versions v
+           LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
+           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+           WHERE v.repository_id = ?1 AND v.public = 1 AND v.version IS NOT NULL
+             AND v.train IN shown
+             AND (?2 IS NULL OR v.channel = ?2) AND (?3 IS NULL OR v.line = ?3)
+             AND (?4 IS NULL OR v.tag LIKE ?4 ESCAPE '\' OR r.name LIKE ?4 ESCAPE '\')
+           ORDER BY v.precedence DESC, v.tag"#,
+        repository_id,
+        channel,
+        filter.line,
+        search,
+        trains,
+        skip,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(HistoryEntry::from).collect())
+}
+
+/// Public versions above `low` and up to `high` (precedence keys), oldest first, at most
+/// `limit`, each with its release notes as written: what an upgrade from `low` to `high` reads.
+pub async fn list_between(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    low: &str,
+    high: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<(HistoryEntry, String)>> {
+    let rows = sqlx::query!(
+        r#"SELECT v.tag, v.version AS "version!", v.channel AS "channel!", v.line AS "line!",
+                  COALESCE(r.published_at, t.tagged_at) AS "released_at?: DateTime<Utc>",
+                  COALESCE(r.name, '') AS "title!: String",
+                  COALESCE(r.body, '') AS "body!: String",
+                  r.version_id IS NOT NULL AS "has_release!: bool",
+                  EXISTS (SELECT 1 FROM withdrawals w
+                          WHERE w.version_id = v.id AND w.restored_at IS NULL) AS "withdrawn!: bool"
+           FROM versions v
+           LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
+           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+           WHERE v.repository_id = ?1 AND v.public = 1 AND v.version IS NOT NULL
+             AND v.precedence > ?2 AND v.precedence <= ?3
+           ORDER BY v.precedence, v.tag
+           LIMIT ?4"#,
+        repository_id,
+        low,
+        high,
+        limit,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let entry = HistoryEntry::from(ListedRow {
+                tag: row.tag,
+                version: row.version,
+                channel: row.channel,
+                line: row.line,
+                released_at: row.released_at,
+                title: row.title,
+                has_release: row.has_release,
+                withdrawn: row.withdrawn,
+            });
+            (entry, row.body)
+        })
+        .collect())
+}
+
+/// How many public versions match `filter`, and in how many trains: [`list_public_page`]
+/// pages the first, [`list_trains`] the second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Matching {
+    pub versions: i64,
+    pub trains: i64,
+}
+
+pub async fn count_matching(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    filter: &VersionFilter,
+) -> sqlx::Result<Matching> {
+    let channel = filter.channel.map(Channel::as_str);
+    let search = filter.search_pattern();
+    let counts = sqlx::query!(
+        r#"SELECT COUNT(*) AS "versions!: i64", COUNT(DISTINCT v.train) AS "trains!: i64"
+           FROM versions v
+           WHERE v.repository_id = ?1 AND v.public = 1 AND v.version IS NOT NULL
+             AND (?2 IS NULL OR v.channel = ?2) AND (?3 IS NULL OR v.line = ?3)
+             AND (?4 IS NULL OR v.tag LIKE ?4 ESCAPE '\'
+                  OR EXISTS (SELECT 1 FROM releases r
+                             WHERE r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+                               AND r.name LIKE ?4 ESCAPE '\'))"#,
+        repository_id,
+        channel,
+        filter.line,
+        search,
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(Matching {
+        versions: counts.versions,
+        trains: counts.trains,
+    })
+}
+
+/// How many public versions each line has, newest line first.
+pub async fn line_counts(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Vec<(String, i64)>> {
+    let rows = sqlx::query!(
+        r#"SELECT v.line AS "line!", COUNT(*) AS "count!: i64"
+           FROM versions v
+           WHERE v.repository_id = ?1 AND v.public = 1 AND v.version IS NOT NULL
+           GROUP BY v.line
+           ORDER BY MAX(v.precedence) DESC"#,
+        repository_id,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|row| (row.line, row.count)).collect())
+}
+
+/// How many public versions each channel has, in [`Channel::ALL`] order, leaving out empty
+/// channels.
+pub async fn channel_counts(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Vec<(Channel, i64)>> {
+    let rows = sqlx::query!(
+        r#"SELECT v.channel AS "channel!", COUNT(*) AS "count!: i64"
+           FROM versions v
+           WHERE v.repository_id = ?1 AND v.public = 1 AND v.version IS NOT NULL
+           GROUP BY v.channel"#,
+        repository_id,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(Channel::ALL
+        .into_iter()
+        .filter_map(|channel| {
+            rows.iter()
+                .find(|row| row.channel == channel.as_str())
+                .map(|row| (channel, row.count))
+        })
+        .collect())
+}
+
+/// When the repository's public versions last changed: its newest release or tag date.
+pub async fn last_change(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
+    sqlx::query_scalar!(
+        r#"SELECT MAX(COALESCE(r.published_at, t.tagged_at)) AS "at?: DateTime<Utc>"
+           FROM versions v
+           LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
+           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+           WHERE v.repository_id = ? AND v.version IS NOT NULL"#,
+        repository_id,
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// The repository's public versions as the support policy sees them.
+pub async fn support_releases(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Vec<crate::domain::support::Release>> {
+    let entries = list_public(db, repository_id).await?;
+    // A withdrawal names a version, whichever of its tags it was made on.
+    let withdrawn: std::collections::HashSet<String> = entries
+        .iter()
+        .filter(|entry| entry.withdrawn)
+        .map(|entry| entry.version.clone())
+        .collect();
+    Ok(entries
+        .into_iter()
+        .filter_map(|entry| {
+            Some(crate::domain::support::Release {
+                withdrawn: withdrawn.contains(&entry.version),
+                version: semver::Version::parse(&entry.version).ok()?,
+                released_on: entry.released_at.map(|at| at.date_naive()),
+            })
+        })
+        .collect())
+}
