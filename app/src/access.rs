@@ -96,53 +96,6 @@ pub async fn require(
     })
 }
 
-/// A new random token for people or machines to present: 160 bits, hex, with a prefix that
-/// says what it is (and lets secret scanners find leaked ones).
-pub fn new_token(prefix: &str) -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 20];
-    rand::rng().fill_bytes(&mut bytes);
-    format!("{prefix}{}", hex::encode(bytes))
-}
-
-/// The SHA-256 of a token in hex: what we store instead of the token.
-pub fn token_hash(token: &str) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(token.as_bytes()))
-}
-
-/// A token just made: shown once, then only its summary.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
-pub struct CreatedToken {
-    pub id: i64,
-    pub token: String,
-}
-
-/// Makes an API token for a repository; only its hash is stored.
-pub async fn create_token(
-    pool: &SqlitePool,
-    repository: &Repository,
-    label: &str,
-    scopes: &[crate::domain::access::Scope],
-    created_by: &str,
-) -> Result<CreatedToken, AppError> {
-    let token = new_token("rdk_");
-    let hint = token[token.len() - 4..].to_owned();
-    let id = store::access::insert_token(
-        pool,
-        &store::access::NewToken {
-            repository_id: repository.id,
-            label,
-            scopes,
-            token_hash: &token_hash(&token),
-            hint: &hint,
-            created_by,
-        },
-    )
-    .await?;
-    Ok(CreatedToken { id, token })
-}
-
 /// Who a change is recorded as: a person's login, or a token's label.
 pub async fn actor(
     pool: &SqlitePool,

@@ -412,7 +412,7 @@ impl TestApp {
             .await
             .expect("query")
             .expect("a tracked repository");
-        app::access::create_token(&self.pool, &repository, "test-bot", scopes, "mona")
+        app::service::tokens::create_token(&self.pool, &repository, "test-bot", scopes, "mona")
             .await
             .expect("token")
             .token

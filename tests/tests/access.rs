@@ -430,7 +430,7 @@ async fn tokens_are_stored_hashed_and_can_be_revoked() {
         .fetch_all(&app.pool)
         .await
         .expect("rows");
-    assert_eq!(stored, vec![app::access::token_hash(&token)]);
+    assert_eq!(stored, vec![app::service::tokens::token_hash(&token)]);
 
     // The token identifies its holder; last use is recorded.
     let with_token = |uri: &str| {
@@ -821,7 +821,7 @@ async fn request_for(app: &TestApp, row: &Row) -> Request<Body> {
                 .await
                 .expect("query")
                 .expect("demo repository");
-            let created = app::access::create_token(
+            let created = app::service::tokens::create_token(
                 &app.pool,
                 &repository,
                 "to revoke",
@@ -894,7 +894,7 @@ async fn access_matrix_covers_every_route_that_changes_data() {
                         (_, Some(Scope::Checklists)) => vec![Scope::Incidents],
                         _ => vec![Scope::Checklists],
                     };
-                    let token = app::access::create_token(
+                    let token = app::service::tokens::create_token(
                         &app.pool,
                         &repository,
                         "matrix",

@@ -15,7 +15,7 @@ async fn incidents_token(app: &TestApp) -> String {
         .await
         .expect("query")
         .expect("demo");
-    app::access::create_token(&app.pool, &repository, "bot", &[Scope::Incidents], "mona")
+    app::service::tokens::create_token(&app.pool, &repository, "bot", &[Scope::Incidents], "mona")
         .await
         .expect("token")
         .token

@@ -473,11 +473,16 @@ async fn ci_ticks_items_with_a_checklists_token_and_viewers_cannot() {
         .await
         .expect("query")
         .expect("demo");
-    let token =
-        app::access::create_token(&app.pool, &repository, "ci", &[Scope::Checklists], "mona")
-            .await
-            .expect("token")
-            .token;
+    let token = app::service::tokens::create_token(
+        &app.pool,
+        &repository,
+        "ci",
+        &[Scope::Checklists],
+        "mona",
+    )
+    .await
+    .expect("token")
+    .token;
     let item = item_by_text(&checklist(&app, "v3.3.0").await, "All tests passing");
     let body = json!({"state": "done", "note": "https://ci.example/runs/812"});
     let response = change(
@@ -494,11 +499,16 @@ async fn ci_ticks_items_with_a_checklists_token_and_viewers_cannot() {
     let again = change(&app, &Who::Token(&token), "v3.3.0", &item["id"], body).await;
     assert_eq!(again.json()["revision"], response.json()["revision"]);
 
-    let incidents_only =
-        app::access::create_token(&app.pool, &repository, "bot", &[Scope::Incidents], "mona")
-            .await
-            .expect("token")
-            .token;
+    let incidents_only = app::service::tokens::create_token(
+        &app.pool,
+        &repository,
+        "bot",
+        &[Scope::Incidents],
+        "mona",
+    )
+    .await
+    .expect("token")
+    .token;
     let refused = change(
         &app,
         &Who::Token(&incidents_only),

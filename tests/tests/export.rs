@@ -25,11 +25,16 @@ async fn demo_with_draft() -> TestApp {
         .await
         .expect("query")
         .expect("demo");
-    let token =
-        app::access::create_token(&app.pool, &repository, "bot", &[Scope::Incidents], "mona")
-            .await
-            .expect("token")
-            .token;
+    let token = app::service::tokens::create_token(
+        &app.pool,
+        &repository,
+        "bot",
+        &[Scope::Incidents],
+        "mona",
+    )
+    .await
+    .expect("token")
+    .token;
     let request = Request::post("/api/v1/repos/acme/orbit/incidents")
         .header(header::AUTHORIZATION, format!("Bearer {token}"))
         .header(header::CONTENT_TYPE, "application/json")

@@ -14,7 +14,7 @@ async fn token(app: &TestApp, scopes: &[Scope]) -> String {
         .await
         .expect("query")
         .expect("demo");
-    app::access::create_token(&app.pool, &repository, "incident-bot", scopes, "mona")
+    app::service::tokens::create_token(&app.pool, &repository, "incident-bot", scopes, "mona")
         .await
         .expect("token")
         .token

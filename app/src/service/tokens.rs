@@ -1,9 +1,8 @@
-//! The API tokens maintainers make for CI jobs and bots.
+//! The API tokens maintainers make for CI jobs and bots: made at random, stored as a hash.
 
 use sqlx::SqlitePool;
 
 use crate::{
-    access::{create_token, CreatedToken},
     domain::access::Scope,
     error::AppError,
     model::tokens::TokenRow,
@@ -28,6 +27,53 @@ impl From<TokenSummary> for TokenRow {
             revoked_at: token.revoked_at,
         }
     }
+}
+
+/// A new random token for people or machines to present: 160 bits, hex, with a prefix that
+/// says what it is (and lets secret scanners find leaked ones).
+pub fn new_token(prefix: &str) -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 20];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("{prefix}{}", hex::encode(bytes))
+}
+
+/// The SHA-256 of a token in hex: what we store instead of the token.
+pub fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
+
+/// A token just made: shown once, then only its summary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreatedToken {
+    pub id: i64,
+    pub token: String,
+}
+
+/// Makes an API token for a repository; only its hash is stored.
+pub async fn create_token(
+    pool: &SqlitePool,
+    repository: &Repository,
+    label: &str,
+    scopes: &[Scope],
+    created_by: &str,
+) -> Result<CreatedToken, AppError> {
+    let token = new_token("rdk_");
+    let hint = token[token.len() - 4..].to_owned();
+    let id = store::access::insert_token(
+        pool,
+        &store::access::NewToken {
+            repository_id: repository.id,
+            label,
+            scopes,
+            token_hash: &token_hash(&token),
+            hint: &hint,
+            created_by,
+        },
+    )
+    .await?;
+    Ok(CreatedToken { id, token })
 }
 
 /// The repository's tokens, live and revoked.

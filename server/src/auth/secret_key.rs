@@ -95,7 +95,7 @@ impl SecretKey {
     }
 }
 
-pub use app::access::{new_token, token_hash};
+pub use app::service::tokens::{new_token, token_hash};
 
 fn write_private(path: &Path, contents: &str) -> io::Result<()> {
     use std::io::Write;

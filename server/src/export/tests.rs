@@ -1,4 +1,6 @@
-use super::*;
+use http::header;
+
+use super::{fetch::next_page, *};
 
 #[test]
 fn links_to_our_pages_are_rewritten_and_followed() {
