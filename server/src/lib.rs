@@ -5,6 +5,7 @@ pub mod auth;
 pub mod config;
 pub mod connections;
 pub mod demo;
+pub mod evidence;
 pub mod export;
 pub mod github;
 pub mod http;

@@ -267,8 +267,14 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
     } else {
         let debounce = std::time::Duration::from_secs(10);
         Some(
-            crate::scheduler::spawn(pool.clone(), &config.github, config.sync_interval, debounce)
-                .map_err(Failure::Runtime)?,
+            crate::scheduler::spawn(
+                pool.clone(),
+                &config.github,
+                &config.github_oauth_url,
+                config.sync_interval,
+                debounce,
+            )
+            .map_err(Failure::Runtime)?,
         )
     };
     if config.webhook_secret.is_none() {

@@ -1,39 +1,59 @@
-//! Background syncs while serving: every tracked repository on an interval (reconciliation:
-//! GitHub drops webhook events), and one repository shortly after a webhook touched it.
+//! Background work while serving: every tracked repository synced on an interval
+//! (reconciliation: GitHub drops webhook events) with the evidence of its open checklists read
+//! after; one repository synced shortly after a webhook touched it; and one commit's evidence
+//! read again shortly after a webhook said its CI or alerts changed.
 
 use std::{collections::HashSet, sync::Arc, time::Duration};
 
-use app::store;
+use app::store::{self, repositories::Repository};
 use sqlx::SqlitePool;
 use tokio::{sync::mpsc, time::Instant};
+use url::Url;
 
 use crate::{
     config::GitHubApi,
+    evidence::refresh_repository,
     github::{Fetcher, FetcherSettings, GitHub, OctocrabGitHub},
     sync::sync_repository,
 };
 
-/// Asks the scheduler for a sync of one repository; requests within the debounce window
-/// become one sync.
+/// What a webhook asks of the scheduler.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Request {
+    /// A sync of the repository.
+    Sync(i64),
+    /// The evidence of the repository's versions at this commit (every watched version when
+    /// `None`: Dependabot's alerts are the whole repository's).
+    Evidence(i64, Option<String>),
+}
+
+/// Asks the scheduler for work; requests within the debounce window become one run each.
 #[derive(Clone, Debug)]
-pub struct SyncTrigger(mpsc::UnboundedSender<i64>);
+pub struct SyncTrigger(mpsc::UnboundedSender<Request>);
 
 impl SyncTrigger {
     pub fn request(&self, repository_id: i64) {
         // The scheduler only stops with the server.
-        let _ = self.0.send(repository_id);
+        let _ = self.0.send(Request::Sync(repository_id));
+    }
+
+    pub fn request_evidence(&self, repository_id: i64, commit: Option<String>) {
+        let _ = self.0.send(Request::Evidence(repository_id, commit));
     }
 }
 
+/// `web` is GitHub's web address, for the links evidence keeps.
 pub fn spawn(
     pool: SqlitePool,
     api: &GitHubApi,
+    web: &Url,
     interval: Duration,
     debounce: Duration,
 ) -> Result<SyncTrigger, String> {
     let github = OctocrabGitHub::new(&api.url, api.token.as_ref().map(|t| t.expose()))?;
     let fetcher = Arc::new(Fetcher::new(github, FetcherSettings::default()));
-    let (sender, mut requests) = mpsc::unbounded_channel::<i64>();
+    let web = web.as_str().to_owned();
+    let (sender, mut requests) = mpsc::unbounded_channel::<Request>();
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -47,14 +67,21 @@ pub fn spawn(
                 }
             };
             tokio::select! {
-                _ = ticker.tick() => sync_all(&pool, &fetcher).await,
-                Some(id) = requests.recv() => {
-                    pending.insert(id);
+                _ = ticker.tick() => sync_all(&pool, &fetcher, &web).await,
+                Some(request) = requests.recv() => {
+                    pending.insert(request);
                     deadline = Some(Instant::now() + debounce);
                 }
                 () = wait => {
-                    for id in pending.drain() {
-                        sync_one(&pool, &fetcher, id).await;
+                    for request in pending.drain() {
+                        match request {
+                            Request::Sync(id) => run(&pool, &fetcher, &web, id, "webhook").await,
+                            Request::Evidence(id, commit) => {
+                                if let Some(repo) = repository(&pool, id).await {
+                                    evidence(&pool, &fetcher, &web, &repo, commit.as_deref()).await;
+                                }
+                            }
+                        }
                     }
                     deadline = None;
                 }
@@ -64,7 +91,7 @@ pub fn spawn(
     Ok(SyncTrigger(sender))
 }
 
-async fn sync_all<G: GitHub>(pool: &SqlitePool, fetcher: &Fetcher<G>) {
+async fn sync_all<G: GitHub>(pool: &SqlitePool, fetcher: &Fetcher<G>, web: &str) {
     let ids = match store::repositories::list_ids(pool).await {
         Ok(ids) => ids,
         Err(err) => {
@@ -73,22 +100,30 @@ async fn sync_all<G: GitHub>(pool: &SqlitePool, fetcher: &Fetcher<G>) {
         }
     };
     for id in ids {
-        run(pool, fetcher, id, "schedule").await;
+        run(pool, fetcher, web, id, "schedule").await;
     }
 }
 
-async fn sync_one<G: GitHub>(pool: &SqlitePool, fetcher: &Fetcher<G>, id: i64) {
-    run(pool, fetcher, id, "webhook").await;
-}
-
-async fn run<G: GitHub>(pool: &SqlitePool, fetcher: &Fetcher<G>, id: i64, trigger: &str) {
-    let repo = match store::repositories::find_by_id(pool, id).await {
-        Ok(Some(repo)) => repo,
-        Ok(None) => return,
+async fn repository(pool: &SqlitePool, id: i64) -> Option<Repository> {
+    match store::repositories::find_by_id(pool, id).await {
+        Ok(repo) => repo,
         Err(err) => {
             tracing::error!(error = %err, "cannot load a repository to sync");
-            return;
+            None
         }
+    }
+}
+
+/// Syncs one repository, then reads the evidence of its open checklists.
+async fn run<G: GitHub>(
+    pool: &SqlitePool,
+    fetcher: &Fetcher<G>,
+    web: &str,
+    id: i64,
+    trigger: &str,
+) {
+    let Some(repo) = repository(pool, id).await else {
+        return;
     };
     let name = format!("{}/{}", repo.owner, repo.name);
     let quiet = |_: &str| {};
@@ -97,5 +132,27 @@ async fn run<G: GitHub>(pool: &SqlitePool, fetcher: &Fetcher<G>, id: i64, trigge
             tracing::info!(repository = %name, trigger, tags = summary.tags, releases = summary.releases, "synced")
         }
         Err(err) => tracing::warn!(repository = %name, trigger, error = %err, "sync failed"),
+    }
+    evidence(pool, fetcher, web, &repo, None).await;
+}
+
+async fn evidence<G: GitHub>(
+    pool: &SqlitePool,
+    fetcher: &Fetcher<G>,
+    web: &str,
+    repo: &Repository,
+    commit: Option<&str>,
+) {
+    let name = format!("{}/{}", repo.owner, repo.name);
+    match refresh_repository(pool, fetcher, repo, web, commit).await {
+        Ok(done) if done.versions > 0 => tracing::info!(
+            repository = %name,
+            versions = done.versions,
+            new_readings = done.snapshots,
+            ticked = done.ticked,
+            "evidence read"
+        ),
+        Ok(_) => {}
+        Err(err) => tracing::warn!(repository = %name, error = %err, "evidence not read"),
     }
 }

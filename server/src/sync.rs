@@ -86,7 +86,7 @@ async fn sync<G: GitHub>(
     let mut pages = Vec::new();
 
     progress.step("listing releases");
-    let releases: Vec<Release> = fetch_list(
+    let releases = fetch_list::<_, Vec<Release>>(
         pool,
         fetcher,
         &format!("{base}/releases?per_page=100"),
@@ -94,7 +94,7 @@ async fn sync<G: GitHub>(
     )
     .await?;
     progress.step(&format!("{} releases; listing tags", releases.len()));
-    let tags: Vec<Tag> = fetch_list(
+    let tags = fetch_list::<_, Vec<Tag>>(
         pool,
         fetcher,
         &format!("{base}/tags?per_page=100"),
@@ -215,33 +215,46 @@ async fn changelog<G: GitHub>(
     }))
 }
 
+/// A page of a GitHub list: a plain array, or an object holding one (`{"check_runs": [...]}`).
+pub(crate) trait Listed: DeserializeOwned {
+    type Item;
+    fn into_items(self) -> Vec<Self::Item>;
+}
+
+impl<T: DeserializeOwned> Listed for Vec<T> {
+    type Item = T;
+    fn into_items(self) -> Vec<T> {
+        self
+    }
+}
+
 /// Every item of a paginated list, following `Link: rel="next"`. Pages GitHub answers with
-/// 304 come from the cache; fresh pages are added to `pages` for the transaction to store.
-async fn fetch_list<G: GitHub, T: DeserializeOwned>(
+/// 304 come from the cache; fresh pages are added to `pages` for the caller to store.
+pub(crate) async fn fetch_list<G: GitHub, P: Listed>(
     pool: &SqlitePool,
     fetcher: &Fetcher<G>,
     first: &str,
     pages: &mut Vec<CachedPage>,
-) -> Result<Vec<T>, SyncError> {
+) -> Result<Vec<P::Item>, SyncError> {
     let mut items = Vec::new();
     let mut url = first.to_owned();
     loop {
         let cached = store::sync::cached_page(pool, &url).await?;
         // A cached body that no longer parses is simply fetched again.
         let cached = cached.and_then(|page| {
-            serde_json::from_str::<Vec<T>>(&page.body)
+            serde_json::from_str::<P>(&page.body)
                 .ok()
                 .map(|parsed| (page, parsed))
         });
         let etag = cached.as_ref().map(|(page, _)| page.etag.as_str());
-        let next = match fetcher.get::<Vec<T>>(&url, etag).await? {
+        let next = match fetcher.get::<P>(&url, etag).await? {
             Fetched::Fresh {
                 value,
                 body,
                 etag,
                 next,
             } => {
-                items.extend(value);
+                items.extend(value.into_items());
                 if let Some(etag) = etag {
                     let body = String::from_utf8_lossy(&body).into_owned();
                     pages.push(CachedPage {
@@ -255,7 +268,7 @@ async fn fetch_list<G: GitHub, T: DeserializeOwned>(
             }
             Fetched::NotModified => match cached {
                 Some((page, parsed)) => {
-                    items.extend(parsed);
+                    items.extend(parsed.into_items());
                     page.next_url
                 }
                 None => return Err(FetchError::Unexpected { status: 304, url }.into()),
@@ -333,7 +346,7 @@ async fn tag_dates<G: GitHub>(
         return Ok(dates);
     }
 
-    let refs: Vec<GitRef> = fetch_list(
+    let refs = fetch_list::<_, Vec<GitRef>>(
         pool,
         fetcher,
         &format!("{base}/git/matching-refs/tags?per_page=100"),

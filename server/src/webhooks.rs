@@ -44,6 +44,11 @@ pub enum Event {
         sha: String,
         at: Option<DateTime<Utc>>,
     },
+    /// CI or security alerts changed for a commit (every commit when `None`: Dependabot's
+    /// alerts are the repository's): read its evidence again.
+    Evidence {
+        commit: Option<String>,
+    },
     /// Events and refs Release Desk has no use for (branches, issues...).
     Ignored,
 }
@@ -99,6 +104,40 @@ struct HeadCommit {
     timestamp: DateTime<FixedOffset>,
 }
 
+/// The commit of a `check_run`, `check_suite` or `workflow_run` delivery: its object's
+/// `head_sha`.
+#[derive(Deserialize)]
+struct HeadSha {
+    head_sha: String,
+}
+
+#[derive(Deserialize)]
+struct CheckRunEvent {
+    check_run: HeadSha,
+}
+
+#[derive(Deserialize)]
+struct CheckSuiteEvent {
+    check_suite: HeadSha,
+}
+
+#[derive(Deserialize)]
+struct WorkflowRunEvent {
+    workflow_run: HeadSha,
+}
+
+#[derive(Deserialize)]
+struct StatusEvent {
+    sha: String,
+}
+
+#[derive(Deserialize)]
+struct CodeScanningEvent {
+    /// Empty when a person closed the alert.
+    #[serde(default)]
+    commit_oid: String,
+}
+
 /// Parses a delivery of GitHub's `event` (the `X-GitHub-Event` header). A body that is not JSON,
 /// or lacks what the event needs, is an error worded for the sender.
 pub fn parse(event: &str, body: &[u8]) -> Result<Delivery, String> {
@@ -134,6 +173,35 @@ pub fn parse(event: &str, body: &[u8]) -> Result<Delivery, String> {
                 None => Event::Ignored,
             }
         }
+        "check_run" => evidence(
+            serde_json::from_slice::<CheckRunEvent>(body)
+                .map_err(fields)?
+                .check_run
+                .head_sha,
+        ),
+        "check_suite" => evidence(
+            serde_json::from_slice::<CheckSuiteEvent>(body)
+                .map_err(fields)?
+                .check_suite
+                .head_sha,
+        ),
+        "workflow_run" => evidence(
+            serde_json::from_slice::<WorkflowRunEvent>(body)
+                .map_err(fields)?
+                .workflow_run
+                .head_sha,
+        ),
+        "status" => evidence(
+            serde_json::from_slice::<StatusEvent>(body)
+                .map_err(fields)?
+                .sha,
+        ),
+        "code_scanning_alert" => evidence(
+            serde_json::from_slice::<CodeScanningEvent>(body)
+                .map_err(fields)?
+                .commit_oid,
+        ),
+        "dependabot_alert" => Event::Evidence { commit: None },
         _ => Event::Ignored,
     };
     if repository.is_none() && !matches!(event, Event::Ping | Event::Ignored) {
@@ -145,6 +213,13 @@ pub fn parse(event: &str, body: &[u8]) -> Result<Delivery, String> {
     Ok(Delivery { repository, event })
 }
 
+/// Evidence of one commit; of every commit when the event names none.
+fn evidence(commit: String) -> Event {
+    Event::Evidence {
+        commit: Some(commit).filter(|sha| !sha.is_empty()),
+    }
+}
+
 fn event_name(event: &Event) -> &'static str {
     match event {
         Event::Ping => "ping",
@@ -152,6 +227,7 @@ fn event_name(event: &Event) -> &'static str {
         Event::TagCreated { .. } => "create",
         Event::TagDeleted { .. } => "delete",
         Event::TagPushed { .. } => "push",
+        Event::Evidence { .. } => "CI or security",
         Event::Ignored => "other",
     }
 }
@@ -164,7 +240,8 @@ pub async fn apply(
 ) -> sqlx::Result<()> {
     let now = Utc::now();
     match event {
-        Event::Ping | Event::Ignored => {}
+        // Evidence is read by the scheduler, not from the delivery.
+        Event::Ping | Event::Ignored | Event::Evidence { .. } => {}
         Event::Release { action, release } => {
             let id = store::versions::upsert(&mut *db, repo, &release.tag_name).await?;
             if action == "deleted" {

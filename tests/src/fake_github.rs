@@ -18,6 +18,8 @@ use axum::{
 };
 use serde_json::{json, Value};
 
+pub mod evidence;
+
 /// A tag: lightweight, or annotated with its own object and tagger date.
 #[derive(Clone, Debug)]
 pub struct FakeTag {
@@ -39,6 +41,7 @@ pub struct FakeRepo {
     pub tags: Vec<FakeTag>,
     /// Files for the contents API, by path; the same at every ref.
     pub files: HashMap<String, String>,
+    pub evidence: evidence::FakeEvidence,
 }
 
 /// What the next request whose path contains the given text gets instead of its answer.
@@ -96,6 +99,21 @@ impl FakeGitHub {
             .route("/repos/{owner}/{repo}/git/tags/{sha}", get(tag_object))
             .route("/repos/{owner}/{repo}/git/commits/{sha}", get(commit))
             .route("/repos/{owner}/{repo}/contents/{*path}", get(contents))
+            .route(
+                "/repos/{owner}/{repo}/commits/{sha}/check-runs",
+                get(check_runs),
+            )
+            .route("/repos/{owner}/{repo}/commits/{sha}/status", get(status))
+            .route("/repos/{owner}/{repo}/actions/runs", get(workflow_runs))
+            .route(
+                "/repos/{owner}/{repo}/code-scanning/alerts",
+                get(code_scanning),
+            )
+            .route("/repos/{owner}/{repo}/dependabot/alerts", get(dependabot))
+            .route(
+                "/repos/{owner}/{repo}/attestations/{digest}",
+                get(attestations),
+            )
             .fallback(not_found)
             .with_state(state.clone())
             .merge(oauth.router());
@@ -314,6 +332,232 @@ async fn contents(
     answer_object(&state, &uri, &headers, file).await
 }
 
+#[derive(serde::Deserialize)]
+struct Filters {
+    head_sha: Option<String>,
+    #[serde(rename = "ref")]
+    reference: Option<String>,
+    state: Option<String>,
+    severity: Option<String>,
+}
+
+/// The repository's evidence of one kind, or GitHub's refusal when the feature is refused.
+fn evidence_of<R>(
+    state: &Shared,
+    owner: &str,
+    repo: &str,
+    feature: &str,
+    read: impl FnOnce(&evidence::FakeEvidence) -> R,
+) -> Result<Option<R>, Value> {
+    let found = repo_items(state, owner, repo, |r| {
+        if r.evidence.refused.contains(feature) {
+            Err(evidence::refusal(feature))
+        } else {
+            Ok(read(&r.evidence))
+        }
+    });
+    found.transpose()
+}
+
+async fn refused(state: &Shared, uri: &Uri, headers: &HeaderMap, body: Value) -> Response {
+    respond(state, uri, headers, StatusCode::FORBIDDEN, body, Vec::new()).await
+}
+
+async fn check_runs(
+    State(state): State<Shared>,
+    Path((owner, repo, sha)): Path<(String, String, String)>,
+    Query(query): Query<PageQuery>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let runs = evidence_of(&state, &owner, &repo, "check-runs", |e| {
+        let runs: Vec<Value> = e
+            .check_runs
+            .iter()
+            .filter(|r| r["head_sha"] == sha.as_str())
+            .cloned()
+            .collect();
+        page_of(&runs, &query, Value::clone)
+    });
+    match runs {
+        Ok(page) => {
+            answer_page(
+                &state,
+                &uri,
+                &headers,
+                page,
+                &query,
+                |runs, total| json!({ "total_count": total, "check_runs": runs }),
+            )
+            .await
+        }
+        Err(body) => refused(&state, &uri, &headers, body).await,
+    }
+}
+
+async fn status(
+    State(state): State<Shared>,
+    Path((owner, repo, sha)): Path<(String, String, String)>,
+    Query(query): Query<PageQuery>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let statuses = evidence_of(&state, &owner, &repo, "status", |e| {
+        page_of(
+            e.statuses.get(&sha).map_or(&[][..], Vec::as_slice),
+            &query,
+            Value::clone,
+        )
+    });
+    match statuses {
+        Ok(page) => {
+            answer_page(&state, &uri, &headers, page, &query, |statuses, total| {
+                evidence::combined_status(&sha, statuses, total)
+            })
+            .await
+        }
+        Err(body) => refused(&state, &uri, &headers, body).await,
+    }
+}
+
+async fn workflow_runs(
+    State(state): State<Shared>,
+    Path((owner, repo)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
+    Query(filters): Query<Filters>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let runs = evidence_of(&state, &owner, &repo, "actions", |e| {
+        let runs: Vec<Value> = e
+            .workflow_runs
+            .iter()
+            .filter(|r| {
+                filters
+                    .head_sha
+                    .as_deref()
+                    .is_none_or(|sha| r["head_sha"] == sha)
+            })
+            .cloned()
+            .collect();
+        page_of(&runs, &query, Value::clone)
+    });
+    match runs {
+        Ok(page) => {
+            answer_page(
+                &state,
+                &uri,
+                &headers,
+                page,
+                &query,
+                |runs, total| json!({ "total_count": total, "workflow_runs": runs }),
+            )
+            .await
+        }
+        Err(body) => refused(&state, &uri, &headers, body).await,
+    }
+}
+
+/// Alerts in the given state (and at the given ref, or of the given severities).
+fn alerts_matching(
+    alerts: &[Value],
+    filters: &Filters,
+    severity_of: fn(&Value) -> &Value,
+) -> Vec<Value> {
+    alerts
+        .iter()
+        .filter(|a| {
+            filters
+                .state
+                .as_deref()
+                .is_none_or(|state| a["state"] == state)
+        })
+        .filter(|a| {
+            filters
+                .reference
+                .as_deref()
+                .is_none_or(|reference| a["most_recent_instance"]["ref"] == reference)
+        })
+        .filter(|a| {
+            filters
+                .severity
+                .as_deref()
+                .is_none_or(|wanted| wanted.split(',').any(|s| severity_of(a) == s))
+        })
+        .cloned()
+        .collect()
+}
+
+async fn code_scanning(
+    State(state): State<Shared>,
+    Path((owner, repo)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
+    Query(filters): Query<Filters>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let alerts = evidence_of(&state, &owner, &repo, "code-scanning", |e| {
+        let alerts = alerts_matching(&e.code_scanning, &filters, |a| {
+            &a["rule"]["security_severity_level"]
+        });
+        page_of(&alerts, &query, Value::clone)
+    });
+    match alerts {
+        Ok(page) => answer_list(&state, &uri, &headers, page, &query).await,
+        Err(body) => refused(&state, &uri, &headers, body).await,
+    }
+}
+
+async fn dependabot(
+    State(state): State<Shared>,
+    Path((owner, repo)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
+    Query(filters): Query<Filters>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let alerts = evidence_of(&state, &owner, &repo, "dependabot", |e| {
+        let alerts = alerts_matching(&e.dependabot, &filters, |a| {
+            &a["security_vulnerability"]["severity"]
+        });
+        page_of(&alerts, &query, Value::clone)
+    });
+    match alerts {
+        Ok(page) => answer_list(&state, &uri, &headers, page, &query).await,
+        Err(body) => refused(&state, &uri, &headers, body).await,
+    }
+}
+
+/// The attestations of a digest; GitHub answers 404 when it has none.
+async fn attestations(
+    State(state): State<Shared>,
+    Path((owner, repo, digest)): Path<(String, String, String)>,
+    Query(query): Query<PageQuery>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let found = evidence_of(&state, &owner, &repo, "attestations", |e| {
+        e.attestations
+            .get(&digest)
+            .filter(|list| !list.is_empty())
+            .map(|list| page_of(list, &query, Value::clone))
+    });
+    match found {
+        Ok(page) => {
+            answer_page(
+                &state,
+                &uri,
+                &headers,
+                page.flatten(),
+                &query,
+                |list, _| json!({ "attestations": list }),
+            )
+            .await
+        }
+        Err(body) => refused(&state, &uri, &headers, body).await,
+    }
+}
+
 async fn not_found(State(state): State<Shared>, uri: Uri, headers: HeaderMap) -> Response {
     answer_object(&state, &uri, &headers, None).await
 }
@@ -362,26 +606,44 @@ async fn answer_list(
     items: Option<(Vec<Value>, usize)>,
     query: &PageQuery,
 ) -> Response {
-    let Some((body, total)) = items else {
+    answer_page(state, uri, headers, items, query, |page, _| {
+        Value::Array(page)
+    })
+    .await
+}
+
+/// A page of a list as `wrap` puts it in a body (GitHub wraps some lists in an object with
+/// their total), with `Link` to the next and last pages that keep the request's filters.
+async fn answer_page(
+    state: &Shared,
+    uri: &Uri,
+    headers: &HeaderMap,
+    items: Option<(Vec<Value>, usize)>,
+    query: &PageQuery,
+    wrap: impl FnOnce(Vec<Value>, usize) -> Value,
+) -> Response {
+    let Some((page_items, total)) = items else {
         return answer_object(state, uri, headers, None).await;
     };
     let (per_page, page) = query.bounds();
     let last = total.div_ceil(per_page).max(1);
-    let base = format!("{}?per_page={per_page}", uri.path());
+    let filters: String = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| {
+            !pair.is_empty() && !pair.starts_with("page=") && !pair.starts_with("per_page=")
+        })
+        .map(|pair| format!("&{pair}"))
+        .collect();
+    let base = format!("{}?per_page={per_page}{filters}", uri.path());
     let mut links = Vec::new();
     if page < last {
         links.push(format!("<{{host}}{base}&page={}>; rel=\"next\"", page + 1));
         links.push(format!("<{{host}}{base}&page={last}>; rel=\"last\""));
     }
-    respond(
-        state,
-        uri,
-        headers,
-        StatusCode::OK,
-        Value::Array(body),
-        links,
-    )
-    .await
+    let body = wrap(page_items, total);
+    respond(state, uri, headers, StatusCode::OK, body, links).await
 }
 
 async fn answer_object(

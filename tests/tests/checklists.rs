@@ -657,15 +657,18 @@ async fn a_hotfix_lists_a_backport_for_each_other_maintained_line_with_evidence(
 }
 
 #[tokio::test]
-async fn evidence_from_synced_data_is_shown_and_never_ticks() {
+async fn evidence_from_synced_data_ticks_what_it_proves() {
     let (_github, app) = setup().await;
     let answer = checklist(&app, "v3.2.0-rc.1").await;
     let tag = item_by_text(&answer, "Tag created and pushed");
     assert_eq!(tag["evidence"]["kind"], "tag");
     assert_eq!(tag["evidence"]["found"], true);
-    assert_eq!(tag["state"], "open", "evidence never changes the state");
+    assert_eq!(tag["state"], "done", "{tag}");
+    assert_eq!(tag["verified"]["kind"], "tag", "{tag}");
+    assert_eq!(tag["by"], "GitHub evidence", "{tag}");
     let release = item_by_text(&answer, "GitHub Release published as a pre-release");
     assert_eq!(release["evidence"]["found"], true);
+    assert_eq!(release["verified"]["kind"], "release", "{release}");
     // The demo's releases ship binaries and checksums, but no SBOM or signature.
     assert_eq!(
         item_by_text(&answer, "SBOM available")["evidence"]["found"],
@@ -678,6 +681,10 @@ async fn evidence_from_synced_data_is_shown_and_never_ticks() {
     // The demo's CHANGELOG.md has a section for 2.3.2 but none for the release candidate.
     let changelog = item_by_text(&answer, "CHANGELOG.md updated");
     assert_eq!(changelog["evidence"]["found"], false, "{changelog}");
+    // Ticked by a person although the section is missing: a warning, and not verified.
+    assert_eq!(changelog["by"], "mona", "{changelog}");
+    assert_eq!(changelog["contradicted"], true, "{changelog}");
+    assert_eq!(changelog["verified"], serde_json::Value::Null);
     let hotfix = checklist(&app, "v2.3.2").await;
     let changelog = item_by_text(&hotfix, "CHANGELOG.md updated");
     assert_eq!(changelog["evidence"]["found"], true, "{changelog}");

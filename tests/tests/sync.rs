@@ -456,6 +456,7 @@ async fn the_scheduler_reconciles_at_start_and_debounces_webhook_requests() {
     let trigger = releasedesk::scheduler::spawn(
         app.pool.clone(),
         &api,
+        &url::Url::parse("https://github.com").expect("url"),
         Duration::from_secs(3600),
         Duration::from_millis(200),
     )

@@ -9,6 +9,7 @@ pub mod checklist;
 pub mod dates;
 pub mod drift;
 pub mod endoflife;
+pub mod evidence;
 pub mod feed;
 pub mod history;
 pub mod incident;

@@ -4,7 +4,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::checklist::{Evidence, ItemState, Progress, TemplateKind};
+use crate::{
+    domain::checklist::{Evidence, ItemState, Progress, TemplateKind},
+    model::evidence::Verified,
+};
 
 /// One item as pages and the API show it.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -25,10 +28,14 @@ pub struct ItemView {
     pub at: Option<DateTime<Utc>>,
     /// A note or evidence link; a skipped item's reason.
     pub note: String,
-    /// What synced data shows about it; never changes its state.
+    /// What the evidence shows about it, by its template's rule.
     pub evidence: Option<Evidence>,
-    /// Done, while its evidence says otherwise: a warning, never a change.
+    /// Done by a person, while its evidence says otherwise: a warning, never a change.
     pub contradicted: bool,
+    /// Ticked by evidence: the source that proved it, and when that was read.
+    pub verified: Option<Verified>,
+    /// Ticked by evidence that no longer holds (a re-run failed): for a person to look at.
+    pub evidence_changed: bool,
     /// Send it back as `expected_revision` with a change.
     #[cfg_attr(feature = "ssr", schema(example = 1))]
     pub revision: i64,
@@ -61,6 +68,8 @@ pub struct ChecklistView {
     pub template_revision: i64,
     pub released_at: Option<DateTime<Utc>>,
     pub progress: Progress,
+    /// Of the done items, how many evidence ticked (the rest a person did).
+    pub verified: u32,
     pub sections: Vec<SectionView>,
     pub log: Vec<LogEntry>,
     pub markdown: String,

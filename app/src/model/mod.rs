@@ -2,6 +2,7 @@
 //! targets: above the domain, below the store. Nothing here reads a database or a request.
 
 pub mod checklists;
+pub mod evidence;
 pub mod form;
 pub mod history;
 pub mod incidents;

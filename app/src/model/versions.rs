@@ -26,6 +26,14 @@ pub struct Asset {
     pub content_type: String,
     pub download_url: String,
     pub download_count: i64,
+    /// `sha256:...`, as GitHub gives it: what the file's attestations name.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            example = "sha256:2151b604e3429bff440b9fbc03eb3617bc2603cda96c95b9bb05277f9ddba255"
+        )
+    )]
+    pub digest: Option<String>,
 }
 
 /// A withdrawal the maintainer asked for and was refused, with what they typed.

@@ -3,6 +3,7 @@
 //! the domain's rules. Nothing here reads the request; callers pass who acts and what they may.
 
 pub mod checklists;
+pub mod evidence;
 pub mod feed;
 pub mod history;
 pub mod incidents;

@@ -48,3 +48,17 @@ pub async fn find(
     .fetch_optional(db)
     .await
 }
+
+/// When the repository's CHANGELOG.md was last read.
+pub async fn read_at(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
+    sqlx::query_scalar!(
+        r#"SELECT fetched_at AS "fetched_at: DateTime<Utc>" FROM changelogs
+           WHERE repository_id = ?"#,
+        repository_id
+    )
+    .fetch_optional(db)
+    .await
+}

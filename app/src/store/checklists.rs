@@ -3,7 +3,10 @@
 use chrono::{DateTime, Utc};
 use sqlx::{SqliteConnection, SqliteExecutor};
 
-use crate::domain::checklist::{ItemState, NewItem, TemplateKind};
+use crate::domain::checklist::{evidence::Basis, ItemState, NewItem, SetBy, TemplateKind};
+
+/// Who a tick by evidence is recorded as: no GitHub login has a space, so no person is.
+pub const EVIDENCE_ACTOR: &str = "GitHub evidence";
 
 /// A version's checklist.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,11 +31,22 @@ pub struct ItemRecord {
     pub changed_by: Option<String>,
     pub changed_at: Option<DateTime<Utc>>,
     pub revision: i64,
+    /// Set when evidence ticked it: the source that proved it, and when that was read.
+    pub verified_kind: Option<String>,
+    pub verified_at: Option<DateTime<Utc>>,
 }
 
 impl ItemRecord {
     pub fn state(&self) -> ItemState {
         ItemState::parse(&self.state).unwrap_or(ItemState::Open)
+    }
+
+    pub fn set_by(&self) -> SetBy {
+        match (&self.verified_kind, &self.changed_by) {
+            (Some(_), _) => SetBy::Evidence,
+            (None, Some(_)) => SetBy::Person,
+            (None, None) => SetBy::Nobody,
+        }
     }
 }
 
@@ -149,7 +163,8 @@ pub async fn items(
     sqlx::query_as!(
         ItemRecord,
         r#"SELECT id AS "id!", section, text, due_minutes, evidence, state, note, changed_by,
-                  changed_at AS "changed_at?: DateTime<Utc>", revision
+                  changed_at AS "changed_at?: DateTime<Utc>", revision, verified_kind,
+                  verified_at AS "verified_at?: DateTime<Utc>"
            FROM checklist_items WHERE checklist_id = ? ORDER BY position"#,
         checklist_id,
     )
@@ -165,7 +180,8 @@ pub async fn item(
     sqlx::query_as!(
         ItemRecord,
         r#"SELECT id AS "id!", section, text, due_minutes, evidence, state, note, changed_by,
-                  changed_at AS "changed_at?: DateTime<Utc>", revision
+                  changed_at AS "changed_at?: DateTime<Utc>", revision, verified_kind,
+                  verified_at AS "verified_at?: DateTime<Utc>"
            FROM checklist_items WHERE checklist_id = ? AND id = ?"#,
         checklist_id,
         item_id,
@@ -210,7 +226,8 @@ pub async fn change_item(
     // to upgrade a read.
     let applied = sqlx::query_scalar!(
         r#"UPDATE checklist_items
-           SET state = ?1, note = ?2, changed_by = ?3, changed_at = ?4, revision = revision + 1
+           SET state = ?1, note = ?2, changed_by = ?3, changed_at = ?4, revision = revision + 1,
+               verified_kind = NULL, verified_at = NULL
            WHERE checklist_id = ?5 AND id = ?6
              AND (?7 IS NULL OR revision = ?7)
              AND NOT (state = ?1 AND note = ?2)
@@ -255,6 +272,52 @@ pub async fn change_item(
     let current = item(&mut *tx, checklist_id, item_id).await?;
     tx.commit().await?;
     Ok(current.map_or(Changed::NotFound, Changed::Applied))
+}
+
+/// Ticks an item done by evidence, if it is still open, untouched by any person and at
+/// `revision`, and logs it with the reading it relied on; false when anything changed first.
+pub async fn tick_by_evidence(
+    db: &mut SqliteConnection,
+    item_id: i64,
+    revision: i64,
+    basis: &Basis,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let kind = basis.kind.as_str();
+    let ticked = sqlx::query_scalar!(
+        r#"UPDATE checklist_items
+           SET state = 'done', note = ?1, changed_by = ?2, changed_at = ?3,
+               revision = revision + 1, verified_kind = ?4, verified_at = ?5
+           WHERE id = ?6 AND revision = ?7 AND state = 'open' AND changed_by IS NULL
+           RETURNING revision AS "revision!""#,
+        detail,
+        EVIDENCE_ACTOR,
+        now,
+        kind,
+        basis.captured_at,
+        item_id,
+        revision,
+    )
+    .fetch_optional(&mut *db)
+    .await?;
+    let Some(revision) = ticked else {
+        return Ok(false);
+    };
+    sqlx::query!(
+        "INSERT INTO checklist_changes (item_id, state, note, revision, changed_by, changed_at,
+                                        snapshot_id)
+         VALUES (?, 'done', ?, ?, ?, ?, ?)",
+        item_id,
+        detail,
+        revision,
+        EVIDENCE_ACTOR,
+        now,
+        basis.snapshot_id,
+    )
+    .execute(&mut *db)
+    .await?;
+    Ok(true)
 }
 
 /// One entry of the audit log.
@@ -398,14 +461,24 @@ pub async fn save_template(
     Ok(result.rows_affected() == 1)
 }
 
-/// What synced data holds about a version, for evidence: its tag's commit and its release's
-/// publication.
+/// What synced data holds about a version, for evidence.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VersionFacts {
+    /// The live tag's commit.
+    pub commit_sha: Option<String>,
+    pub tagged_at: Option<DateTime<Utc>>,
+    /// The published (not draft) release's publication.
+    pub published_at: Option<DateTime<Utc>>,
+}
+
 pub async fn version_facts(
     db: impl SqliteExecutor<'_>,
     version_id: i64,
-) -> sqlx::Result<(Option<String>, Option<DateTime<Utc>>)> {
-    let row = sqlx::query!(
+) -> sqlx::Result<VersionFacts> {
+    sqlx::query_as!(
+        VersionFacts,
         r#"SELECT t.commit_sha AS "commit_sha?",
+                  t.tagged_at AS "tagged_at?: DateTime<Utc>",
                   r.published_at AS "published_at?: DateTime<Utc>"
            FROM versions v
            LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
@@ -414,6 +487,5 @@ pub async fn version_facts(
         version_id,
     )
     .fetch_one(db)
-    .await?;
-    Ok((row.commit_sha, row.published_at))
+    .await
 }

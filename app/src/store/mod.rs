@@ -5,6 +5,7 @@ pub mod access;
 pub mod changelogs;
 pub mod checklists;
 pub mod data_version;
+pub mod evidence;
 pub mod incidents;
 pub mod repositories;
 pub mod sync;

@@ -2,6 +2,7 @@
 //! caller needs on top: conditional requests, retries with backoff, rate-limit waits, and
 //! messages a person can act on. Tests swap in a fake at either level.
 
+pub mod evidence;
 mod fetcher;
 mod octocrab_client;
 pub mod payload;

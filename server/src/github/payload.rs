@@ -38,6 +38,9 @@ pub struct ReleaseAsset {
     pub browser_download_url: String,
     #[serde(default)]
     pub download_count: i64,
+    /// `sha256:...`; null or missing for files uploaded before GitHub computed digests.
+    #[serde(default)]
+    pub digest: Option<String>,
 }
 
 impl Release {
@@ -51,6 +54,7 @@ impl Release {
                 content_type: asset.content_type.clone(),
                 download_url: asset.browser_download_url.clone(),
                 download_count: asset.download_count,
+                digest: asset.digest.clone(),
             })
             .collect()
     }

@@ -31,6 +31,7 @@ use app::state::AppState;
         api::versions::restore,
         api::checklists::get_checklist,
         api::checklists::patch_item,
+        api::evidence::get_evidence,
         api::incidents::list_incidents,
         api::incidents::open_incident,
         api::incidents::get_incident,

@@ -40,8 +40,10 @@ fn answer(status: StatusCode, code: &str, message: &str) -> Response {
     (status, Json(body)).into_response()
 }
 
-/// `POST /webhooks/github`: GitHub's `release`, `create`, `delete` and `ping` events, signed
-/// with the webhook secret.
+/// `POST /webhooks/github`: GitHub's `release`, `create`, `delete`, `push` (tags) and `ping`
+/// events, and `check_run`, `check_suite`, `workflow_run`, `status`, `code_scanning_alert` and
+/// `dependabot_alert`, which have the evidence of the commit they name read again; signed with
+/// the webhook secret.
 #[utoipa::path(
     post,
     path = "/webhooks/github",
@@ -54,7 +56,7 @@ fn answer(status: StatusCode, code: &str, message: &str) -> Response {
     ),
     responses(
         (status = 200, description = "Applied (once per delivery), or a ping answered", body = Object),
-        (status = 202, description = "Received and ignored: an untracked repository or an event of no interest", body = Object),
+        (status = 202, description = "Received and ignored (an untracked repository or an event of no interest), or evidence to read again", body = Object),
         (status = 400, description = "A malformed payload", body = super::api::ErrorBody),
         (status = 401, description = "A missing or wrong signature", body = super::api::ErrorBody),
         (status = 413, description = "A body over the server's limit (RELEASEDESK_MAX_BODY)", body = super::api::ErrorBody),
@@ -117,6 +119,35 @@ pub(crate) async fn receive_webhook(
             "the payload names no repository",
         );
     };
+    // CI and alerts change for every commit of every branch: nothing is stored, the evidence
+    // of the versions at that commit is read again (debounced), and only when it can be.
+    if let Event::Evidence { commit } = delivery.event {
+        return match store::repositories::find(&pool, &owner, &name).await {
+            Ok(Some(repo)) => {
+                if let Some(sync) = &services.sync {
+                    sync.request_evidence(repo.id, commit);
+                }
+                answer(
+                    StatusCode::ACCEPTED,
+                    "evidence",
+                    "the evidence of this commit will be read again",
+                )
+            }
+            Ok(None) => answer(
+                StatusCode::ACCEPTED,
+                "ignored",
+                "this repository is not tracked",
+            ),
+            Err(err) => {
+                tracing::error!(error = %err, "finding a webhook's repository failed");
+                answer(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the event could not be read; GitHub may redeliver it",
+                )
+            }
+        };
+    }
     let received = store::webhooks::Delivery {
         id: delivery_id,
         event,

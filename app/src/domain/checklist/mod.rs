@@ -2,6 +2,7 @@
 //! it, their states, due times, progress and the Markdown a pull request takes.
 
 pub mod evidence;
+pub mod rule;
 mod status;
 pub mod template;
 
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use self::template::Template;
 pub use self::{
     evidence::Evidence,
-    status::{group_sections, ItemStatus},
+    status::{group_sections, ItemFacts, ItemStatus, SetBy},
     template::TemplateError,
 };
 use super::version::{Channel, Line};
@@ -123,7 +124,7 @@ pub struct NewItem {
     pub section: String,
     pub text: String,
     pub due_minutes: Option<i64>,
-    /// `tag`, `release`, `sbom`, `signature`, `changelog`, or `backport:LINE`.
+    /// The item's rule as [`rule::Rule`] writes it, or `backport:LINE`.
     pub evidence: Option<String>,
 }
 
@@ -137,7 +138,7 @@ pub fn instantiate(template: &Template, own_line: Line, maintained: &[Line]) -> 
                 section: section.title.clone(),
                 text: item.text.clone(),
                 due_minutes: item.due.map(|due| due.minutes()),
-                evidence: item.evidence.map(|kind| kind.as_str().to_owned()),
+                evidence: item.evidence.as_ref().map(ToString::to_string),
             };
             if item.per_maintained_line {
                 for line in maintained.iter().filter(|line| **line != own_line) {
@@ -244,12 +245,6 @@ pub fn due_base(
 ) -> Option<DateTime<Utc>> {
     let released = released_at?;
     Some(started_by_hand_at.map_or(released, |started| started.max(released)))
-}
-
-/// True when an item was ticked done while the synced data says otherwise: worth a warning,
-/// never a change (a person's choice wins).
-pub fn contradicts(state: ItemState, evidence: Option<&Evidence>) -> bool {
-    state == ItemState::Done && evidence.is_some_and(|e| !e.found)
 }
 
 /// An open item past its due time. Done and skipped items are never overdue.

@@ -4,15 +4,19 @@
 //! ```text
 //! ## Post-Release: Immediate (within 1 hour)
 //! - Verify GitHub Release created (due 1h, evidence: release)
+//! - All tests passing (evidence: checks)
 //! - Backport the fix (per maintained line)
 //! ```
 //!
 //! A parenthesis is read as attributes only when it starts with one (`due`, `evidence:`,
-//! `per maintained line`), so "Migration guide updated (if needed)" stays plain text.
+//! `per maintained line`), so "Migration guide updated (if needed)" stays plain text. The
+//! rules `evidence:` takes are in [`super::rule`].
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+use super::rule::Rule;
 
 /// At most this many items in one template, and characters in one text.
 pub const MAX_ITEMS: usize = 300;
@@ -34,7 +38,8 @@ pub struct Item {
     pub text: String,
     /// Due this long after the release date.
     pub due: Option<DueOffset>,
-    pub evidence: Option<EvidenceKind>,
+    /// What proves the item (see [`super::rule`]).
+    pub evidence: Option<Rule>,
     /// Becomes one item per other line the support policy maintains ("… to 2.x").
     pub per_maintained_line: bool,
 }
@@ -80,46 +85,6 @@ impl fmt::Display for DueOffset {
         } else {
             write!(f, "{hours}h")
         }
-    }
-}
-
-/// What synced data can show about an item.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EvidenceKind {
-    /// The git tag exists.
-    Tag,
-    /// The GitHub release is published (not a draft).
-    Release,
-    /// An SBOM file is attached to the release.
-    Sbom,
-    /// A signature file is attached to the release.
-    Signature,
-    /// CHANGELOG.md has a section for the version.
-    Changelog,
-}
-
-impl EvidenceKind {
-    pub const ALL: [EvidenceKind; 5] = [
-        EvidenceKind::Tag,
-        EvidenceKind::Release,
-        EvidenceKind::Sbom,
-        EvidenceKind::Signature,
-        EvidenceKind::Changelog,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EvidenceKind::Tag => "tag",
-            EvidenceKind::Release => "release",
-            EvidenceKind::Sbom => "sbom",
-            EvidenceKind::Signature => "signature",
-            EvidenceKind::Changelog => "changelog",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<EvidenceKind> {
-        EvidenceKind::ALL.into_iter().find(|k| k.as_str() == text)
     }
 }
 
@@ -226,8 +191,8 @@ impl Item {
         if let Some(due) = self.due {
             attributes.push(format!("due {due}"));
         }
-        if let Some(kind) = self.evidence {
-            attributes.push(format!("evidence: {}", kind.as_str()));
+        if let Some(rule) = &self.evidence {
+            attributes.push(format!("evidence: {rule}"));
         }
         attributes
     }
@@ -277,15 +242,14 @@ fn parse_item(line: &str) -> Result<Item, String> {
                         )
                     })?;
                     item.due = Some(due);
-                } else if let Some(kind) = attribute.strip_prefix("evidence:") {
-                    let kind = EvidenceKind::parse(kind.trim()).ok_or_else(|| {
-                        format!(
-                            "'{}' is not evidence Release Desk can see; use one of tag, \
-                             release, sbom, signature, changelog",
-                            kind.trim()
-                        )
-                    })?;
-                    item.evidence = Some(kind);
+                } else if let Some(rule) = attribute.strip_prefix("evidence:") {
+                    let rule = Rule::parse(rule)?;
+                    if matches!(rule, Rule::Backport(_)) {
+                        return Err("backports come from 'per maintained line', not from a \
+                                    rule"
+                            .to_owned());
+                    }
+                    item.evidence = Some(rule);
                 } else if attribute == "per maintained line" {
                     item.per_maintained_line = true;
                 } else {
@@ -318,12 +282,31 @@ mod tests {
         let release = &template.sections[0];
         assert_eq!(release.title, "Release");
         assert_eq!(release.items[0].text, "Tag pushed");
-        assert_eq!(release.items[0].evidence, Some(EvidenceKind::Tag));
+        assert_eq!(release.items[0].evidence, Some(Rule::Tag));
         let post = &template.sections[1].items;
         assert_eq!(post[0].text, "Update badges (if applicable)");
         assert_eq!(post[0].due, Some(DueOffset { hours: 24 }));
         assert!(post[1].per_maintained_line);
         assert_eq!(post[1].due, Some(DueOffset { hours: 36 }));
+    }
+
+    #[test]
+    fn rules_of_github_evidence_read_beside_other_attributes() {
+        let template = Template::parse(
+            "## Checks\n- All tests passing (evidence: checks)\n\
+             - Coverage (due 1h, evidence: check \"codecov/project\" >= 80)\n",
+        )
+        .expect("test data");
+        let items = &template.sections[0].items;
+        assert_eq!(items[0].evidence, Some(Rule::Checks));
+        assert_eq!(
+            items[1].evidence,
+            Some(Rule::Check {
+                name: "codecov/project".to_owned(),
+                at_least: Some(80)
+            })
+        );
+        assert_eq!(items[1].due, Some(DueOffset { hours: 1 }));
     }
 
     #[test]
@@ -342,7 +325,16 @@ mod tests {
             ("- Orphan", 1, "section heading"),
             ("## A\n\nplain words", 3, "'- What to do'"),
             ("## A\n- x (due 3x)", 2, "due 1h"),
-            ("## A\n- x (evidence: vibes)", 2, "tag, release"),
+            (
+                "## A\n- x (evidence: vibes)",
+                2,
+                "the rules are tag, release",
+            ),
+            (
+                "## A\n- x (evidence: backport:2.x)",
+                2,
+                "per maintained line",
+            ),
             (
                 "## A\n- x (due 1h, colour: red)",
                 2,
@@ -379,11 +371,26 @@ mod tests {
         assert_eq!(err.line, MAX_ITEMS + 2);
     }
 
+    fn rules() -> Vec<Rule> {
+        [
+            "tag",
+            "release",
+            "sbom",
+            "checks",
+            "security",
+            "attestation sbom for *.tar.gz",
+            "check \"unit tests\" >= 80",
+        ]
+        .iter()
+        .map(|text| Rule::parse(text).expect("test data"))
+        .collect()
+    }
+
     fn item() -> impl Strategy<Value = Item> {
         (
             "[A-Za-z][A-Za-z0-9 .`≥/()-]{0,40}[A-Za-z0-9.`]",
             proptest::option::of(1i64..2000),
-            proptest::option::of(proptest::sample::select(EvidenceKind::ALL.to_vec())),
+            proptest::option::of(proptest::sample::select(rules())),
             any::<bool>(),
         )
             .prop_map(|(text, hours, evidence, per_maintained_line)| Item {

@@ -213,24 +213,6 @@ fn a_checklist_started_late_by_hand_falls_due_from_its_start() {
 }
 
 #[test]
-fn done_against_missing_evidence_is_a_contradiction() {
-    let missing = Evidence {
-        kind: "tag".to_owned(),
-        found: false,
-        detail: "no tag v1.0.0 on GitHub".to_owned(),
-    };
-    let found = Evidence {
-        found: true,
-        ..missing.clone()
-    };
-    assert!(contradicts(ItemState::Done, Some(&missing)));
-    assert!(!contradicts(ItemState::Done, Some(&found)));
-    assert!(!contradicts(ItemState::Open, Some(&missing)));
-    assert!(!contradicts(ItemState::Skipped, Some(&missing)));
-    assert!(!contradicts(ItemState::Done, None));
-}
-
-#[test]
 fn due_times_read_plainly() {
     let now = Utc
         .with_ymd_and_hms(2026, 11, 10, 12, 0, 0)

@@ -3,19 +3,19 @@ use sqlx::SqlitePool;
 
 use crate::{
     domain::{
-        changelog::section_for,
         checklist::{
-            due_base,
-            evidence::{ChangelogFact, Facts},
-            group_sections, to_markdown, ItemState, ItemStatus, MarkdownItem, Progress,
+            due_base, group_sections, to_markdown, ItemState, ItemStatus, MarkdownItem, Progress,
             TemplateKind,
         },
-        support::stable_line_releases,
+        evidence::SourceKind,
     },
     error::AppError,
-    model::checklists::{ChecklistView, ItemView, LogEntry, SectionView},
-    service::versions::public_version,
-    store::{self, repositories::Repository},
+    model::{
+        checklists::{ChecklistView, ItemView, LogEntry, SectionView},
+        evidence::Verified,
+    },
+    service::{self, versions::public_version},
+    store::{self, checklists::ItemRecord, repositories::Repository},
 };
 
 /// The checklist of the public version `text` (a tag or version): `Ok(None)` when the version
@@ -35,46 +35,7 @@ pub async fn load(
         .ok_or_else(|| AppError::NotFound(format!("no version {text}")))?;
     let records = store::checklists::items(pool, checklist.id).await?;
 
-    // Evidence needs the synced facts only when some item asks for them.
-    let facts = if records.iter().any(|r| r.evidence.is_some()) {
-        let (commit_sha, published_at) = store::checklists::version_facts(pool, version_id).await?;
-        let changelog = match store::changelogs::find(pool, repository.id).await? {
-            Some(stored) => match stored.markdown {
-                Some(text) if section_for(&text, &version).is_some() => ChangelogFact::Found,
-                _ => ChangelogFact::Missing,
-            },
-            None => ChangelogFact::NotSynced,
-        };
-        // Every release of the repository, read only for a hotfix's backport items.
-        let backports = records.iter().any(|r| {
-            r.evidence
-                .as_deref()
-                .is_some_and(|e| e.starts_with("backport:"))
-        });
-        let line_releases = if backports {
-            stable_line_releases(
-                &store::versions::support_releases(pool, repository.id).await?,
-                repository.zero_major_lines,
-            )
-        } else {
-            Vec::new()
-        };
-        Facts {
-            tag: detail.tag.clone(),
-            commit_sha,
-            published_at,
-            asset_names: store::versions::list_assets(pool, repository.id, &detail.tag)
-                .await?
-                .into_iter()
-                .map(|asset| asset.name)
-                .collect(),
-            changelog,
-            line_releases,
-            released_at: detail.released_at,
-        }
-    } else {
-        Facts::default()
-    };
+    let facts = service::evidence::facts(pool, repository, version_id, &detail, &records).await?;
 
     let started_by_hand_at = checklist
         .created_by
@@ -84,13 +45,12 @@ pub async fn load(
     let items = records.into_iter().map(|record| {
         let state = record.state();
         let status = ItemStatus::of(
-            state,
+            &service::evidence::item_facts(&record),
             due_from,
-            record.due_minutes,
-            record.evidence.as_deref(),
             &facts,
             now,
         );
+        let verified = verified(&record);
         let item = ItemView {
             id: record.id,
             state,
@@ -99,6 +59,8 @@ pub async fn load(
             by: record.changed_by,
             at: record.changed_at,
             contradicted: status.contradicted,
+            evidence_changed: status.evidence_changed,
+            verified,
             evidence: status.evidence,
             revision: record.revision,
             text: record.text,
@@ -155,10 +117,25 @@ pub async fn load(
         template_revision: checklist.template_revision,
         released_at: detail.released_at,
         progress,
+        verified: sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .filter(|i| i.verified.is_some())
+            .count()
+            .try_into()
+            .unwrap_or(u32::MAX),
         sections,
         log,
         markdown,
     }))
+}
+
+/// What ticked an item by evidence, while no person has changed it since.
+fn verified(record: &ItemRecord) -> Option<Verified> {
+    Some(Verified {
+        kind: SourceKind::parse(record.verified_kind.as_deref()?)?,
+        captured_at: record.verified_at?,
+    })
 }
 
 /// One item of the checklist of `text`, as `load` shows it; 404 when there is no such item.

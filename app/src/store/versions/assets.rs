@@ -19,8 +19,8 @@ pub async fn replace_assets(
     for asset in assets {
         sqlx::query!(
             "INSERT INTO release_assets
-                 (version_id, name, size, content_type, download_url, download_count)
-             VALUES (?, ?, ?, ?, ?, ?)
+                 (version_id, name, size, content_type, download_url, download_count, digest)
+             VALUES (?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (version_id, name) DO NOTHING",
             version_id,
             asset.name,
@@ -28,6 +28,7 @@ pub async fn replace_assets(
             asset.content_type,
             asset.download_url,
             asset.download_count,
+            asset.digest,
         )
         .execute(&mut *tx)
         .await?;
@@ -43,7 +44,7 @@ pub async fn list_assets(
 ) -> sqlx::Result<Vec<Asset>> {
     sqlx::query_as!(
         Asset,
-        r#"SELECT a.name, a.size, a.content_type, a.download_url, a.download_count
+        r#"SELECT a.name, a.size, a.content_type, a.download_url, a.download_count, a.digest
            FROM release_assets a
            JOIN versions v ON v.id = a.version_id
            WHERE v.repository_id = ? AND v.tag = ?

@@ -2,6 +2,7 @@
 
 mod body;
 pub(crate) mod checklists;
+pub(crate) mod evidence;
 pub(crate) mod incidents;
 mod paging;
 mod permit;
@@ -19,6 +20,7 @@ use utoipa::IntoParams;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(checklists::router())
+        .merge(evidence::router())
         .merge(incidents::router())
         .merge(products::router())
         .merge(repositories::router())
