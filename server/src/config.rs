@@ -162,6 +162,17 @@ impl GitHubApi {
                 .map(Secret),
         })
     }
+
+    /// GitHub's web address beside this API, for links to what the API reported:
+    /// `https://github.com` for `https://api.github.com`, the host of an Enterprise server's
+    /// `/api/v3`.
+    pub fn web(&self) -> String {
+        if self.url.host_str() == Some("api.github.com") {
+            return "https://github.com".to_owned();
+        }
+        let url = self.url.as_str().trim_end_matches('/');
+        url.strip_suffix("/api/v3").unwrap_or(url).to_owned()
+    }
 }
 
 #[derive(Debug, Args)]

@@ -21,6 +21,7 @@ use crate::{
         self, Command, ConfigError, Database, DatabaseArgs, GitHubApi, RepoAddArgs, RepoCommand,
         ServeConfig, SyncArgs, TokenCommand, TokenCreateArgs,
     },
+    evidence::refresh_repository,
     github::{Fetcher, FetcherSettings, OctocrabGitHub},
     sync::{sync_repository, Progress},
 };
@@ -162,9 +163,12 @@ async fn sync(args: SyncArgs) -> Result<(), Failure> {
     let progress = SyncProgress::new(name.to_string());
     let outcome = sync_repository(&pool, &fetcher, &repo, "cli", &progress).await;
     progress.finish();
-    pool.close().await;
     let summary =
         outcome.map_err(|err| Failure::Runtime(format!("sync of {name} failed: {err}")))?;
+    let evidence = refresh_repository(&pool, &fetcher, &repo, &api.web(), None).await;
+    pool.close().await;
+    let evidence =
+        evidence.map_err(|err| Failure::Runtime(format!("evidence of {name} not read: {err}")))?;
     let rate = fetcher
         .rate_limit_remaining()
         .map_or_else(|| "unknown".to_owned(), |r| r.to_string());
@@ -176,6 +180,12 @@ async fn sync(args: SyncArgs) -> Result<(), Failure> {
         fetcher.requests(),
         fetcher.not_modified(),
     );
+    if evidence.versions > 0 {
+        println!(
+            "evidence of {} open checklists read: {} new readings, {} items verified",
+            evidence.versions, evidence.snapshots, evidence.ticked
+        );
+    }
     Ok(())
 }
 

@@ -296,3 +296,46 @@ async fn a_version_that_arrives_by_webhook_gets_its_checklist() {
         .json();
     assert_eq!(checklist["template"]["name"], "hotfix", "{checklist}");
 }
+
+#[tokio::test]
+async fn ci_and_alert_events_have_the_evidence_read_again_and_store_nothing() {
+    let app = TestApp::with_demo().await;
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_deliveries")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    let events = [
+        "check_run",
+        "check_suite",
+        "workflow_run",
+        "status",
+        "code_scanning_alert",
+        "dependabot_alert",
+    ];
+    for (n, event) in events.into_iter().enumerate() {
+        for (m, example) in examples(event).into_iter().enumerate() {
+            let mut example = example;
+            example["repository"]["name"] = "orbit".into();
+            example["repository"]["owner"]["login"] = "acme".into();
+            example["repository"]["full_name"] = "acme/orbit".into();
+            let response = deliver(&app, event, &format!("e-{n}-{m}"), &example).await;
+            assert_eq!(
+                response.status,
+                StatusCode::ACCEPTED,
+                "{event}: {}",
+                response.body
+            );
+            assert_eq!(
+                response.json()["status"],
+                "evidence",
+                "{event}: {}",
+                response.body
+            );
+        }
+    }
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_deliveries")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(before, after, "CI events are not deliveries to apply");
+}

@@ -220,6 +220,24 @@ impl Reading {
             && self.summary == other.summary
             && self.findings == other.findings
     }
+
+    /// Only less of what `older` said: CI runs GitHub has since deleted (it keeps check runs,
+    /// statuses and workflow runs for a limited time) are not news, so the older snapshot
+    /// stands. Alerts that are gone were closed, which is news.
+    pub fn forgets(&self, older: &Reading) -> bool {
+        let ci = matches!(
+            self.kind,
+            SourceKind::Checks | SourceKind::Statuses | SourceKind::WorkflowRuns
+        );
+        ci && self.kind == older.kind
+            && self.findings.len() < older.findings.len()
+            && self.findings.iter().all(|f| older.findings.contains(f))
+    }
+
+    /// Whether a refresh that read this keeps it: it says something `newest` did not.
+    pub fn is_news_after(&self, newest: Option<&Reading>) -> bool {
+        newest.is_none_or(|newest| !self.agrees_with(newest) && !self.forgets(newest))
+    }
 }
 
 /// A reading as kept: when it was captured, and its row when stored.

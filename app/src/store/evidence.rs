@@ -64,8 +64,8 @@ pub async fn all(db: impl SqliteExecutor<'_>, version_id: i64) -> sqlx::Result<V
     Ok(rows.into_iter().filter_map(SnapshotRow::snapshot).collect())
 }
 
-/// Keeps a reading of the version's commit `commit_sha`: a new snapshot, unless the newest of
-/// its source agrees with it. Returns the new snapshot's id, or `None` when it agreed.
+/// Keeps a reading of the version's commit `commit_sha`: a new snapshot, unless it is no news
+/// after the newest of its source. Returns the new snapshot's id, or `None` when it was none.
 pub async fn record(
     db: &mut sqlx::SqliteConnection,
     version_id: i64,
@@ -86,7 +86,7 @@ pub async fn record(
     .fetch_optional(&mut *db)
     .await?
     .and_then(SnapshotRow::snapshot);
-    if newest.is_some_and(|n| n.reading.agrees_with(reading)) {
+    if !reading.is_news_after(newest.as_ref().map(|n| &n.reading)) {
         return Ok(None);
     }
     let state = reading.state.as_str();

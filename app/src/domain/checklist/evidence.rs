@@ -207,9 +207,9 @@ pub fn evaluate(spec: &str, facts: &Facts) -> Option<Judgement> {
     })
 }
 
-/// Judges a rule on the newest snapshots of `sources`: any failure disproves it, anything unfinished or unreadable leaves it pending, and it is
-/// proved when the sources GitHub would show found something and all of it passed. `None`
-/// until one of them has been read.
+/// Judges a rule on the newest snapshots of `sources`: any failure disproves it, anything
+/// unfinished or unreadable leaves it pending, and it is proved when the sources GitHub would
+/// show found something and all of it passed. `None` until one of them has been read.
 fn from_readings(kind: &str, sources: &[SourceKind], facts: &Facts) -> Option<Judgement> {
     let read: Vec<&Snapshot> = sources
         .iter()
@@ -247,10 +247,11 @@ fn from_readings(kind: &str, sources: &[SourceKind], facts: &Facts) -> Option<Ju
             basis: None,
         }
     } else {
+        // The newest reading it relied on; of two read together, the first source named.
         let newest = read
             .iter()
             .filter(|s| state_of(s) == Some(SourceState::Pass))
-            .max_by_key(|s| s.captured_at)?;
+            .min_by_key(|s| std::cmp::Reverse(s.captured_at))?;
         Judgement {
             evidence: evidence(true, false),
             basis: Some(Basis {

@@ -232,3 +232,32 @@ fn an_agreeing_reading_is_the_same_verdict() {
     let rerun = judge_check_runs(&[run(2, "test", "completed", Some("failure"))], "u");
     assert!(!one.agrees_with(&rerun));
 }
+
+#[test]
+fn ci_runs_github_has_deleted_are_no_news_but_closed_alerts_are() {
+    let both = judge_check_runs(
+        &[
+            run(1, "test", "completed", Some("success")),
+            run(2, "lint", "completed", Some("success")),
+        ],
+        "",
+    );
+    let one_dropped = judge_check_runs(&[run(1, "test", "completed", Some("success"))], "");
+    let none_left = judge_check_runs(&[], "");
+    assert!(!one_dropped.is_news_after(Some(&both)));
+    assert!(!none_left.is_news_after(Some(&both)));
+    assert!(
+        both.is_news_after(Some(&one_dropped)),
+        "a new check is news"
+    );
+    assert!(both.is_news_after(None));
+    let failed_again = judge_check_runs(&[run(3, "test", "completed", Some("failure"))], "");
+    assert!(
+        failed_again.is_news_after(Some(&both)),
+        "a failed re-run is news"
+    );
+
+    let open = judge_dependabot(&[alert(1, "critical"), alert(2, "low")], "");
+    let closed = judge_dependabot(&[alert(2, "low")], "");
+    assert!(closed.is_news_after(Some(&open)), "a closed alert is news");
+}

@@ -47,6 +47,9 @@ pub(crate) struct ChecklistAnswer {
     version: String,
     template: TemplateRevision,
     progress: Progress,
+    /// Of the done items, how many evidence ticked (`verified`); the rest a person ticked.
+    #[schema(example = 9)]
+    verified: u32,
     sections: Vec<SectionAnswer>,
 }
 
@@ -116,6 +119,7 @@ pub(crate) async fn get_checklist(
             revision: checklist.template_revision,
         },
         progress: checklist.progress,
+        verified: checklist.verified,
         sections: checklist
             .sections
             .into_iter()
