@@ -2,7 +2,7 @@
 //! versions and Markdown release notes, dated relative to the day it is loaded so that every
 //! page has living content on a machine without GitHub access. Loading it again updates it.
 
-use app::domain::checklist::ItemState;
+use app::domain::checklist::{rule::Rule, ItemState};
 use app::{
     model::versions::Asset,
     store::{
@@ -400,8 +400,14 @@ async fn work_on_checklists(
             .enumerate()
         {
             let skip = item.text.starts_with("Image signing tested");
-            // Evidence ticked what it proves at release time; the person does the rest.
-            if (n >= done && !skip) || item.state() != ItemState::Open {
+            // Evidence ticked what it proves at release time, and decides what CI still runs
+            // for; the person does the rest.
+            let left_to_ci = item
+                .evidence
+                .as_deref()
+                .and_then(|rule| Rule::parse(rule).ok())
+                .is_some_and(|rule| rule.reads_github());
+            if (n >= done && !skip) || item.state() != ItemState::Open || left_to_ci {
                 continue;
             }
             let change = Change {

@@ -248,7 +248,11 @@ async fn an_item_done_against_its_evidence_is_flagged_and_kept() {
         .expect("sections")
         .iter()
         .flat_map(|s| s["items"].as_array().cloned().unwrap_or_default())
-        .find(|i| i["state"] == "open" && i["evidence"]["found"] == false)
+        .find(|i| {
+            i["state"] == "open"
+                && i["evidence"]["found"] == false
+                && i["evidence"]["pending"] == false
+        })
         .expect("an open item whose evidence is missing");
     assert_eq!(
         missing["contradicted"], false,
@@ -440,4 +444,92 @@ async fn editing_a_template_makes_a_revision_and_leaves_older_checklists_alone()
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     let anonymous = app.get("/acme/orbit/checklists/templates/patch").await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_template_editor_refuses_an_unknown_evidence_rule_naming_its_line() {
+    let (app, cookie) = TestApp::demo_signed_in().await;
+    let broken = "## Release\n- Tag pushed (evidence: tag)\n- Tests green (due 1h, evidence: vibes)\n- Coverage (evidence: check coverage >= 80)\n";
+    let fields = [
+        ("owner", "acme"),
+        ("repo", "orbit"),
+        ("kind", "patch"),
+        ("revision", "1"),
+        ("text", broken),
+    ];
+    app.post_form(
+        &cookie,
+        "/sfn/save_template",
+        "/acme/orbit/checklists/templates/patch",
+        &fields,
+    )
+    .await;
+    let shown = app
+        .page_text(Some(&cookie), "/acme/orbit/checklists/templates/patch")
+        .await
+        .replace("&#x27;", "'");
+    assert!(
+        shown.contains("line 3: 'vibes' is not an evidence rule"),
+        "{shown}"
+    );
+    assert!(shown.contains("Revision 1."), "nothing was saved");
+    assert!(
+        shown.contains("Tests green (due 1h, evidence: vibes)"),
+        "what was typed is kept"
+    );
+}
+
+#[tokio::test]
+async fn a_version_page_shows_its_evidence_and_verified_items_without_javascript() {
+    let app = TestApp::with_demo().await;
+    let page = app
+        .page_text(None, "/acme/orbit/v/v2.3.2")
+        .await
+        .replace("&#x27;", "'");
+    for expected in [
+        "Evidence from GitHub",
+        "Check runs",
+        "6 checks passed",
+        "Dependabot alerts",
+        "no open critical or high alert on the default branch",
+        "Sigstore signatures not verified here",
+        "verified by GitHub evidence",
+        "Verified",
+    ] {
+        assert!(page.contains(expected), "{expected} in the page");
+    }
+
+    // The release candidate's failed check is being re-run: the failure is kept beside it.
+    let rc = app
+        .page_text(None, "/acme/orbit/v/v3.2.0-rc.1")
+        .await
+        .replace("&#x27;", "'");
+    assert!(
+        rc.contains("1 of 6 checks not finished: e2e (firefox)"),
+        "{rc}"
+    );
+    assert!(
+        rc.contains("Earlier readings that said otherwise (1)"),
+        "{rc}"
+    );
+    assert!(rc.contains("1 of 6 checks failed: e2e (firefox)"), "{rc}");
+}
+
+#[tokio::test]
+async fn the_open_items_page_filters_to_items_waiting_only_on_ci() {
+    let app = TestApp::with_demo().await;
+    let all = app.page_text(None, "/acme/orbit/checklists").await;
+    let waiting = app.page_text(None, "/acme/orbit/checklists?only=ci").await;
+    assert!(waiting.contains("wait only on CI"), "{waiting}");
+    assert!(waiting.contains("All tests passing"), "{waiting}");
+    assert!(
+        !waiting.contains("Release notes reviewed"),
+        "a person's item is not CI's"
+    );
+    assert!(
+        all.contains("Release notes reviewed") || all.contains("Announce"),
+        "{all}"
+    );
+    let rows = |page: &str| page.matches("<tr").count();
+    assert!(rows(&waiting) < rows(&all), "the filter leaves items out");
 }

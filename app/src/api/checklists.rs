@@ -7,9 +7,9 @@ use crate::{
     error::AppError,
     model::{
         checklists::{
-            ChecklistPanel, ItemChangeForm, OpenItems, TemplateEditor, TemplateForm, TemplateRef,
+            ChecklistPanel, ItemChangeForm, OpenItems, OpenItemsRef, TemplateEditor, TemplateForm,
+            TemplateRef,
         },
-        repositories::RepoRef,
         versions::VersionRef,
     },
 };
@@ -159,19 +159,24 @@ pub async fn start_checklist(#[server(flatten)] version_ref: VersionRef) -> Resu
 /// Every open item across the repository's versions; `Ok(None)` for an untracked repository.
 #[server(prefix = "/sfn", endpoint = "get_open_items", input = GetUrl)]
 pub async fn get_open_items(
-    #[server(flatten)] repo_ref: RepoRef,
+    #[server(flatten)] page: OpenItemsRef,
 ) -> Result<Option<OpenItems>, AppError> {
     use crate::{access, service::checklists, state::app_state, store};
 
     let pool = app_state()?.pool;
-    let Some(repository) =
-        store::repositories::find(&pool, &repo_ref.owner, &repo_ref.repo).await?
-    else {
+    let Some(repository) = store::repositories::find(&pool, &page.owner, &page.repo).await? else {
         return Ok(None);
     };
     let now = chrono::Utc::now();
-    let items = checklists::open_items(&pool, &repository, now).await?;
+    let mut items = checklists::open_items(&pool, &repository, now).await?;
+    let open = items.len();
+    let waiting_on_ci = page.waiting_on_ci();
+    if waiting_on_ci {
+        items.retain(|item| item.waiting_on_ci);
+    }
     Ok(Some(OpenItems {
+        open,
+        waiting_on_ci,
         maintainer: access::maintains(&pool, &access::current_caller(), &repository).await?,
         owner: repository.owner,
         name: repository.name,

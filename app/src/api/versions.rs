@@ -13,8 +13,12 @@ pub async fn get_version(
     #[server(flatten)] version_ref: VersionRef,
 ) -> Result<Option<VersionPage>, AppError> {
     use crate::{
-        access, model::versions::WithdrawalRefusal, request::kept, service::versions,
-        state::app_state, store,
+        access,
+        model::versions::WithdrawalRefusal,
+        request::kept,
+        service::{self, versions},
+        state::app_state,
+        store,
     };
 
     let pool = app_state()?.pool;
@@ -36,6 +40,11 @@ pub async fn get_version(
     })
     .await;
     page.site = access::current_site_address();
+    page.evidence = match service::evidence::view(&pool, &repository, &page.tag).await {
+        Ok(evidence) => Some(evidence),
+        Err(AppError::NotFound(_)) => None,
+        Err(err) => return Err(err),
+    };
     Ok(Some(page))
 }
 

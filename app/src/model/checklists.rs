@@ -97,6 +97,21 @@ pub struct ChecklistPanel {
     pub generated_at: DateTime<Utc>,
 }
 
+/// The open items page: a repository, and `only=ci` for the items waiting only on CI.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenItemsRef {
+    pub owner: String,
+    pub repo: String,
+    #[serde(default)]
+    pub only: Option<String>,
+}
+
+impl OpenItemsRef {
+    pub fn waiting_on_ci(&self) -> bool {
+        self.only.as_deref() == Some("ci")
+    }
+}
+
 /// An open item on the checklists page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenItemView {
@@ -106,14 +121,20 @@ pub struct OpenItemView {
     pub text: String,
     pub due_at: Option<DateTime<Utc>>,
     pub overdue: bool,
+    /// Evidence will decide it once CI has finished: nothing for a person to do yet.
+    pub waiting_on_ci: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenItems {
     pub owner: String,
     pub name: String,
-    /// Overdue first (longest overdue on top), then by due time, then the rest.
+    /// Overdue first (longest overdue on top), then by due time, then the rest; only those
+    /// waiting on CI when `waiting_on_ci`.
     pub items: Vec<OpenItemView>,
+    /// Every open item: how many there are, filtered or not.
+    pub open: usize,
+    pub waiting_on_ci: bool,
     pub maintainer: bool,
     pub generated_at: DateTime<Utc>,
 }

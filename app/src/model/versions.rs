@@ -82,6 +82,8 @@ pub struct VersionPage {
     pub incidents: crate::model::incidents::Affecting,
     /// The site's address for absolute links (the badge's Markdown); empty when not known.
     pub site: String,
+    /// What GitHub said about the version's commit, as kept.
+    pub evidence: Option<crate::model::evidence::EvidenceView>,
 }
 
 /// One version in a comparison: what changed in it.

@@ -4,6 +4,7 @@
 mod api_docs;
 pub mod checklist;
 mod compare;
+mod evidence;
 mod history;
 mod home;
 mod incidents;

@@ -15,7 +15,10 @@ use crate::{
         refusal::refusal_message,
         versions::{VersionPage, VersionRef},
     },
-    pages::checklist::{VersionChecklist, VersionChecklistData},
+    pages::{
+        checklist::{VersionChecklist, VersionChecklistData},
+        evidence::EvidencePanel,
+    },
 };
 
 /// `/{owner}/{repo}/v/{version}`: one version's notes, channel, support phase and neighbours.
@@ -92,6 +95,7 @@ fn VersionView(
         refusal: page_refusal,
         incidents,
         site,
+        evidence,
         ..
     } = page;
     let badge_path = format!("/badge/{owner}/{name}/{tag}.svg");
@@ -227,6 +231,7 @@ fn VersionView(
             </article>
         })}
         <VersionChecklist data=checklist/>
+        {evidence.map(|evidence| view! { <EvidencePanel evidence now=generated_at/> })}
         <nav class="neighbours" aria-label="Other versions">
             {compare_link}
             {neighbour(previous, "prev", "Older:")}

@@ -109,6 +109,7 @@ pub async fn version_page(
         refusal: None,
         site: String::new(),
         incidents,
+        evidence: None,
     }))
 }
 

@@ -354,6 +354,7 @@ pub async fn changes(
 /// An open item of some public version.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpenItem {
+    pub version_id: i64,
     pub tag: String,
     pub version: String,
     pub item_id: i64,
@@ -364,6 +365,8 @@ pub struct OpenItem {
     /// When a person started the checklist by hand; none when it started with the release.
     pub started_by_hand_at: Option<DateTime<Utc>>,
     pub revision: i64,
+    /// The item's evidence rule, as stored.
+    pub evidence: Option<String>,
 }
 
 /// Each checklist's item states by version tag: `(tag, state, count)`, for the history's
@@ -396,8 +399,8 @@ pub async fn open_items(
 ) -> sqlx::Result<Vec<OpenItem>> {
     sqlx::query_as!(
         OpenItem,
-        r#"SELECT v.tag, v.version AS "version!", i.id AS "item_id!", i.section, i.text,
-                  i.due_minutes,
+        r#"SELECT v.id AS "version_id!", v.tag, v.version AS "version!", i.id AS "item_id!",
+                  i.section, i.text, i.due_minutes, i.evidence,
                   COALESCE(r.published_at, t.tagged_at) AS "released_at?: DateTime<Utc>",
                   CASE WHEN c.created_by IS NOT NULL THEN c.created_at END
                       AS "started_by_hand_at?: DateTime<Utc>",

@@ -105,6 +105,13 @@ pub fn is_signature(name: &str) -> bool {
     .any(|suffix| name.ends_with(suffix))
 }
 
+/// An open item only CI still has to decide: its rule reads GitHub's sources, and they have not
+/// been read yet or are still running (a failure or a missing file needs a person instead).
+pub fn waits_on_ci(spec: &str, facts: &Facts) -> bool {
+    Rule::parse(spec).is_ok_and(|rule| rule.reads_github())
+        && evaluate(spec, facts).is_none_or(|judged| judged.evidence.pending)
+}
+
 /// The evidence for an item whose rule is `spec` (as a checklist item stores it); `None` for
 /// a rule this version cannot judge, or a source not read yet.
 pub fn evaluate(spec: &str, facts: &Facts) -> Option<Judgement> {

@@ -73,6 +73,19 @@ impl Rule {
         }
     }
 
+    /// Whether GitHub's CI, alerts or attestations decide it (rather than the synced tag,
+    /// release or CHANGELOG.md).
+    pub fn reads_github(&self) -> bool {
+        matches!(
+            self,
+            Rule::Checks
+                | Rule::Workflows
+                | Rule::Security
+                | Rule::Attestation { .. }
+                | Rule::Check { .. }
+        )
+    }
+
     /// Reads a rule as written after `evidence:`, or as a checklist item stores it.
     pub fn parse(text: &str) -> Result<Rule, String> {
         let text = text.trim();

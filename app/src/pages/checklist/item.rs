@@ -33,9 +33,14 @@ pub(super) struct Refusal {
 impl ItemForm {
     pub(super) fn row(&self, item: ItemView) -> AnyView {
         let state_class = format!(
-            "item {}{}",
+            "item {}{}{}",
             item.state.as_str(),
-            if item.overdue { " overdue" } else { "" }
+            if item.overdue { " overdue" } else { "" },
+            if item.verified.is_some() {
+                " verified"
+            } else {
+                ""
+            }
         );
         let anchor = format!("item-{}", item.id);
         let due = item
@@ -49,8 +54,15 @@ impl ItemForm {
                 };
                 view! { <span class=class>{due_words(due, self.now)}</span> }
             });
+        // A verified item's note is the evidence it was ticked on: shown once, as evidence.
         let evidence = item.evidence.clone().map(|evidence| {
-            let (class, mark) = if evidence.found { ("evidence found", "✓") } else { ("evidence missing", "✗") };
+            let (class, mark) = if evidence.found {
+                ("evidence found", "✓")
+            } else if evidence.pending {
+                ("evidence pending", "…")
+            } else {
+                ("evidence missing", "✗")
+            };
             view! { <span class=class><span aria-hidden="true">{mark} " "</span>{evidence.detail}</span> }
         });
         let contradiction = item.contradicted.then(|| {
@@ -60,16 +72,33 @@ impl ItemForm {
                 </p>
             }
         });
-        let changed = match (&item.by, item.at) {
-            (Some(by), Some(at)) => Some(view! {
+        let evidence_changed = item.evidence_changed.then(|| {
+            view! {
+                <p class="item-warning">
+                    "Evidence changed: GitHub verified this, but says otherwise now (a re-run failed?). "
+                    "Look at the evidence, then keep or reopen the item."
+                </p>
+            }
+        });
+        let changed = match (&item.verified, &item.by, item.at) {
+            (Some(verified), _, _) => Some(view! {
+                <span class="verified-badge">
+                    "Verified" <span class="visually-hidden">" by GitHub evidence"</span>
+                </span>
+                " "
+                <span class="changed-by">
+                    "by " {verified.kind.label()} ", read " <RelativeTime at=verified.captured_at now=self.now/>
+                </span>
+            }.into_any()),
+            (None, Some(by), Some(at)) => Some(view! {
                 <span class="changed-by">
                     {state_words(item.state)} " by " {by.clone()} " " <RelativeTime at now=self.now/>
                 </span>
-            }),
+            }.into_any()),
             _ => None,
         };
-        let note =
-            (!item.note.is_empty()).then(|| view! { <p class="item-note">{item.note.clone()}</p> });
+        let note = (!item.note.is_empty() && item.verified.is_none())
+            .then(|| view! { <p class="item-note">{item.note.clone()}</p> });
         let mark = match item.state {
             ItemState::Done => "☑",
             ItemState::Skipped => "⊘",
@@ -107,6 +136,7 @@ impl ItemForm {
                     <span class="item-text">{item.text.clone()}</span>
                     " " {due} " " {evidence} " " {changed}
                     {contradiction}
+                    {evidence_changed}
                     {note}
                     {error}
                 </div>

@@ -140,11 +140,13 @@ fn Panel(
     let ChecklistView {
         template_revision,
         progress,
+        verified,
         sections,
         log,
         released_at,
         ..
     } = checklist;
+    let by_people = progress.done.saturating_sub(verified as usize);
     // The refused change and what was typed, shown at its item: after a plain form post from
     // the session (once), hydrated from the action.
     let kept = refusal.map(|refusal| Refusal {
@@ -180,6 +182,10 @@ fn Panel(
                 " · " <a href=markdown>"Markdown for a pull request"</a>
             </p>
             <ProgressBar progress label="Whole checklist".to_owned()/>
+            <p class="verified-split">
+                <span class="verified-count">{verified} " verified by GitHub evidence"</span>
+                " · " {by_people} " ticked by people"
+            </p>
             {sections.into_iter().map(|section| {
                 let id = format!("section-{}", slug(&section.title));
                 let labelled_by = id.clone();

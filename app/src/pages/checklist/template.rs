@@ -87,8 +87,16 @@ fn TemplateForm(editor: TemplateEditor, save: ServerAction<SaveTemplate>) -> imp
                 "One " <code>"## Section"</code> " heading per section and one " <code>"- item"</code>
                 " per line. Add, remove or reorder lines freely. A final parenthesis sets attributes: "
                 <code>"(due 1h)"</code> ", " <code>"(due 1d)"</code> " or " <code>"(due 1w)"</code>
-                " after the release date; " <code>"(evidence: tag)"</code> " (also release, sbom, signature, changelog); "
-                <code>"(per maintained line)"</code> " makes one item per other supported line."
+                " after the release date; " <code>"(per maintained line)"</code> " makes one item per other supported line. "
+                <code>"(evidence: RULE)"</code> " ticks the item as verified once GitHub proves it; "
+                "a person's own choice always wins. Rules: "
+                <code>"tag"</code> ", " <code>"release"</code> ", " <code>"changelog"</code> ", "
+                <code>"sbom"</code> " or " <code>"signature"</code> " (a file attached), "
+                <code>"checks"</code> " (every check run and status green), " <code>"workflows"</code> ", "
+                <code>"security"</code> " (no open critical or high alert), "
+                <code>"attestation provenance"</code> " or " <code>"attestation sbom for *.tar.gz"</code>
+                " (every file, or those matching), " <code>"check coverage >= 80"</code>
+                " (a named check or status, with the first number in its description at least 80)."
             </p>
             <textarea id="template-text" name="text" rows="30" class="mono" aria-describedby="template-help" prop:value=shown_text.clone()>{escapable_text(shown_text.clone())}</textarea>
             <button type="submit">"Save as revision " {revision + 1}</button>
