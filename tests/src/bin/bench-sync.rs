@@ -1,7 +1,9 @@
 //! `make bench-sync`: syncs 10,000 tags and 9,000 releases from the fake GitHub, which answers
 //! every request after 20 ms, and prints the request count, the elapsed time against the time
 //! those requests would take back to back, the peak RSS of the syncing process, and what a
-//! re-sync with nothing changed costs. Medians over runs (default 3: `bench-sync RUNS`).
+//! re-sync with nothing changed costs. Then the evidence of the one version released today (its
+//! checklist is open): the GitHub requests reading it costs, and what a refresh where nothing
+//! changed costs. Medians over runs (default 3: `bench-sync RUNS`).
 //!
 //! The fake runs in a child process (`bench-sync fake`) so that its memory is not counted.
 
@@ -12,10 +14,15 @@ use std::{
 };
 
 use releasedesk::{
+    evidence::refresh_repository,
     github::{Fetcher, FetcherSettings, OctocrabGitHub},
     sync::sync_repository,
 };
-use releasedesk_tests::fake_github::{release, Annotation, FakeGitHub, FakeRepo, FakeTag};
+use releasedesk_tests::fake_github::{
+    evidence::{attestation, check_run, commit_status, workflow_run, SLSA_PROVENANCE, SPDX_SBOM},
+    release, Annotation, FakeGitHub, FakeRepo, FakeTag,
+};
+use serde_json::json;
 
 const TAGS: usize = 10_000;
 const RELEASES: usize = 9_000;
@@ -72,7 +79,53 @@ fn big_repo() -> FakeRepo {
             }
         }
     }
+    add_new_release(&mut repo);
     repo
+}
+
+/// v6.0.0, released today with three files and green CI: the one version whose checklist is
+/// open, so the one whose evidence is read.
+fn add_new_release(repo: &mut FakeRepo) {
+    let sha = "6".repeat(40);
+    let today = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut published = release(TAGS as i64 + 1, "v6.0.0", false, false, Some(&today));
+    let files = ["big-linux.tar.gz", "big-darwin.tar.gz", "SHA256SUMS"];
+    published["assets"] = files
+        .iter()
+        .enumerate()
+        .map(|(n, name)| {
+            json!({ "name": name, "size": 1000, "digest": format!("sha256:{}", format!("{n}").repeat(64)) })
+        })
+        .collect();
+    repo.releases.push(published);
+    repo.tags.push(FakeTag {
+        name: "v6.0.0".to_owned(),
+        commit_sha: sha.clone(),
+        commit_date: today,
+        annotated: None,
+    });
+    let evidence = &mut repo.evidence;
+    for (id, name) in (1..).zip(["build", "test", "lint", "e2e", "docs", "audit"]) {
+        evidence
+            .check_runs
+            .push(check_run(id, name, &sha, Some("success")));
+    }
+    evidence.statuses.insert(
+        sha.clone(),
+        vec![commit_status("coverage", "success", "Coverage 88%")],
+    );
+    evidence.workflow_runs = vec![
+        workflow_run(1, 1, "CI", &sha, 1, Some("success")),
+        workflow_run(2, 2, "Release", &sha, 1, Some("success")),
+    ];
+    for (n, name) in files.iter().enumerate() {
+        let hex = format!("{n}").repeat(64);
+        let mut kinds = vec![attestation(&hex, SLSA_PROVENANCE)];
+        if name.ends_with(".tar.gz") {
+            kinds.push(attestation(&hex, SPDX_SBOM));
+        }
+        evidence.attestations.insert(format!("sha256:{hex}"), kinds);
+    }
 }
 
 async fn serve_fake() {
@@ -89,6 +142,10 @@ struct Run {
     resync_requests: u64,
     resync_not_modified: u64,
     resync_elapsed: Duration,
+    evidence_requests: u64,
+    verified: usize,
+    refresh_requests: u64,
+    refresh_not_modified: u64,
 }
 
 async fn bench(runs: usize) {
@@ -147,6 +204,21 @@ async fn bench(runs: usize) {
             .collect(),
     );
     println!("no-change re-sync: {resync:.0} requests, {resync_304:.0} of them 304, in {resync_elapsed:.2} s (median)");
+    let evidence = median(results.iter().map(|r| r.evidence_requests as f64).collect());
+    let verified = median(results.iter().map(|r| r.verified as f64).collect());
+    println!(
+        "evidence of a new release (3 files): {evidence:.0} extra requests, {verified:.0} items verified (median)"
+    );
+    let refresh = median(results.iter().map(|r| r.refresh_requests as f64).collect());
+    let refresh_304 = median(
+        results
+            .iter()
+            .map(|r| r.refresh_not_modified as f64)
+            .collect(),
+    );
+    println!(
+        "no-change evidence refresh: {refresh:.0} requests, {refresh_304:.0} of them 304 (target: all conditional)"
+    );
 }
 
 async fn one_run(url: &url::Url) -> Run {
@@ -178,7 +250,7 @@ async fn one_run(url: &url::Url) -> Run {
         .await
         .expect("full sync");
     let elapsed = started.elapsed();
-    assert_eq!((summary.tags, summary.releases), (TAGS, RELEASES));
+    assert_eq!((summary.tags, summary.releases), (TAGS + 1, RELEASES + 1));
 
     let again = Fetcher::new(
         OctocrabGitHub::new(url, None).expect("client"),
@@ -189,8 +261,32 @@ async fn one_run(url: &url::Url) -> Run {
         .await
         .expect("re-sync");
     let resync_elapsed = started.elapsed();
+
+    let reader = Fetcher::new(
+        OctocrabGitHub::new(url, None).expect("client"),
+        FetcherSettings::default(),
+    );
+    let read = refresh_repository(&pool, &reader, &repo, "https://github.com", None)
+        .await
+        .expect("evidence");
+    assert_eq!(
+        read.versions, 1,
+        "only today's release has an open checklist"
+    );
+    let refresher = Fetcher::new(
+        OctocrabGitHub::new(url, None).expect("client"),
+        FetcherSettings::default(),
+    );
+    let refreshed = refresh_repository(&pool, &refresher, &repo, "https://github.com", None)
+        .await
+        .expect("evidence refresh");
+    assert_eq!(refreshed.snapshots, 0, "nothing changed");
     pool.close().await;
     Run {
+        evidence_requests: reader.requests(),
+        verified: read.ticked,
+        refresh_requests: refresher.requests(),
+        refresh_not_modified: refresher.not_modified(),
         requests: fetcher.requests(),
         elapsed,
         resync_requests: again.requests(),

@@ -63,7 +63,8 @@ impl ItemForm {
             } else {
                 ("evidence missing", "✗")
             };
-            view! { <span class=class><span aria-hidden="true">{mark} " "</span>{evidence.detail}</span> }
+            let waiting = evidence.pending.then_some("Waiting on CI: ");
+            view! { <span class=class><span aria-hidden="true">{mark} " "</span>{waiting}{evidence.detail}</span> }
         });
         let contradiction = item.contradicted.then(|| {
             view! {
