@@ -4,7 +4,7 @@ import { hydrated } from './pages';
 // The demo's release candidate has a checklist part-way through. Each project works on items
 // of its own, since both share one server.
 const items = {
-  'no-javascript': { tick: 'Deployed to staging', skip: 'Images pull successfully' },
+  'no-javascript': { tick: 'Decide: promote to stable, or cut the next release candidate', skip: 'Images pull successfully' },
   hydrated: { tick: 'Signatures verified', skip: 'SBOM available' },
 } as const;
 

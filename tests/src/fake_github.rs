@@ -105,11 +105,7 @@ impl FakeGitHub {
             )
             .route("/repos/{owner}/{repo}/commits/{sha}/status", get(status))
             .route("/repos/{owner}/{repo}/actions/runs", get(workflow_runs))
-            .route(
-                "/repos/{owner}/{repo}/code-scanning/alerts",
-                get(code_scanning),
-            )
-            .route("/repos/{owner}/{repo}/dependabot/alerts", get(dependabot))
+            .route("/repos/{owner}/{repo}/{feature}/alerts", get(alerts))
             .route(
                 "/repos/{owner}/{repo}/attestations/{digest}",
                 get(attestations),
@@ -164,6 +160,21 @@ impl FakeGitHub {
     pub fn take_log(&self) -> Vec<LoggedRequest> {
         self.with(|s| std::mem::take(&mut s.log))
     }
+}
+
+/// The real client, pointed at the fake, with short retries.
+pub fn fetcher(
+    fake: &FakeGitHub,
+) -> releasedesk::github::Fetcher<releasedesk::github::OctocrabGitHub> {
+    let url = url::Url::parse(&fake.url).expect("fake URL");
+    let github =
+        releasedesk::github::OctocrabGitHub::new(&url, Some("test-token")).expect("client");
+    let settings = releasedesk::github::FetcherSettings {
+        attempts: 3,
+        backoff: Duration::from_millis(10),
+        max_wait: Duration::from_secs(5),
+    };
+    releasedesk::github::Fetcher::new(github, settings)
 }
 
 /// grafana/alloy's real tags from `shared/data`, annotated where they were.
@@ -359,8 +370,27 @@ fn evidence_of<R>(
     found.transpose()
 }
 
-async fn refused(state: &Shared, uri: &Uri, headers: &HeaderMap, body: Value) -> Response {
-    respond(state, uri, headers, StatusCode::FORBIDDEN, body, Vec::new()).await
+/// The runs whose `head_sha` is `sha`; every run without one.
+fn of_commit(runs: &[Value], sha: Option<&str>) -> Vec<Value> {
+    runs.iter()
+        .filter(|run| sha.is_none_or(|sha| run["head_sha"] == sha))
+        .cloned()
+        .collect()
+}
+
+/// A page of evidence as `wrap` puts it in a body, or GitHub's refusal.
+async fn answer_evidence(
+    state: &Shared,
+    uri: &Uri,
+    headers: &HeaderMap,
+    found: Result<Option<(Vec<Value>, usize)>, Value>,
+    query: &PageQuery,
+    wrap: impl FnOnce(Vec<Value>, usize) -> Value,
+) -> Response {
+    match found {
+        Ok(page) => answer_page(state, uri, headers, page, query, wrap).await,
+        Err(body) => respond(state, uri, headers, StatusCode::FORBIDDEN, body, Vec::new()).await,
+    }
 }
 
 async fn check_runs(
@@ -371,28 +401,17 @@ async fn check_runs(
     headers: HeaderMap,
 ) -> Response {
     let runs = evidence_of(&state, &owner, &repo, "check-runs", |e| {
-        let runs: Vec<Value> = e
-            .check_runs
-            .iter()
-            .filter(|r| r["head_sha"] == sha.as_str())
-            .cloned()
-            .collect();
-        page_of(&runs, &query, Value::clone)
+        page_of(&of_commit(&e.check_runs, Some(&sha)), &query, Value::clone)
     });
-    match runs {
-        Ok(page) => {
-            answer_page(
-                &state,
-                &uri,
-                &headers,
-                page,
-                &query,
-                |runs, total| json!({ "total_count": total, "check_runs": runs }),
-            )
-            .await
-        }
-        Err(body) => refused(&state, &uri, &headers, body).await,
-    }
+    answer_evidence(
+        &state,
+        &uri,
+        &headers,
+        runs,
+        &query,
+        |runs, total| json!({ "total_count": total, "check_runs": runs }),
+    )
+    .await
 }
 
 async fn status(
@@ -403,21 +422,18 @@ async fn status(
     headers: HeaderMap,
 ) -> Response {
     let statuses = evidence_of(&state, &owner, &repo, "status", |e| {
-        page_of(
-            e.statuses.get(&sha).map_or(&[][..], Vec::as_slice),
-            &query,
-            Value::clone,
-        )
+        let statuses = e.statuses.get(&sha).map_or(&[][..], Vec::as_slice);
+        page_of(statuses, &query, Value::clone)
     });
-    match statuses {
-        Ok(page) => {
-            answer_page(&state, &uri, &headers, page, &query, |statuses, total| {
-                evidence::combined_status(&sha, statuses, total)
-            })
-            .await
-        }
-        Err(body) => refused(&state, &uri, &headers, body).await,
-    }
+    answer_evidence(
+        &state,
+        &uri,
+        &headers,
+        statuses,
+        &query,
+        |statuses, total| evidence::combined_status(&sha, statuses, total),
+    )
+    .await
 }
 
 async fn workflow_runs(
@@ -429,103 +445,69 @@ async fn workflow_runs(
     headers: HeaderMap,
 ) -> Response {
     let runs = evidence_of(&state, &owner, &repo, "actions", |e| {
-        let runs: Vec<Value> = e
-            .workflow_runs
+        let runs = of_commit(&e.workflow_runs, filters.head_sha.as_deref());
+        page_of(&runs, &query, Value::clone)
+    });
+    answer_evidence(
+        &state,
+        &uri,
+        &headers,
+        runs,
+        &query,
+        |runs, total| json!({ "total_count": total, "workflow_runs": runs }),
+    )
+    .await
+}
+
+/// Open alerts in the given state, at the given ref or of the given severities: code
+/// scanning's (`/code-scanning/alerts`) or Dependabot's (`/dependabot/alerts`).
+async fn alerts(
+    State(state): State<Shared>,
+    Path((owner, repo, feature)): Path<(String, String, String)>,
+    Query(query): Query<PageQuery>,
+    Query(filters): Query<Filters>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    // Where each kind of alert keeps its severity.
+    let severity = match feature.as_str() {
+        "code-scanning" => ["rule", "security_severity_level"],
+        "dependabot" => ["security_vulnerability", "severity"],
+        _ => return answer_object(&state, &uri, &headers, None).await,
+    };
+    let alerts = evidence_of(&state, &owner, &repo, &feature, |e| {
+        let list = if feature == "dependabot" {
+            &e.dependabot
+        } else {
+            &e.code_scanning
+        };
+        let alerts: Vec<Value> = list
             .iter()
-            .filter(|r| {
+            .filter(|a| {
                 filters
-                    .head_sha
+                    .state
                     .as_deref()
-                    .is_none_or(|sha| r["head_sha"] == sha)
+                    .is_none_or(|state| a["state"] == state)
+            })
+            .filter(|a| {
+                filters
+                    .reference
+                    .as_deref()
+                    .is_none_or(|reference| a["most_recent_instance"]["ref"] == reference)
+            })
+            .filter(|a| {
+                filters.severity.as_deref().is_none_or(|wanted| {
+                    wanted.split(',').any(|s| a[severity[0]][severity[1]] == s)
+                })
             })
             .cloned()
             .collect();
-        page_of(&runs, &query, Value::clone)
-    });
-    match runs {
-        Ok(page) => {
-            answer_page(
-                &state,
-                &uri,
-                &headers,
-                page,
-                &query,
-                |runs, total| json!({ "total_count": total, "workflow_runs": runs }),
-            )
-            .await
-        }
-        Err(body) => refused(&state, &uri, &headers, body).await,
-    }
-}
-
-/// Alerts in the given state (and at the given ref, or of the given severities).
-fn alerts_matching(
-    alerts: &[Value],
-    filters: &Filters,
-    severity_of: fn(&Value) -> &Value,
-) -> Vec<Value> {
-    alerts
-        .iter()
-        .filter(|a| {
-            filters
-                .state
-                .as_deref()
-                .is_none_or(|state| a["state"] == state)
-        })
-        .filter(|a| {
-            filters
-                .reference
-                .as_deref()
-                .is_none_or(|reference| a["most_recent_instance"]["ref"] == reference)
-        })
-        .filter(|a| {
-            filters
-                .severity
-                .as_deref()
-                .is_none_or(|wanted| wanted.split(',').any(|s| severity_of(a) == s))
-        })
-        .cloned()
-        .collect()
-}
-
-async fn code_scanning(
-    State(state): State<Shared>,
-    Path((owner, repo)): Path<(String, String)>,
-    Query(query): Query<PageQuery>,
-    Query(filters): Query<Filters>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    let alerts = evidence_of(&state, &owner, &repo, "code-scanning", |e| {
-        let alerts = alerts_matching(&e.code_scanning, &filters, |a| {
-            &a["rule"]["security_severity_level"]
-        });
         page_of(&alerts, &query, Value::clone)
     });
-    match alerts {
-        Ok(page) => answer_list(&state, &uri, &headers, page, &query).await,
-        Err(body) => refused(&state, &uri, &headers, body).await,
-    }
-}
-
-async fn dependabot(
-    State(state): State<Shared>,
-    Path((owner, repo)): Path<(String, String)>,
-    Query(query): Query<PageQuery>,
-    Query(filters): Query<Filters>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    let alerts = evidence_of(&state, &owner, &repo, "dependabot", |e| {
-        let alerts = alerts_matching(&e.dependabot, &filters, |a| {
-            &a["security_vulnerability"]["severity"]
-        });
-        page_of(&alerts, &query, Value::clone)
-    });
-    match alerts {
-        Ok(page) => answer_list(&state, &uri, &headers, page, &query).await,
-        Err(body) => refused(&state, &uri, &headers, body).await,
-    }
+    answer_evidence(&state, &uri, &headers, alerts, &query, |alerts, _| {
+        Value::Array(alerts)
+    })
+    .await
 }
 
 /// The attestations of a digest; GitHub answers 404 when it has none.
@@ -542,20 +524,15 @@ async fn attestations(
             .filter(|list| !list.is_empty())
             .map(|list| page_of(list, &query, Value::clone))
     });
-    match found {
-        Ok(page) => {
-            answer_page(
-                &state,
-                &uri,
-                &headers,
-                page.flatten(),
-                &query,
-                |list, _| json!({ "attestations": list }),
-            )
-            .await
-        }
-        Err(body) => refused(&state, &uri, &headers, body).await,
-    }
+    answer_evidence(
+        &state,
+        &uri,
+        &headers,
+        found.map(Option::flatten),
+        &query,
+        |list, _| json!({ "attestations": list }),
+    )
+    .await
 }
 
 async fn not_found(State(state): State<Shared>, uri: Uri, headers: HeaderMap) -> Response {

@@ -437,3 +437,15 @@ impl TestApp {
         self.send(request, None).await
     }
 }
+
+/// Waits up to 10 seconds for `done`, asking every 50 ms: for what happens in the background.
+pub async fn eventually(mut done: impl AsyncFnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::time::Instant::now() < deadline {
+        if done().await {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    false
+}

@@ -10,10 +10,10 @@ use app::{
 use chrono::{SecondsFormat, Utc};
 use releasedesk::{
     evidence::{refresh_repository, Refreshed},
-    github::{Fetcher, FetcherSettings, OctocrabGitHub},
     sync::sync_repository,
 };
 use releasedesk_tests::{
+    eventually,
     fake_github::{
         evidence::{
             attestation, check_run, code_scanning_alert, commit_status, dependabot_alert,
@@ -29,17 +29,6 @@ const REPO: &str = "acme/widget";
 const SHA: &str = "1111111111111111111111111111111111111111";
 const TARBALL: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const SUMS: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
-
-fn fetcher(fake: &FakeGitHub) -> Fetcher<OctocrabGitHub> {
-    let url = url::Url::parse(&fake.url).expect("fake URL");
-    let github = OctocrabGitHub::new(&url, Some("test-token")).expect("client");
-    let settings = FetcherSettings {
-        attempts: 3,
-        backoff: Duration::from_millis(10),
-        max_wait: Duration::from_secs(5),
-    };
-    Fetcher::new(github, settings)
-}
 
 /// Version 1.4.0 of acme/widget, released yesterday with a tarball and its checksums, and CI
 /// that went green: two check runs, a coverage status, a workflow, no alerts, provenance for
@@ -117,9 +106,15 @@ async fn world(repo: FakeRepo) -> World {
         .await
         .expect("query")
         .expect("found");
-    sync_repository(&app.pool, &fetcher(&fake), &repo, "cli", &|_: &str| {})
-        .await
-        .expect("sync");
+    sync_repository(
+        &app.pool,
+        &releasedesk_tests::fake_github::fetcher(&fake),
+        &repo,
+        "cli",
+        &|_: &str| {},
+    )
+    .await
+    .expect("sync");
     World { fake, app, repo }
 }
 
@@ -127,7 +122,7 @@ impl World {
     async fn refresh(&self) -> Refreshed {
         refresh_repository(
             &self.app.pool,
-            &fetcher(&self.fake),
+            &releasedesk_tests::fake_github::fetcher(&self.fake),
             &self.repo,
             "https://github.com",
             None,
@@ -480,7 +475,7 @@ async fn check_runs_github_has_dropped_still_show_their_stored_snapshot() {
     });
     sync_repository(
         &world.app.pool,
-        &fetcher(&world.fake),
+        &releasedesk_tests::fake_github::fetcher(&world.fake),
         &world.repo,
         "cli",
         &|_: &str| {},
@@ -516,17 +511,6 @@ async fn evidence_of_an_unknown_version_is_a_json_404() {
         ))
         .await;
     assert_eq!(response.status, 400, "{}", response.body);
-}
-
-async fn eventually(mut done: impl AsyncFnMut() -> bool) -> bool {
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while std::time::Instant::now() < deadline {
-        if done().await {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    false
 }
 
 #[tokio::test]

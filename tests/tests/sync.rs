@@ -8,21 +8,10 @@ use releasedesk::{
     sync::{sync_repository, SyncError},
 };
 use releasedesk_tests::{
-    alloy_tags,
+    alloy_tags, eventually,
     fake_github::{alloy_repo, release, FakeGitHub, FakeRepo, Fault},
     TestApp,
 };
-
-fn fetcher(fake: &FakeGitHub) -> Fetcher<OctocrabGitHub> {
-    let url = url::Url::parse(&fake.url).expect("fake URL");
-    let github = OctocrabGitHub::new(&url, Some("test-token")).expect("client");
-    let settings = FetcherSettings {
-        attempts: 3,
-        backoff: Duration::from_millis(10),
-        max_wait: Duration::from_secs(5),
-    };
-    Fetcher::new(github, settings)
-}
 
 async fn track(app: &TestApp, owner: &str, name: &str) -> store::repositories::Repository {
     let new = store::repositories::NewRepository {
@@ -45,7 +34,14 @@ async fn sync(
     fake: &FakeGitHub,
     repo: &store::repositories::Repository,
 ) -> Result<releasedesk::sync::SyncSummary, SyncError> {
-    sync_repository(&app.pool, &fetcher(fake), repo, "cli", &|_: &str| {}).await
+    sync_repository(
+        &app.pool,
+        &releasedesk_tests::fake_github::fetcher(fake),
+        repo,
+        "cli",
+        &|_: &str| {},
+    )
+    .await
 }
 
 /// Everything the sync may write, as text, to compare before and after.
@@ -432,17 +428,6 @@ async fn after_a_webhook_changed_our_copy_the_next_sync_compares_everything() {
 }
 
 /// Polls until `done` holds, for at most ten seconds.
-async fn eventually(mut done: impl AsyncFnMut() -> bool) -> bool {
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while std::time::Instant::now() < deadline {
-        if done().await {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    false
-}
-
 #[tokio::test]
 async fn the_scheduler_reconciles_at_start_and_debounces_webhook_requests() {
     let fake = FakeGitHub::start().await;

@@ -59,6 +59,39 @@ fn concluded(status: &str, conclusion: Option<&str>) -> SourceState {
     }
 }
 
+/// A run or check: its conclusion once finished, its status while it runs.
+fn run_finding(name: &str, status: &str, conclusion: Option<&str>, url: &str) -> Finding {
+    Finding::new(
+        name,
+        concluded(status, conclusion),
+        conclusion.unwrap_or(status),
+        url,
+    )
+}
+
+/// A CI source's reading: its state from its findings', a tally for people, or `none` when it
+/// found nothing.
+fn ci_reading(
+    kind: SourceKind,
+    findings: Vec<Finding>,
+    none: &str,
+    nouns: (&str, &str),
+    url: &str,
+) -> Reading {
+    let summary = if findings.is_empty() {
+        none.to_owned()
+    } else {
+        tally(&findings, nouns)
+    };
+    Reading {
+        kind,
+        state: SourceState::of_all(&findings),
+        summary,
+        url: url.to_owned(),
+        findings,
+    }
+}
+
 /// One check run of a commit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckRun {
@@ -79,30 +112,17 @@ pub fn judge_check_runs(runs: &[CheckRun], url: &str) -> Reading {
             *kept = run;
         }
     }
-    let findings: Vec<Finding> = newest
+    let findings = newest
         .values()
-        .map(|run| {
-            let note = run.conclusion.as_deref().unwrap_or(&run.status);
-            Finding::new(
-                &run.name,
-                concluded(&run.status, run.conclusion.as_deref()),
-                note,
-                &run.url,
-            )
-        })
+        .map(|run| run_finding(&run.name, &run.status, run.conclusion.as_deref(), &run.url))
         .collect();
-    let summary = if findings.is_empty() {
-        "no check runs reported for this commit".to_owned()
-    } else {
-        tally(&findings, ("check", "checks"))
-    };
-    Reading {
-        kind: SourceKind::Checks,
-        state: SourceState::of_all(&findings),
-        summary,
-        url: url.to_owned(),
+    ci_reading(
+        SourceKind::Checks,
         findings,
-    }
+        "no check runs reported for this commit",
+        ("check", "checks"),
+        url,
+    )
 }
 
 /// One commit status (a context) of a commit.
@@ -134,18 +154,13 @@ pub fn judge_statuses(statuses: &[CommitStatus], url: &str) -> Reading {
             Finding::new(&status.context, state, note, &status.url)
         })
         .collect();
-    let summary = if findings.is_empty() {
-        "no commit statuses for this commit".to_owned()
-    } else {
-        tally(&findings, ("status", "statuses"))
-    };
-    Reading {
-        kind: SourceKind::Statuses,
-        state: SourceState::of_all(&findings),
-        summary,
-        url: url.to_owned(),
+    ci_reading(
+        SourceKind::Statuses,
         findings,
-    }
+        "no commit statuses for this commit",
+        ("status", "statuses"),
+        url,
+    )
 }
 
 /// One run of a workflow for a commit.
@@ -169,30 +184,17 @@ pub fn judge_workflow_runs(runs: &[WorkflowRun], url: &str) -> Reading {
             *kept = run;
         }
     }
-    let findings: Vec<Finding> = newest
+    let findings = newest
         .values()
-        .map(|run| {
-            let note = run.conclusion.as_deref().unwrap_or(&run.status);
-            Finding::new(
-                &run.name,
-                concluded(&run.status, run.conclusion.as_deref()),
-                note,
-                &run.url,
-            )
-        })
+        .map(|run| run_finding(&run.name, &run.status, run.conclusion.as_deref(), &run.url))
         .collect();
-    let summary = if findings.is_empty() {
-        "no workflow ran for this commit".to_owned()
-    } else {
-        tally(&findings, ("workflow", "workflows"))
-    };
-    Reading {
-        kind: SourceKind::WorkflowRuns,
-        state: SourceState::of_all(&findings),
-        summary,
-        url: url.to_owned(),
+    ci_reading(
+        SourceKind::WorkflowRuns,
         findings,
-    }
+        "no workflow ran for this commit",
+        ("workflow", "workflows"),
+        url,
+    )
 }
 
 /// An open security alert: code scanning's at the tag, or Dependabot's.

@@ -172,17 +172,20 @@ impl ItemForm {
             .filter(|r| r.item_id == item.id)
             .map(|r| r.note);
         let refused_here = typed.is_some();
-        let (text, note) = (
-            item.text.clone(),
-            typed.unwrap_or_else(|| item.note.clone()),
-        );
+        // A verified item's note is what the evidence said, not a person's words to keep.
+        let own_note = if item.verified.is_some() {
+            String::new()
+        } else {
+            item.note.clone()
+        };
+        let (text, note) = (item.text.clone(), typed.unwrap_or_else(|| own_note.clone()));
         let error_id = refused_here.then(|| format!("item-error-{}", item.id));
         let note_id = format!("note-{}", item.id);
         let state_id = format!("state-{}", item.id);
         let keep_note = if item.state == ItemState::Skipped {
             String::new()
         } else {
-            item.note.clone()
+            own_note
         };
         let tick = view! {
             <ActionForm action=self.change attr:class="tick">

@@ -46,25 +46,20 @@ pub async fn find_public(
 
 /// The public version with id `version_id`.
 pub async fn find_by_id(
-    db: impl SqliteExecutor<'_>,
+    pool: &sqlx::SqlitePool,
     version_id: i64,
 ) -> sqlx::Result<Option<VersionDetail>> {
-    sqlx::query_as!(
-        VersionDetail,
-        r#"SELECT v.tag, v.version AS "version!", v.channel AS "channel!", v.line AS "line!",
-                  v.precedence AS "precedence!",
-                  COALESCE(r.published_at, t.tagged_at) AS "released_at?: DateTime<Utc>",
-                  COALESCE(r.name, '') AS "title!: String", COALESCE(r.body, '') AS "body!: String",
-                  COALESCE(r.html_url, '') AS "html_url!: String",
-                  r.version_id IS NOT NULL AS "has_release!: bool"
-           FROM versions v
-           LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
-           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
-           WHERE v.id = ? AND v.public = 1"#,
+    let named = sqlx::query!(
+        r#"SELECT repository_id, version AS "version!" FROM versions
+           WHERE id = ? AND version IS NOT NULL"#,
         version_id,
     )
-    .fetch_optional(db)
-    .await
+    .fetch_optional(pool)
+    .await?;
+    match named {
+        Some(named) => find_public(pool, named.repository_id, &named.version).await,
+        None => Ok(None),
+    }
 }
 
 /// The public versions just below and just above `precedence`: (previous, next) tags. With
