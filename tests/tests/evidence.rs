@@ -545,3 +545,27 @@ async fn the_scheduler_reads_evidence_after_its_sync_and_again_when_a_webhook_as
         "a check_run webhook has the commit's evidence read again"
     );
 }
+
+#[tokio::test]
+async fn check_runs_over_several_pages_are_all_read() {
+    let mut repo = widget();
+    repo.evidence.check_runs = (1..=230)
+        .map(|id| check_run(id, &format!("job {id}"), SHA, Some("success")))
+        .collect();
+    let world = world(repo).await;
+    world.fake.take_log();
+    world.refresh().await;
+    assert_eq!(world.source("checks").await["summary"], "230 checks passed");
+    let pages: Vec<String> = world
+        .fake
+        .take_log()
+        .into_iter()
+        .filter(|r| r.path.contains("/check-runs"))
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(pages.len(), 3, "{pages:?}");
+    assert!(
+        pages[2].contains("per_page=100") && pages[2].contains("page=3"),
+        "{pages:?}"
+    );
+}
