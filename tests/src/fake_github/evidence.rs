@@ -5,8 +5,17 @@
 
 use std::collections::{HashMap, HashSet};
 
+use axum::{
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode, Uri},
+    response::Response,
+    routing::get,
+    Router,
+};
 use base64::Engine;
 use serde_json::{json, Value};
+
+use super::{answer_object, answer_page, page_of, repo_items, respond, PageQuery, Shared};
 
 const CHECK_RUNS: &str = include_str!("../../fixtures/github/check-runs.json");
 const STATUS: &str = include_str!("../../fixtures/github/status.json");
@@ -129,7 +138,7 @@ pub fn attestation(subject_hex: &str, predicate_type: &str) -> Value {
 }
 
 /// The combined status of a commit, with `statuses` as its page.
-pub(super) fn combined_status(sha: &str, statuses: Vec<Value>, total: usize) -> Value {
+fn combined_status(sha: &str, statuses: Vec<Value>, total: usize) -> Value {
     let mut combined = example(STATUS);
     let states: Vec<&str> = statuses
         .iter()
@@ -150,7 +159,7 @@ pub(super) fn combined_status(sha: &str, statuses: Vec<Value>, total: usize) -> 
 }
 
 /// GitHub's answer to a feature it refuses: the token lacks the permission, or it is off.
-pub(super) fn refusal(feature: &str) -> Value {
+fn refusal(feature: &str) -> Value {
     let message = match feature {
         "code-scanning" => {
             "Advanced Security must be enabled for this repository to use code scanning."
@@ -159,4 +168,212 @@ pub(super) fn refusal(feature: &str) -> Value {
         _ => "Resource not accessible by personal access token",
     };
     json!({ "message": message, "documentation_url": "https://docs.github.com/rest", "status": "403" })
+}
+
+/// The routes of GitHub's evidence endpoints.
+pub(super) fn router() -> Router<Shared> {
+    Router::new()
+        .route(
+            "/repos/{owner}/{repo}/commits/{sha}/check-runs",
+            get(check_runs),
+        )
+        .route("/repos/{owner}/{repo}/commits/{sha}/status", get(status))
+        .route("/repos/{owner}/{repo}/actions/runs", get(workflow_runs))
+        .route("/repos/{owner}/{repo}/{feature}/alerts", get(alerts))
+        .route(
+            "/repos/{owner}/{repo}/attestations/{digest}",
+            get(attestations),
+        )
+}
+
+#[derive(serde::Deserialize)]
+struct Filters {
+    head_sha: Option<String>,
+    #[serde(rename = "ref")]
+    reference: Option<String>,
+    state: Option<String>,
+    severity: Option<String>,
+}
+
+/// The repository's evidence of one kind, or GitHub's refusal when the feature is refused.
+fn evidence_of<R>(
+    state: &Shared,
+    owner: &str,
+    repo: &str,
+    feature: &str,
+    read: impl FnOnce(&FakeEvidence) -> R,
+) -> Result<Option<R>, Value> {
+    let found = repo_items(state, owner, repo, |r| {
+        if r.evidence.refused.contains(feature) {
+            Err(refusal(feature))
+        } else {
+            Ok(read(&r.evidence))
+        }
+    });
+    found.transpose()
+}
+
+/// The runs whose `head_sha` is `sha`; every run without one.
+fn of_commit(runs: &[Value], sha: Option<&str>) -> Vec<Value> {
+    runs.iter()
+        .filter(|run| sha.is_none_or(|sha| run["head_sha"] == sha))
+        .cloned()
+        .collect()
+}
+
+/// A page of evidence as `wrap` puts it in a body, or GitHub's refusal.
+async fn answer_evidence(
+    state: &Shared,
+    uri: &Uri,
+    headers: &HeaderMap,
+    found: Result<Option<(Vec<Value>, usize)>, Value>,
+    query: &PageQuery,
+    wrap: impl FnOnce(Vec<Value>, usize) -> Value,
+) -> Response {
+    match found {
+        Ok(page) => answer_page(state, uri, headers, page, query, wrap).await,
+        Err(body) => respond(state, uri, headers, StatusCode::FORBIDDEN, body, Vec::new()).await,
+    }
+}
+
+async fn check_runs(
+    State(state): State<Shared>,
+    Path((owner, repo, sha)): Path<(String, String, String)>,
+    Query(query): Query<PageQuery>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let runs = evidence_of(&state, &owner, &repo, "check-runs", |e| {
+        page_of(&of_commit(&e.check_runs, Some(&sha)), &query, Value::clone)
+    });
+    answer_evidence(
+        &state,
+        &uri,
+        &headers,
+        runs,
+        &query,
+        |runs, total| json!({ "total_count": total, "check_runs": runs }),
+    )
+    .await
+}
+
+async fn status(
+    State(state): State<Shared>,
+    Path((owner, repo, sha)): Path<(String, String, String)>,
+    Query(query): Query<PageQuery>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let statuses = evidence_of(&state, &owner, &repo, "status", |e| {
+        let statuses = e.statuses.get(&sha).map_or(&[][..], Vec::as_slice);
+        page_of(statuses, &query, Value::clone)
+    });
+    answer_evidence(
+        &state,
+        &uri,
+        &headers,
+        statuses,
+        &query,
+        |statuses, total| combined_status(&sha, statuses, total),
+    )
+    .await
+}
+
+async fn workflow_runs(
+    State(state): State<Shared>,
+    Path((owner, repo)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
+    Query(filters): Query<Filters>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let runs = evidence_of(&state, &owner, &repo, "actions", |e| {
+        let runs = of_commit(&e.workflow_runs, filters.head_sha.as_deref());
+        page_of(&runs, &query, Value::clone)
+    });
+    answer_evidence(
+        &state,
+        &uri,
+        &headers,
+        runs,
+        &query,
+        |runs, total| json!({ "total_count": total, "workflow_runs": runs }),
+    )
+    .await
+}
+
+/// Open alerts in the given state, at the given ref or of the given severities: code
+/// scanning's (`/code-scanning/alerts`) or Dependabot's (`/dependabot/alerts`).
+async fn alerts(
+    State(state): State<Shared>,
+    Path((owner, repo, feature)): Path<(String, String, String)>,
+    Query(query): Query<PageQuery>,
+    Query(filters): Query<Filters>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    // Where each kind of alert keeps its severity.
+    let severity = match feature.as_str() {
+        "code-scanning" => ["rule", "security_severity_level"],
+        "dependabot" => ["security_vulnerability", "severity"],
+        _ => return answer_object(&state, &uri, &headers, None).await,
+    };
+    let alerts = evidence_of(&state, &owner, &repo, &feature, |e| {
+        let list = if feature == "dependabot" {
+            &e.dependabot
+        } else {
+            &e.code_scanning
+        };
+        let alerts: Vec<Value> = list
+            .iter()
+            .filter(|a| {
+                filters
+                    .state
+                    .as_deref()
+                    .is_none_or(|state| a["state"] == state)
+            })
+            .filter(|a| {
+                filters
+                    .reference
+                    .as_deref()
+                    .is_none_or(|reference| a["most_recent_instance"]["ref"] == reference)
+            })
+            .filter(|a| {
+                filters.severity.as_deref().is_none_or(|wanted| {
+                    wanted.split(',').any(|s| a[severity[0]][severity[1]] == s)
+                })
+            })
+            .cloned()
+            .collect();
+        page_of(&alerts, &query, Value::clone)
+    });
+    answer_evidence(&state, &uri, &headers, alerts, &query, |alerts, _| {
+        Value::Array(alerts)
+    })
+    .await
+}
+
+/// The attestations of a digest; GitHub answers 404 when it has none.
+async fn attestations(
+    State(state): State<Shared>,
+    Path((owner, repo, digest)): Path<(String, String, String)>,
+    Query(query): Query<PageQuery>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let found = evidence_of(&state, &owner, &repo, "attestations", |e| {
+        e.attestations
+            .get(&digest)
+            .filter(|list| !list.is_empty())
+            .map(|list| page_of(list, &query, Value::clone))
+    });
+    answer_evidence(
+        &state,
+        &uri,
+        &headers,
+        found.map(Option::flatten),
+        &query,
+        |list, _| json!({ "attestations": list }),
+    )
+    .await
 }
