@@ -7,7 +7,6 @@ use sqlx::SqlitePool;
 
 use crate::{
     domain::{
-        changelog::section_for,
         checklist::{
             due_base,
             evidence::{ChangelogFact, Facts},
@@ -38,15 +37,11 @@ pub async fn facts(
     }
     let synced = store::checklists::version_facts(pool, version_id).await?;
     let version = semver::Version::parse(&detail.version).ok();
-    let changelog = match store::changelogs::find(pool, repository.id).await? {
-        Some(stored) => match (stored.markdown, &version) {
-            (Some(text), Some(version)) if section_for(&text, version).is_some() => {
-                ChangelogFact::Found
-            }
-            _ => ChangelogFact::Missing,
-        },
-        None => ChangelogFact::NotSynced,
-    };
+    let stored = store::changelogs::find(pool, repository.id).await?;
+    let changelog = ChangelogFact::of(
+        stored.as_ref().map(|s| s.markdown.as_deref()),
+        version.as_ref(),
+    );
     // Every release of the repository, read only for a hotfix's backport items.
     let backports = items.iter().any(|r| {
         r.evidence
@@ -205,12 +200,13 @@ pub async fn view(
     let read_at = store::changelogs::read_at(pool, repository.id)
         .await?
         .unwrap_or_else(Utc::now);
+    let fact = ChangelogFact::of(
+        changelog.as_ref().map(|s| s.markdown.as_deref()),
+        Some(&version),
+    );
     sources.push(match changelog {
         Some(stored) => {
-            let found = stored
-                .markdown
-                .as_deref()
-                .is_some_and(|text| section_for(text, &version).is_some());
+            let found = fact == ChangelogFact::Found;
             SourceView::synced(
                 SourceKind::Changelog,
                 if found {

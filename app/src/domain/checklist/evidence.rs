@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     super::{
+        changelog::section_for,
         dates::iso_date,
         evidence::{Reading, Snapshot, Snapshots, SourceKind, SourceState},
         version::Line,
@@ -78,6 +79,20 @@ pub enum ChangelogFact {
     /// CHANGELOG.md has no section for this version.
     Missing,
     Found,
+}
+
+impl ChangelogFact {
+    /// What the repository's CHANGELOG.md says of `version`: `stored` is `None` when none has
+    /// been read, `Some(None)` when the repository has no such file.
+    pub fn of(stored: Option<Option<&str>>, version: Option<&semver::Version>) -> ChangelogFact {
+        match (stored, version) {
+            (None, _) => ChangelogFact::NotSynced,
+            (Some(Some(text)), Some(version)) if section_for(text, version).is_some() => {
+                ChangelogFact::Found
+            }
+            (Some(_), _) => ChangelogFact::Missing,
+        }
+    }
 }
 
 /// File names that hold an SBOM: SPDX, CycloneDX or anything called sbom.

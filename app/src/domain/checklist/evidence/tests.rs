@@ -280,3 +280,30 @@ fn a_named_check_can_ask_for_a_number_in_its_description() {
     let unknown = evaluate("check \"e2e tests\"", &facts).expect("read");
     assert!(unknown.evidence.pending);
 }
+
+#[test]
+fn a_changelog_has_a_section_for_the_version_or_not_or_was_never_read() {
+    let version = semver::Version::parse("2.3.2").expect("version");
+    let text = "# Changelog\n\n## [2.3.2]\n\n### Fixed\n- A thing.\n";
+    assert_eq!(
+        ChangelogFact::of(None, Some(&version)),
+        ChangelogFact::NotSynced
+    );
+    assert_eq!(
+        ChangelogFact::of(Some(None), Some(&version)),
+        ChangelogFact::Missing
+    );
+    assert_eq!(
+        ChangelogFact::of(Some(Some(text)), Some(&version)),
+        ChangelogFact::Found
+    );
+    let other = semver::Version::parse("3.0.0").expect("version");
+    assert_eq!(
+        ChangelogFact::of(Some(Some(text)), Some(&other)),
+        ChangelogFact::Missing
+    );
+    assert_eq!(
+        ChangelogFact::of(Some(Some(text)), None),
+        ChangelogFact::Missing
+    );
+}
