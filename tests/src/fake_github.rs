@@ -19,6 +19,7 @@ use axum::{
 use serde_json::{json, Value};
 
 pub mod evidence;
+pub mod writes;
 
 /// A tag: lightweight, or annotated with its own object and tagger date.
 #[derive(Clone, Debug)]
@@ -42,6 +43,16 @@ pub struct FakeRepo {
     /// Files for the contents API, by path; the same at every ref.
     pub files: HashMap<String, String>,
     pub evidence: evidence::FakeEvidence,
+    /// What `GET /repos/{owner}/{repo}` names as the default branch; "main" when empty.
+    pub default_branch: String,
+    /// Branches and their head commit's sha.
+    pub branches: HashMap<String, String>,
+    /// The commits of a comparison, by its full `BASE...HEAD` text.
+    pub compares: HashMap<String, Vec<writes::FakeCommit>>,
+    /// Commit statuses written: `{"sha", "state", "description", "context", "target_url"}`.
+    pub statuses: Vec<Value>,
+    /// `(tag, make_latest)` of every release created, `make_latest` as sent ("" when absent).
+    pub make_latest: Vec<(String, String)>,
 }
 
 /// What the next request whose path contains the given text gets instead of its answer.
@@ -100,6 +111,7 @@ impl FakeGitHub {
             .route("/repos/{owner}/{repo}/git/commits/{sha}", get(commit))
             .route("/repos/{owner}/{repo}/contents/{*path}", get(contents))
             .merge(evidence::router())
+            .merge(writes::router(&oauth))
             .fallback(not_found)
             .with_state(state.clone())
             .merge(oauth.router());
@@ -165,6 +177,15 @@ pub fn fetcher(
         max_wait: Duration::from_secs(5),
     };
     releasedesk::github::Fetcher::new(github, settings)
+}
+
+/// GitHub for the service's writes, through the real client pointed at the fake.
+pub fn host(fake: &FakeGitHub) -> app::service::host::Host {
+    let fetcher = Arc::new(fetcher(fake));
+    app::service::host::Host::new(
+        Arc::new(releasedesk::github::host::GitHubHost::new(fetcher)),
+        Some(crate::ORIGIN.to_owned()),
+    )
 }
 
 /// grafana/alloy's real tags from `shared/data`, annotated where they were.

@@ -11,7 +11,7 @@ use std::{
 };
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -19,7 +19,7 @@ use axum::{
 };
 use base64::Engine;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 pub const CLIENT_ID: &str = "fake-client-id";
@@ -85,7 +85,6 @@ impl FakeOAuth {
             .route("/login/oauth/authorize", get(authorize))
             .route("/login/oauth/access_token", post(access_token))
             .route("/user", get(user))
-            .route("/repos/{owner}/{repo}", get(repository))
             .with_state(self.state.clone())
     }
 
@@ -358,28 +357,18 @@ async fn user(State(state): State<Arc<Mutex<OAuthState>>>, headers: HeaderMap) -
     }
 }
 
-async fn repository(
-    State(state): State<Arc<Mutex<OAuthState>>>,
-    Path((owner, repo)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    let full_name = format!("{owner}/{repo}");
-    let Some(user) = bearer_user(&state, &headers) else {
-        return Json(json!({ "full_name": full_name })).into_response();
-    };
-    let (admin, maintain, push) = user
-        .permissions
-        .get(&full_name)
-        .copied()
-        .unwrap_or_default();
-    Json(json!({
-        "full_name": full_name,
-        "permissions": {
+impl FakeOAuth {
+    /// The caller's `permissions` on `full_name`, in the shape `GET /repos/{owner}/{repo}` gives
+    /// them; `None` without a token of a known user. The fake GitHub serves that route
+    /// (`fake_github::writes`) and adds these to the repository it answers.
+    pub(crate) fn permissions_on(&self, headers: &HeaderMap, full_name: &str) -> Option<Value> {
+        let user = bearer_user(&self.state, headers)?;
+        let (admin, maintain, push) = user.permissions.get(full_name).copied().unwrap_or_default();
+        Some(json!({
             "admin": admin, "maintain": maintain, "push": push,
             "triage": maintain || push, "pull": true
-        }
-    }))
-    .into_response()
+        }))
+    }
 }
 
 #[cfg(test)]
