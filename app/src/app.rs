@@ -9,7 +9,8 @@ use crate::{
     components::{NotFound, SiteFooter, SiteHeader},
     pages::{
         ApiDocsPage, ChecklistsPage, ComparePage, HistoryPage, HomePage, IncidentDetailPage,
-        IncidentsPage, SettingsPage, SupportPage, TemplatePage, TokensPage, VersionPage,
+        IncidentsPage, PlanPage, PlansPage, SettingsPage, SupportPage, TemplatePage, TokensPage,
+        VersionPage,
     },
 };
 
@@ -121,6 +122,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/:owner/:repo/checklists/templates/:kind") view=TemplatePage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/incidents") view=IncidentsPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/incidents/:id") view=IncidentDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/plans") view=PlansPage ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/plans/:version") view=PlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/tokens") view=TokensPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/settings") view=SettingsPage ssr=SsrMode::Async/>
                 </Routes>

@@ -86,7 +86,7 @@ pub struct TokenCreateArgs {
     /// The repository, as OWNER/NAME.
     #[arg(value_parser = RepoName::parse)]
     pub repository: RepoName,
-    /// What the token may change: checklists, incidents, or both (comma-separated).
+    /// What the token may change: checklists, incidents, releases (comma-separated).
     #[arg(long, value_parser = app::domain::access::parse_scopes)]
     pub scope: ScopeList,
     /// A name to tell the token apart, e.g. "release workflow".

@@ -272,7 +272,49 @@ pub async fn load(pool: &SqlitePool, today: NaiveDate) -> sqlx::Result<i64> {
     evidence::record(pool, &repo, today).await?;
     work_on_checklists(pool, &repo, today).await?;
     report_incidents(pool, &repo, today).await?;
+    plan_next_release(pool, &repo, today).await?;
     Ok(repo.id)
+}
+
+/// The next minor, planned three weeks ahead, its pre-release checklist under way.
+async fn plan_next_release(
+    pool: &SqlitePool,
+    repo: &store::repositories::Repository,
+    today: NaiveDate,
+) -> sqlx::Result<()> {
+    use app::service::plans::{self, PlanInput};
+    use store::checklists::{self, Change};
+
+    let input = PlanInput {
+        version: "3.5.0".to_owned(),
+        target_date: (today + Duration::days(21)).to_string(),
+        branch: None,
+        notes: "### Added\n- Priorities for queued jobs\n".to_owned(),
+    };
+    let host = app::service::host::Host::default();
+    let plan = match plans::plan(pool, &host, repo, &input, "mona").await {
+        Ok(plan) => plan,
+        // Loaded before: the plan is there already.
+        Err(app::error::AppError::Validation { .. }) => return Ok(()),
+        Err(err) => {
+            tracing::error!(error = %err, "the demo's plan was not made");
+            return Err(sqlx::Error::RowNotFound);
+        }
+    };
+    let Some(checklist) = checklists::find(pool, plan.version_id).await? else {
+        return Ok(());
+    };
+    let ticked = checklists::items(pool, checklist.id).await?;
+    for item in ticked.iter().take(5) {
+        let change = Change {
+            state: ItemState::Done,
+            note: "",
+            by: "mona",
+            expected_revision: None,
+        };
+        checklists::change_item(pool, checklist.id, item.id, &change, Utc::now()).await?;
+    }
+    Ok(())
 }
 
 /// Two incidents: the one the 2.3.2 hotfix resolved, and one open on the release candidate.

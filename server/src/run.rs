@@ -271,6 +271,8 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
     }
     let listener = bind(config.bind).await?;
     let leptos_options = crate::http::leptos_options(&config.site_root, config.bind);
+    let host = crate::github::host::host_for(&config.github, config.public_url.as_ref())
+        .map_err(Failure::Runtime)?;
     let sync = if config.demo {
         tracing::info!("demo mode: no background sync with GitHub");
         None
@@ -283,6 +285,7 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
                 &config.github_oauth_url,
                 config.sync_interval,
                 debounce,
+                host.clone(),
             )
             .map_err(Failure::Runtime)?,
         )
@@ -302,6 +305,7 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
     let state = AppState {
         pool: pool.clone(),
         leptos_options,
+        host,
     };
     let router = crate::http::router(state, services);
 

@@ -5,7 +5,10 @@
 
 use std::{collections::HashSet, sync::Arc, time::Duration};
 
-use app::store::{self, repositories::Repository};
+use app::{
+    service::host::Host,
+    store::{self, repositories::Repository},
+};
 use sqlx::SqlitePool;
 use tokio::{sync::mpsc, time::Instant};
 use url::Url;
@@ -49,6 +52,7 @@ pub fn spawn(
     web: &Url,
     interval: Duration,
     debounce: Duration,
+    host: Host,
 ) -> Result<SyncTrigger, String> {
     let github = OctocrabGitHub::new(&api.url, api.token.as_ref().map(|t| t.expose()))?;
     let fetcher = Arc::new(Fetcher::new(github, FetcherSettings::default()));
@@ -67,7 +71,7 @@ pub fn spawn(
                 }
             };
             tokio::select! {
-                _ = ticker.tick() => sync_all(&pool, &fetcher, &web).await,
+                _ = ticker.tick() => sync_all(&pool, &fetcher, &web, &host).await,
                 Some(request) = requests.recv() => {
                     pending.insert(request);
                     deadline = Some(Instant::now() + debounce);
@@ -75,10 +79,10 @@ pub fn spawn(
                 () = wait => {
                     for request in pending.drain() {
                         match request {
-                            Request::Sync(id) => run(&pool, &fetcher, &web, id, "webhook").await,
+                            Request::Sync(id) => run(&pool, &fetcher, &web, &host, id, "webhook").await,
                             Request::Evidence(id, commit) => {
                                 if let Some(repo) = repository(&pool, id).await {
-                                    evidence(&pool, &fetcher, &web, &repo, commit.as_deref()).await;
+                                    evidence(&pool, &fetcher, &web, &host, &repo, commit.as_deref()).await;
                                 }
                             }
                         }
@@ -91,7 +95,7 @@ pub fn spawn(
     Ok(SyncTrigger(sender))
 }
 
-async fn sync_all<G: GitHub>(pool: &SqlitePool, fetcher: &Fetcher<G>, web: &str) {
+async fn sync_all<G: GitHub>(pool: &SqlitePool, fetcher: &Fetcher<G>, web: &str, host: &Host) {
     let ids = match store::repositories::list_ids(pool).await {
         Ok(ids) => ids,
         Err(err) => {
@@ -100,7 +104,7 @@ async fn sync_all<G: GitHub>(pool: &SqlitePool, fetcher: &Fetcher<G>, web: &str)
         }
     };
     for id in ids {
-        run(pool, fetcher, web, id, "schedule").await;
+        run(pool, fetcher, web, host, id, "schedule").await;
     }
 }
 
@@ -119,6 +123,7 @@ async fn run<G: GitHub>(
     pool: &SqlitePool,
     fetcher: &Fetcher<G>,
     web: &str,
+    host: &Host,
     id: i64,
     trigger: &str,
 ) {
@@ -133,25 +138,34 @@ async fn run<G: GitHub>(
         }
         Err(err) => tracing::warn!(repository = %name, trigger, error = %err, "sync failed"),
     }
-    evidence(pool, fetcher, web, &repo, None).await;
+    evidence(pool, fetcher, web, host, &repo, None).await;
 }
 
 async fn evidence<G: GitHub>(
     pool: &SqlitePool,
     fetcher: &Fetcher<G>,
     web: &str,
+    host: &Host,
     repo: &Repository,
     commit: Option<&str>,
 ) {
     let name = format!("{}/{}", repo.owner, repo.name);
     match refresh_repository(pool, fetcher, repo, web, commit).await {
-        Ok(done) if done.versions > 0 => tracing::info!(
-            repository = %name,
-            versions = done.versions,
-            new_readings = done.snapshots,
-            ticked = done.ticked,
-            "evidence read"
-        ),
+        Ok(done) if done.versions > 0 => {
+            tracing::info!(
+                repository = %name,
+                versions = done.versions,
+                new_readings = done.snapshots,
+                ticked = done.ticked,
+                "evidence read"
+            );
+            // Items evidence ticked may open the release gate.
+            if done.ticked > 0 {
+                if let Err(err) = app::service::plans::refresh_gates(pool, host, repo).await {
+                    tracing::warn!(repository = %name, error = %err, "the release gates were not written");
+                }
+            }
+        }
         Ok(_) => {}
         Err(err) => tracing::warn!(repository = %name, error = %err, "evidence not read"),
     }

@@ -49,7 +49,12 @@ pub enum Event {
     Evidence {
         commit: Option<String>,
     },
-    /// Events and refs Release Desk has no use for (branches, issues...).
+    /// A branch moved to `sha`: the gates of the plans prepared on it are written again.
+    BranchPushed {
+        branch: String,
+        sha: String,
+    },
+    /// Events and refs Release Desk has no use for (issues, stars...).
     Ignored,
 }
 
@@ -170,7 +175,13 @@ pub fn parse(event: &str, body: &[u8]) -> Result<Delivery, String> {
                     sha: push.after,
                     at: push.head_commit.map(|c| c.timestamp.to_utc()),
                 },
-                None => Event::Ignored,
+                None => match push.name.strip_prefix("refs/heads/") {
+                    Some(branch) if !push.deleted => Event::BranchPushed {
+                        branch: branch.to_owned(),
+                        sha: push.after,
+                    },
+                    _ => Event::Ignored,
+                },
             }
         }
         "check_run" => evidence(
@@ -226,7 +237,7 @@ fn event_name(event: &Event) -> &'static str {
         Event::Release { .. } => "release",
         Event::TagCreated { .. } => "create",
         Event::TagDeleted { .. } => "delete",
-        Event::TagPushed { .. } => "push",
+        Event::TagPushed { .. } | Event::BranchPushed { .. } => "push",
         Event::Evidence { .. } => "CI or security",
         Event::Ignored => "other",
     }
@@ -241,7 +252,7 @@ pub async fn apply(
     let now = Utc::now();
     match event {
         // Evidence is read by the scheduler, not from the delivery.
-        Event::Ping | Event::Ignored | Event::Evidence { .. } => {}
+        Event::Ping | Event::Ignored | Event::Evidence { .. } | Event::BranchPushed { .. } => {}
         Event::Release { action, release } => {
             let id = store::versions::upsert(&mut *db, repo, &release.tag_name).await?;
             if action == "deleted" {

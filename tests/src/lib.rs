@@ -7,7 +7,7 @@ pub mod link_check;
 
 use std::{path::PathBuf, sync::Arc};
 
-use app::state::AppState;
+use app::{service::host::Host, state::AppState};
 use axum::{body::Body, Router};
 use http::{Request, StatusCode};
 use releasedesk::auth::{github::GitHubOAuth, secret_key::SecretKey, Auth};
@@ -47,12 +47,17 @@ impl TestApp {
         TestApp::with_auth(test_auth(None)).await
     }
 
-    /// An app that signs people in with the fake GitHub.
+    /// An app that signs people in with the fake GitHub, and writes to it (plans, publishing,
+    /// mirrored withdrawals).
     pub async fn with_github(github: &fake_github::FakeGitHub) -> TestApp {
-        TestApp::with_auth(test_auth(Some(github))).await
+        TestApp::with_auth_and_host(test_auth(Some(github)), fake_github::host(github)).await
     }
 
     async fn with_auth(auth: Auth) -> TestApp {
+        TestApp::with_auth_and_host(auth, Host::default()).await
+    }
+
+    async fn with_auth_and_host(auth: Auth, host: Host) -> TestApp {
         let auth = Arc::new(auth);
         let dir = tempfile::tempdir().expect("temporary folder");
         let pool = app::store::connect(
@@ -64,7 +69,7 @@ impl TestApp {
             .run(&pool)
             .await
             .expect("migrations apply");
-        let router = router_for(pool.clone(), &dir, auth.clone());
+        let router = router_with_host(pool.clone(), &dir, auth.clone(), host);
         TestApp {
             pool,
             router,
@@ -134,6 +139,11 @@ pub fn test_auth_with_key(github: Option<&fake_github::FakeGitHub>, key: SecretK
 
 /// The real router over `pool`, with an empty site root.
 pub fn router_for(pool: SqlitePool, dir: &TempDir, auth: Arc<Auth>) -> Router {
+    router_with_host(pool, dir, auth, Host::default())
+}
+
+/// The real router over `pool`, reaching GitHub through `host`.
+pub fn router_with_host(pool: SqlitePool, dir: &TempDir, auth: Arc<Auth>, host: Host) -> Router {
     let site_root = dir.path().join("site");
     let options = releasedesk::http::leptos_options(
         &site_root.to_string_lossy(),
@@ -150,6 +160,7 @@ pub fn router_for(pool: SqlitePool, dir: &TempDir, auth: Arc<Auth>) -> Router {
         AppState {
             pool,
             leptos_options: options,
+            host,
         },
         services,
     )

@@ -660,7 +660,76 @@ const MATRIX: &[Row] = &[
         scope: None,
         expect: [401, 403, 200, 403, 403, 403],
     },
+    Row {
+        method: "POST",
+        path: "/api/v1/repos/{owner}/{repo}/plans",
+        scope: Some(Scope::Releases),
+        expect: [401, 403, 201, 201, 403, 403],
+    },
+    Row {
+        method: "PATCH",
+        path: "/api/v1/repos/{owner}/{repo}/plans/{version}",
+        scope: Some(Scope::Releases),
+        expect: [401, 403, 200, 200, 403, 403],
+    },
+    Row {
+        method: "DELETE",
+        path: "/api/v1/repos/{owner}/{repo}/plans/{version}",
+        scope: Some(Scope::Releases),
+        expect: [401, 403, 204, 204, 403, 403],
+    },
+    Row {
+        method: "POST",
+        path: "/api/v1/repos/{owner}/{repo}/versions/{version}/publish",
+        scope: Some(Scope::Releases),
+        // Allowed, then refused: the demo's plan has no tag on GitHub yet.
+        expect: [401, 403, 409, 409, 403, 403],
+    },
+    Row {
+        method: "POST",
+        path: "/sfn/save_plan",
+        scope: Some(Scope::Releases),
+        expect: [401, 403, 200, 200, 403, 403],
+    },
+    Row {
+        method: "POST",
+        path: "/sfn/cancel_plan",
+        scope: Some(Scope::Releases),
+        expect: [401, 403, 200, 200, 403, 403],
+    },
+    Row {
+        method: "POST",
+        path: "/sfn/publish_release",
+        scope: Some(Scope::Releases),
+        expect: [401, 403, 409, 409, 403, 403],
+    },
 ];
+
+/// A version no plan or tag of the demo has: each call plans another.
+fn unused_version() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    format!(
+        "9.0.{}",
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    )
+}
+
+/// A plan made for a caller to drop.
+async fn planned(app: &TestApp) -> String {
+    let repository = app::store::repositories::find(&app.pool, "acme", "orbit")
+        .await
+        .expect("query")
+        .expect("demo repository");
+    let input = app::service::plans::PlanInput {
+        version: unused_version(),
+        target_date: "2026-12-24".to_owned(),
+        ..Default::default()
+    };
+    app::service::plans::plan(&app.pool, &Default::default(), &repository, &input, "test")
+        .await
+        .expect("planned")
+        .version
+}
 
 /// The first item of a demo version's checklist.
 async fn first_item(app: &TestApp, version: &str) -> app::store::checklists::ItemRecord {
@@ -702,7 +771,7 @@ async fn request_for(app: &TestApp, row: &Row) -> Request<Body> {
                     .await
                     .expect("query")
                     .expect("v1.0.0");
-                app::store::versions::withdraw(&app.pool, id, "broken", None, "test")
+                app::store::versions::withdraw(&app.pool, id, "broken", None, "test", None)
                     .await
                     .expect("withdrawn");
             }
@@ -723,7 +792,7 @@ async fn request_for(app: &TestApp, row: &Row) -> Request<Body> {
                 .await
                 .expect("query")
                 .expect("v1.1.0");
-            app::store::versions::withdraw(&app.pool, id, "broken", None, "test")
+            app::store::versions::withdraw(&app.pool, id, "broken", None, "test", None)
                 .await
                 .expect("withdrawn");
             (
@@ -836,6 +905,44 @@ async fn request_for(app: &TestApp, row: &Row) -> Request<Body> {
                 format!("owner=acme&repo=orbit&id={}", created.id),
             )
         }
+        "/api/v1/repos/{owner}/{repo}/plans" => (
+            format!("/api/v1/repos/{REPO}/plans"),
+            Some("application/json"),
+            format!(r#"{{"version": "{}", "target_date": "2026-12-24"}}"#, unused_version()),
+        ),
+        "/api/v1/repos/{owner}/{repo}/plans/{version}" if row.method == "PATCH" => (
+            format!("/api/v1/repos/{REPO}/plans/3.5.0"),
+            Some("application/json"),
+            r#"{"notes": "matrix"}"#.to_owned(),
+        ),
+        "/api/v1/repos/{owner}/{repo}/plans/{version}" => (
+            format!("/api/v1/repos/{REPO}/plans/{}", planned(app).await),
+            None,
+            String::new(),
+        ),
+        "/api/v1/repos/{owner}/{repo}/versions/{version}/publish" => (
+            format!("/api/v1/repos/{REPO}/versions/3.5.0/publish"),
+            Some("application/json"),
+            r#"{"reason": "matrix"}"#.to_owned(),
+        ),
+        "/sfn/save_plan" => (
+            row.path.to_owned(),
+            Some("application/x-www-form-urlencoded"),
+            format!(
+                "owner=acme&repo=orbit&version={}&target_date=2026-12-24&branch=&notes=",
+                unused_version()
+            ),
+        ),
+        "/sfn/cancel_plan" => (
+            row.path.to_owned(),
+            Some("application/x-www-form-urlencoded"),
+            format!("owner=acme&repo=orbit&version={}", planned(app).await),
+        ),
+        "/sfn/publish_release" => (
+            row.path.to_owned(),
+            Some("application/x-www-form-urlencoded"),
+            "owner=acme&repo=orbit&version=3.5.0&reason=matrix".to_owned(),
+        ),
         other => panic!("the matrix has no request for {other}"),
     };
     let builder = builder.uri(uri);

@@ -19,7 +19,8 @@ async fn counts(pool: &sqlx::SqlitePool) -> Vec<i64> {
 async fn loading_the_demo_twice_changes_nothing() {
     let app = TestApp::with_demo().await;
     let before = counts(&app.pool).await;
-    assert_eq!(before, [1, 42, 41, 36]);
+    // 43 versions: the planned 3.3.0 has its row before its tag.
+    assert_eq!(before, [1, 43, 41, 36]);
     let today = chrono::Utc::now().date_naive();
     releasedesk::demo::load(&app.pool, today)
         .await

@@ -526,6 +526,7 @@ async fn the_scheduler_reads_evidence_after_its_sync_and_again_when_a_webhook_as
         &url::Url::parse("https://github.com").expect("url"),
         Duration::from_secs(3600),
         Duration::from_millis(100),
+        Default::default(),
     )
     .expect("scheduler starts");
     assert!(

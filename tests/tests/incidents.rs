@@ -431,7 +431,7 @@ async fn the_feed_is_valid_atom_with_releases_withdrawals_and_stable_ids() {
         .await
         .expect("query")
         .expect("2.3.1");
-    app::store::versions::withdraw(&app.pool, id, "Leaks tokens", Some("2.3.2"), "mona")
+    app::store::versions::withdraw(&app.pool, id, "Leaks tokens", Some("2.3.2"), "mona", None)
         .await
         .expect("withdrawn");
     let second = atom_entries(&feed(&app).await);

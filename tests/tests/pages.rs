@@ -643,7 +643,7 @@ async fn a_withdrawn_version_is_never_shown_as_the_latest() {
         .await
         .expect("query")
         .expect("v3.1.1");
-    app::store::versions::withdraw(&app.pool, id, "broken", None, "test")
+    app::store::versions::withdraw(&app.pool, id, "broken", None, "test", None)
         .await
         .expect("withdrawn");
     let listed = app.get("/api/v1/repos").await.json();

@@ -256,9 +256,14 @@ async fn the_support_calendar() {
     assert!(ics.headers["content-type"]
         .to_str()
         .is_ok_and(|t| t.starts_with("text/calendar")));
-    // Three lines: three starts, two ends of full support, two ends of life.
-    assert_eq!(ics.body.matches("BEGIN:VEVENT").count(), 7);
+    // Three lines: three starts, two ends of full support, two ends of life; and the planned
+    // release's target date.
+    assert_eq!(ics.body.matches("BEGIN:VEVENT").count(), 8);
     assert!(ics.body.contains("UID:acme/orbit/2.x/eol@releasedesk"));
+    assert!(ics
+        .body
+        .contains("UID:acme/orbit/planned/v3.5.0@releasedesk"));
+    assert!(ics.body.contains("SUMMARY:orbit v3.5.0 planned"));
     assert_eq!(
         app.get("/acme/orbit/calendar.ics").await.body,
         ics.body,

@@ -444,6 +444,7 @@ async fn the_scheduler_reconciles_at_start_and_debounces_webhook_requests() {
         &url::Url::parse("https://github.com").expect("url"),
         Duration::from_secs(3600),
         Duration::from_millis(200),
+        Default::default(),
     )
     .expect("scheduler starts");
 

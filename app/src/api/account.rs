@@ -51,6 +51,7 @@ pub async fn create_token(#[server(flatten)] form: NewTokenForm) -> Result<(), A
     let scopes: Vec<Scope> = [
         (ticked(&form.checklists), Scope::Checklists),
         (ticked(&form.incidents), Scope::Incidents),
+        (ticked(&form.releases), Scope::Releases),
     ]
     .into_iter()
     .filter_map(|(ticked, scope)| ticked.then_some(scope))

@@ -23,7 +23,7 @@ pub async fn get_checklist(
         access,
         model::checklists::ItemRefusal,
         request::kept,
-        service::{checklists, versions::public_version},
+        service::{checklists, versions::checklist_version},
         state::app_state,
         store,
     };
@@ -39,7 +39,7 @@ pub async fn get_checklist(
     };
     let now = chrono::Utc::now();
     let checklist = checklists::load(&pool, &repository, &version, now).await?;
-    let (parsed, _) = public_version(&pool, &repository, &version).await?;
+    let (parsed, _) = checklist_version(&pool, &repository, &version).await?;
     let template = match &checklist {
         Some(checklist) => checklist.template,
         None => checklists::template_for(&pool, &repository, &parsed, now).await?,
@@ -78,11 +78,15 @@ pub async fn change_checklist_item(
             refusal::refusal_message,
         },
         request::{form_post, kept},
-        service::checklists::{change_item, ChangeRequest},
+        service::{
+            checklists::{change_item, ChangeRequest},
+            plans,
+        },
         state::app_state,
     };
 
-    let pool = app_state()?.pool;
+    let app = app_state()?;
+    let pool = app.pool;
     let ItemChangeForm {
         owner,
         repo,
@@ -108,7 +112,9 @@ pub async fn change_checklist_item(
             by: &permitted.by,
         };
         match change_item(&pool, &permitted.repository, &version, &request).await? {
-            Ok(_) => Ok(()),
+            Ok(_) => {
+                plans::checklist_changed(&pool, &app.host, &permitted.repository, &version).await
+            }
             Err(stale) => Err(AppError::Conflict(stale_message(&stale.current))),
         }
     }

@@ -57,10 +57,12 @@ pub async fn withdraw(#[server(flatten)] form: WithdrawForm) -> Result<(), AppEr
         model::versions::WithdrawalRefusal, request::kept, service::versions, state::app_state,
     };
 
-    let pool = app_state()?.pool;
+    let state = app_state()?;
+    let pool = state.pool;
     let permitted = access::permitted(&pool, &form.owner, &form.repo, Need::Maintainer).await?;
     let result = versions::withdraw_version(
         &pool,
+        &state.host,
         &permitted.repository,
         &form.version,
         &form.reason,
@@ -70,7 +72,8 @@ pub async fn withdraw(#[server(flatten)] form: WithdrawForm) -> Result<(), AppEr
     .await;
     // A form posted without JavaScript comes back to the page: the refusal waits for it there.
     if let Err(err) = &result {
-        if err.status().is_client_error() {
+        // GitHub refusing a mirrored withdrawal is told the same way.
+        if err.status().is_client_error() || matches!(err, AppError::BadGateway(_)) {
             let refusal = WithdrawalRefusal {
                 repository_id: permitted.repository.id,
                 message: refusal_message(err),
@@ -88,9 +91,22 @@ pub async fn withdraw(#[server(flatten)] form: WithdrawForm) -> Result<(), AppEr
 pub async fn restore(#[server(flatten)] version_ref: VersionRef) -> Result<(), AppError> {
     use crate::{access, service::versions, state::app_state};
 
-    let pool = app_state()?.pool;
-    let repository = access::maintained(&pool, &version_ref.owner, &version_ref.repo).await?;
-    versions::restore_version(&pool, &repository, &version_ref.version).await?;
+    let state = app_state()?;
+    let permitted = access::permitted(
+        &state.pool,
+        &version_ref.owner,
+        &version_ref.repo,
+        crate::domain::access::Need::Maintainer,
+    )
+    .await?;
+    versions::restore_version(
+        &state.pool,
+        &state.host,
+        &permitted.repository,
+        &version_ref.version,
+        &permitted.by,
+    )
+    .await?;
     Ok(())
 }
 

@@ -45,15 +45,18 @@ impl Role {
 pub enum Scope {
     Checklists,
     Incidents,
+    /// Plans and publishing GitHub releases.
+    Releases,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 2] = [Scope::Checklists, Scope::Incidents];
+    pub const ALL: [Scope; 3] = [Scope::Checklists, Scope::Incidents, Scope::Releases];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::Checklists => "checklists",
             Scope::Incidents => "incidents",
+            Scope::Releases => "releases",
         }
     }
 }
@@ -72,14 +75,14 @@ pub fn parse_scopes(value: &str) -> Result<Vec<Scope>, String> {
             .into_iter()
             .find(|s| s.as_str() == part)
             .ok_or_else(|| {
-                format!("unknown scope '{part}'; the scopes are checklists and incidents")
+                format!("unknown scope '{part}'; the scopes are checklists, incidents and releases")
             })?;
         if !scopes.contains(&scope) {
             scopes.push(scope);
         }
     }
     if scopes.is_empty() {
-        return Err("name at least one scope: checklists, incidents".to_owned());
+        return Err("name at least one scope: checklists, incidents, releases".to_owned());
     }
     scopes.sort();
     Ok(scopes)

@@ -13,16 +13,25 @@ struct Event {
     description: String,
 }
 
-/// The calendar of `owner/name`'s lines. `stamp` is when it was made (DTSTAMP), `page` the
-/// support page the events link to.
+/// The calendar of `owner/name`'s lines and planned releases (tag, target date). `stamp` is
+/// when it was made (DTSTAMP), `page` the support page the events link to.
 pub fn support_calendar(
     owner: &str,
     name: &str,
     windows: &[LineSupport],
+    planned: &[(String, NaiveDate)],
     page: &str,
     stamp: DateTime<Utc>,
 ) -> String {
     let mut events = Vec::new();
+    for (tag, date) in planned {
+        events.push(Event {
+            uid: format!("{owner}/{name}/planned/{tag}@releasedesk"),
+            date: *date,
+            summary: format!("{name} {tag} planned"),
+            description: format!("The target date of {owner}/{name} {tag}, a planned release."),
+        });
+    }
     for window in windows {
         let line = window.line.to_string();
         let uid = |kind: &str| format!("{owner}/{name}/{line}/{kind}@releasedesk");
@@ -139,6 +148,7 @@ mod tests {
             "acme",
             "orbit",
             &windows,
+            &[],
             "http://x/acme/orbit/support",
             stamp,
         );
@@ -157,6 +167,7 @@ mod tests {
                 "acme",
                 "orbit",
                 &windows,
+                &[],
                 "http://x/acme/orbit/support",
                 stamp
             )

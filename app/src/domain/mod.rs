@@ -13,6 +13,8 @@ pub mod evidence;
 pub mod feed;
 pub mod history;
 pub mod incident;
+pub mod next_version;
+pub mod plan;
 pub mod repository;
 pub mod size;
 pub mod support;

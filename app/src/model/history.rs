@@ -72,6 +72,8 @@ pub struct History {
     pub maintainer: bool,
     /// Draft releases; empty unless the caller maintains the repository.
     pub drafts: Vec<DraftEntry>,
+    /// Releases planned and not yet tagged: (tag, version, target date).
+    pub planned: Vec<(String, String, chrono::NaiveDate)>,
 }
 
 /// One page of a repository's history: its versions arranged in lines and trains.

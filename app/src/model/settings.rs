@@ -13,6 +13,8 @@ pub struct SettingsValues {
     pub tag_prefix: String,
     /// The product slug; empty for the repository's name.
     pub product: String,
+    /// Withdrawals mark the GitHub release pre-release, with a warning on top of its notes.
+    pub mirror_withdrawals: bool,
 }
 
 /// The settings page: the values to edit, and how the last submission went (shown once).
@@ -42,6 +44,7 @@ pub struct SettingsValuesTyped {
     pub zero_major_lines: bool,
     pub tag_prefix: String,
     pub product: String,
+    pub mirror_withdrawals: bool,
 }
 
 /// The settings form's fields as posted: numbers as typed, the 0.x rule as a checkbox.
@@ -54,4 +57,7 @@ pub struct SettingsForm {
     pub zero_major_lines: Option<String>,
     pub tag_prefix: String,
     pub product: String,
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    pub mirror_withdrawals: Option<String>,
 }

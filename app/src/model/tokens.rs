@@ -34,6 +34,8 @@ pub struct NewTokenForm {
     pub label: String,
     pub checklists: Option<String>,
     pub incidents: Option<String>,
+    #[serde(default)]
+    pub releases: Option<String>,
 }
 
 /// Names a token of a repository.

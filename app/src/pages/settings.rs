@@ -53,6 +53,7 @@ fn SettingsForm(page: SettingsPage, save: ServerAction<SaveSettings>) -> impl In
                 zero_major_lines: values.zero_major_lines,
                 tag_prefix: values.tag_prefix.clone(),
                 product: values.product.clone(),
+                mirror_withdrawals: values.mirror_withdrawals,
             },
             Default::default(),
             other == Some(Outcome::Saved),
@@ -108,6 +109,11 @@ fn SettingsForm(page: SettingsPage, save: ServerAction<SaveSettings>) -> impl In
                 aria-invalid=problems.contains_key("product").to_string()
                 aria-describedby=described("product", problems.contains_key("product"))/>
             {problem("product")}
+
+            <label class="checkbox">
+                <input type="checkbox" name="mirror_withdrawals" checked=typed.mirror_withdrawals/>
+                " Mirror withdrawals to GitHub: mark the release pre-release, with a warning on top of its notes (restoring puts both back)"
+            </label>
 
             <button type="submit">"Save settings"</button>
         </ActionForm>

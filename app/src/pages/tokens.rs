@@ -100,6 +100,7 @@ fn TokensView(
                     <legend>"May change"</legend>
                     <label><input type="checkbox" name="checklists" checked/>" checklists"</label>
                     <label><input type="checkbox" name="incidents"/>" incidents"</label>
+                    <label><input type="checkbox" name="releases"/>" releases"</label>
                 </fieldset>
                 <button type="submit">"Create token"</button>
             </ActionForm>

@@ -8,7 +8,10 @@ use crate::{
     access::current_session,
     error::AppError,
     model::{
-        checklists::ItemRefusal, incidents::IncidentRefusal, settings::Outcome,
+        checklists::ItemRefusal,
+        incidents::IncidentRefusal,
+        plans::{PlanRefusal, PublishRefusal},
+        settings::Outcome,
         versions::WithdrawalRefusal,
     },
 };
@@ -90,4 +93,14 @@ pub struct NewToken {
 impl Kept for NewToken {
     const KEY: &'static str = "new_token";
     const WHAT: &'static str = "new token";
+}
+
+impl Kept for PlanRefusal {
+    const KEY: &'static str = "plan_refusal";
+    const WHAT: &'static str = "plan refusal";
+}
+
+impl Kept for PublishRefusal {
+    const KEY: &'static str = "publish_refusal";
+    const WHAT: &'static str = "publish refusal";
 }

@@ -40,7 +40,14 @@ pub async fn summary(
     } else {
         Vec::new()
     };
+    let planned = store::plans::list(pool, repository.id)
+        .await?
+        .into_iter()
+        .filter(|plan| !plan.tagged)
+        .map(|plan| (plan.tag, plan.version, plan.target_date))
+        .collect();
     Ok(History {
+        planned,
         owner: repository.owner.clone(),
         name: repository.name.clone(),
         description: repository.description.clone(),

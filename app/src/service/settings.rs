@@ -18,6 +18,7 @@ pub struct Changed {
     pub tag_prefix: String,
     /// `None` goes back to the repository's name.
     pub product: Option<String>,
+    pub mirror_withdrawals: bool,
 }
 
 /// Stores `changed`: a product slug another repository uses is refused, and every tag is read
@@ -45,6 +46,7 @@ pub async fn save(
             policy: changed.policy,
             tag_prefix: &changed.tag_prefix,
             product: changed.product.as_deref(),
+            mirror_withdrawals: changed.mirror_withdrawals,
         },
     )
     .await?;
@@ -65,6 +67,7 @@ pub fn values(repository: &Repository) -> SettingsValues {
         } else {
             repository.product.clone()
         },
+        mirror_withdrawals: repository.mirror_withdrawals,
     }
 }
 
@@ -76,6 +79,7 @@ pub fn apply_changes(
     let mut policy = repository.policy();
     let mut tag_prefix = repository.tag_prefix.clone();
     let mut product = (repository.product != repository.name).then(|| repository.product.clone());
+    let mut mirror_withdrawals = repository.mirror_withdrawals;
     let mut problems = Vec::new();
     for (field, value) in changes {
         let mut problem = |text: &str| problems.push((field.clone(), text.to_owned()));
@@ -101,8 +105,12 @@ pub fn apply_changes(
                 Value::String(slug) if is_product_slug(slug) => product = Some(slug.clone()),
                 _ => problem("lower-case letters, digits, '.', '-' or '_', at most 64; or null for the repository's name"),
             },
+            "mirror_withdrawals" => match value.as_bool() {
+                Some(mirror) => mirror_withdrawals = mirror,
+                None => problem("true or false"),
+            },
             "repository" => problem("cannot be changed"),
-            _ => problem("not a setting; the settings are security_months, supported_lines, zero_major_lines, tag_prefix and product"),
+            _ => problem("not a setting; the settings are security_months, supported_lines, zero_major_lines, tag_prefix, product and mirror_withdrawals"),
         }
     }
     if problems.is_empty() {
@@ -110,6 +118,7 @@ pub fn apply_changes(
             policy,
             tag_prefix,
             product,
+            mirror_withdrawals,
         })
     } else {
         Err(problems)
@@ -134,6 +143,10 @@ pub fn form_changes(form: &SettingsForm) -> Map<String, Value> {
         ("zero_major_lines", json!(form.zero_major_lines.is_some())),
         ("tag_prefix", json!(form.tag_prefix.trim())),
         ("product", product),
+        (
+            "mirror_withdrawals",
+            json!(form.mirror_withdrawals.is_some()),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
@@ -173,6 +186,7 @@ mod tests {
             security_months: 6,
             supported_lines: 2,
             product: "orbit".into(),
+            mirror_withdrawals: false,
         }
     }
 

@@ -6,14 +6,19 @@ use sqlx::SqlitePool;
 use crate::{
     domain::{
         changelog::section_for,
+        plan::{withdrawal_warning, withdrawn_body},
         support::check_version,
         version::{parse_tag, precedence_key, Channel},
     },
     error::AppError,
     markdown,
     model::versions::{ComparedVersion, Comparison, VersionPage, WithdrawalInfo},
-    service::{incidents::affecting, support},
-    store::{self, repositories::Repository},
+    service::{
+        host::{Host, ReleaseEdit},
+        incidents::affecting,
+        plans, support,
+    },
+    store::{self, repositories::Repository, versions::MirroredRelease},
 };
 
 /// At most this many versions are compared at once.
@@ -33,6 +38,25 @@ pub async fn public_version(
         .ok_or_else(|| {
             AppError::NotFound(format!(
                 "{}/{} has no version {text}",
+                repository.owner, repository.name
+            ))
+        })?;
+    Ok((version, id))
+}
+
+/// The public or planned version `text` and its id: what a checklist hangs on.
+pub async fn checklist_version(
+    pool: &SqlitePool,
+    repository: &Repository,
+    text: &str,
+) -> Result<(semver::Version, i64), AppError> {
+    let version = parse_tag(text.trim(), &repository.tag_prefix)
+        .map_err(|err| AppError::BadRequest(err.to_string()))?;
+    let id = store::versions::public_or_planned_id(pool, repository.id, &version.to_string())
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "{}/{} has no version or plan {text}",
                 repository.owner, repository.name
             ))
         })?;
@@ -115,9 +139,12 @@ pub async fn version_page(
 
 /// Withdraws the public version `text` (a tag or version): `reason` is required, and
 /// `superseded_by`, when given, must be a released version newer than this one. The caller must
-/// already be known to maintain the repository. Returns the version and its id.
+/// already be known to maintain the repository. With mirroring on, the GitHub release is marked
+/// pre-release with a warning first; if GitHub refuses, nothing is withdrawn. Returns the version
+/// and its id.
 pub async fn withdraw_version(
     pool: &SqlitePool,
+    host: &Host,
     repository: &Repository,
     text: &str,
     reason: &str,
@@ -156,17 +183,105 @@ pub async fn withdraw_version(
     if !problems.is_empty() {
         return Err(AppError::validation(problems));
     }
-    store::versions::withdraw(pool, id, reason, superseded_by.as_deref(), by).await?;
+    let mirrored = if repository.mirror_withdrawals {
+        mirror_withdrawal(
+            pool,
+            host,
+            repository,
+            id,
+            reason,
+            superseded_by.as_deref(),
+            by,
+        )
+        .await?
+    } else {
+        None
+    };
+    store::versions::withdraw(
+        pool,
+        id,
+        reason,
+        superseded_by.as_deref(),
+        by,
+        mirrored.as_ref(),
+    )
+    .await?;
     Ok((version, id))
+}
+
+/// Marks the version's GitHub release pre-release with the warning on top of its notes, and
+/// returns the release as it was; `None` when GitHub has no release for it.
+async fn mirror_withdrawal(
+    pool: &SqlitePool,
+    host: &Host,
+    repository: &Repository,
+    version_id: i64,
+    reason: &str,
+    superseded_by: Option<&str>,
+    by: &str,
+) -> Result<Option<MirroredRelease>, AppError> {
+    let Some(tag) = store::versions::tag_of(pool, version_id).await? else {
+        return Ok(None);
+    };
+    let github = host.github()?;
+    let Some(release) = github.release_by_tag(repository, &tag).await? else {
+        return Ok(None);
+    };
+    let warning = withdrawal_warning(reason, superseded_by);
+    let edit = ReleaseEdit {
+        prerelease: true,
+        body: withdrawn_body(&release.body, &warning),
+    };
+    let result = github.edit_release(repository, release.id, &edit).await;
+    let request = format!(
+        "PATCH /repos/{}/{}/releases/{}",
+        repository.owner, repository.name, release.id
+    );
+    let outcome = result.as_ref().map(|r| r.html_url.clone());
+    let detail = "marked pre-release, with a warning on top of the notes";
+    plans::log(
+        pool, repository, version_id, "withdraw", &request, detail, by, outcome,
+    )
+    .await?;
+    result?;
+    Ok(Some(MirroredRelease {
+        release_id: release.id,
+        prerelease: release.prerelease,
+        body: release.body,
+    }))
 }
 
 /// Restores a withdrawn version; 404 when it is not withdrawn.
 pub async fn restore_version(
     pool: &SqlitePool,
+    host: &Host,
     repository: &Repository,
     text: &str,
+    by: &str,
 ) -> Result<semver::Version, AppError> {
     let (version, id) = public_version(pool, repository, text).await?;
+    // A mirrored withdrawal puts back the release's flag and notes exactly as they were.
+    if let Some(original) = store::versions::mirrored_release(pool, id).await? {
+        let edit = ReleaseEdit {
+            prerelease: original.prerelease,
+            body: original.body,
+        };
+        let result = host
+            .github()?
+            .edit_release(repository, original.release_id, &edit)
+            .await;
+        let request = format!(
+            "PATCH /repos/{}/{}/releases/{}",
+            repository.owner, repository.name, original.release_id
+        );
+        let outcome = result.as_ref().map(|r| r.html_url.clone());
+        let detail = "the flag and notes as they were before the withdrawal";
+        plans::log(
+            pool, repository, id, "restore", &request, detail, by, outcome,
+        )
+        .await?;
+        result?;
+    }
     if !store::versions::restore(pool, id).await? {
         return Err(AppError::NotFound(format!("{version} is not withdrawn")));
     }

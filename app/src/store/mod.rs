@@ -7,6 +7,7 @@ pub mod checklists;
 pub mod data_version;
 pub mod evidence;
 pub mod incidents;
+pub mod plans;
 pub mod repositories;
 pub mod sync;
 pub mod versions;

@@ -15,6 +15,8 @@ pub struct Repository {
     pub supported_lines: i64,
     /// The endoflife.date-style product slug: set, or the repository's name.
     pub product: String,
+    /// Withdrawals are mirrored to the GitHub release (pre-release flag and a warning).
+    pub mirror_withdrawals: bool,
 }
 
 impl Repository {
@@ -64,7 +66,8 @@ pub async fn find(
         Repository,
         r#"SELECT id AS "id!", owner, name, description, tag_prefix,
                   zero_major_lines AS "zero_major_lines: bool", security_months, supported_lines,
-                  COALESCE(product, name) AS "product!: String"
+                  COALESCE(product, name) AS "product!: String",
+                  mirror_withdrawals AS "mirror_withdrawals: bool"
            FROM repositories
            WHERE owner = ? COLLATE NOCASE AND name = ? COLLATE NOCASE"#,
         owner,
@@ -118,7 +121,8 @@ pub async fn find_by_id(db: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Op
         Repository,
         r#"SELECT id AS "id!", owner, name, description, tag_prefix,
                   zero_major_lines AS "zero_major_lines: bool", security_months, supported_lines,
-                  COALESCE(product, name) AS "product!: String"
+                  COALESCE(product, name) AS "product!: String",
+                  mirror_withdrawals AS "mirror_withdrawals: bool"
            FROM repositories WHERE id = ?"#,
         id,
     )
@@ -150,7 +154,8 @@ pub async fn find_by_product(
         Repository,
         r#"SELECT id AS "id!", owner, name, description, tag_prefix,
                   zero_major_lines AS "zero_major_lines: bool", security_months, supported_lines,
-                  COALESCE(product, name) AS "product!: String"
+                  COALESCE(product, name) AS "product!: String",
+                  mirror_withdrawals AS "mirror_withdrawals: bool"
            FROM repositories WHERE COALESCE(product, name) = ? COLLATE NOCASE
            ORDER BY id LIMIT 1"#,
         product,
@@ -174,6 +179,7 @@ pub struct Settings<'a> {
     pub tag_prefix: &'a str,
     /// `None` for the repository's name.
     pub product: Option<&'a str>,
+    pub mirror_withdrawals: bool,
 }
 
 /// Changes a repository's settings and re-reads every stored tag when the tag prefix or the
@@ -187,13 +193,14 @@ pub async fn update_settings(
     let supported_lines = i64::try_from(settings.policy.supported_lines).unwrap_or(i64::MAX);
     sqlx::query!(
         "UPDATE repositories SET security_months = ?, supported_lines = ?, zero_major_lines = ?,
-                tag_prefix = ?, product = ?
+                tag_prefix = ?, product = ?, mirror_withdrawals = ?
          WHERE id = ?",
         security_months,
         supported_lines,
         settings.policy.zero_major_lines,
         settings.tag_prefix,
         settings.product,
+        settings.mirror_withdrawals,
         repository.id,
     )
     .execute(&mut *tx)

@@ -70,6 +70,8 @@ pub fn site_router(pool: sqlx::SqlitePool, site_root: &str, base: Option<Url>) -
             site_root,
             std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         ),
+        // The export only reads: it never writes to GitHub.
+        host: Default::default(),
     };
     let services = crate::http::Services {
         auth: std::sync::Arc::new(crate::auth::Auth::new(

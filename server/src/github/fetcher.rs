@@ -150,6 +150,23 @@ impl<G: GitHub> Fetcher<G> {
         }
     }
 
+    /// Sends one write, counted like every request; its answer is the caller's to judge.
+    pub async fn send(
+        &self,
+        method: super::Write,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<Answer, super::TransportError> {
+        let answer = self.github.send(method, path, body).await;
+        match &answer {
+            Ok(answer) => self.count(answer),
+            Err(_) => {
+                self.requests.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        answer
+    }
+
     fn count(&self, answer: &Answer) {
         self.requests.fetch_add(1, Ordering::Relaxed);
         if answer.status == 304 {

@@ -4,6 +4,7 @@
 
 pub mod evidence;
 mod fetcher;
+pub mod host;
 mod octocrab_client;
 pub mod payload;
 
@@ -41,6 +42,22 @@ pub trait GitHub: Send + Sync {
         url: &str,
         etag: Option<&str>,
     ) -> impl Future<Output = Result<Answer, TransportError>> + Send;
+
+    /// Sends a write (`POST` or `PATCH`) with a JSON body to a path below the API base. Never
+    /// retried here: the caller knows whether doing it twice is safe.
+    fn send(
+        &self,
+        method: Write,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> impl Future<Output = Result<Answer, TransportError>> + Send;
+}
+
+/// The methods of GitHub's writes we make.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Write {
+    Post,
+    Patch,
 }
 
 /// Where a `Link` header's `rel="next"` points, judged against the configured API URL.

@@ -4,10 +4,10 @@
 use std::time::Duration;
 
 use http::{header, HeaderMap, HeaderValue};
-use http_body_util::BodyExt;
+use http_body_util::{combinators::BoxBody, BodyExt};
 use octocrab::{service::middleware::retry::RetryConfig, Octocrab};
 
-use super::{judge_next, next_link, Answer, GitHub, NextPage, TransportError};
+use super::{judge_next, next_link, Answer, GitHub, NextPage, TransportError, Write};
 
 pub struct OctocrabGitHub {
     client: Octocrab,
@@ -73,11 +73,43 @@ impl GitHub for OctocrabGitHub {
             ._get_with_headers(url, Some(headers))
             .await
             .map_err(|err| TransportError(format!("GET {url}: {err}")))?;
+        self.answer("GET", url, response).await
+    }
+
+    async fn send(
+        &self,
+        method: Write,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<Answer, TransportError> {
+        if path.contains("://") || path.starts_with("//") {
+            return Err(TransportError(format!(
+                "writes go below the API URL only: {path}"
+            )));
+        }
+        let (name, response) = match method {
+            Write::Post => ("POST", self.client._post(path, Some(body)).await),
+            Write::Patch => ("PATCH", self.client._patch(path, Some(body)).await),
+        };
+        let response = response.map_err(|err| TransportError(format!("{name} {path}: {err}")))?;
+        self.answer(name, path, response).await
+    }
+}
+
+impl OctocrabGitHub {
+    async fn answer(
+        &self,
+        method: &str,
+        url: &str,
+        response: http::Response<BoxBody<bytes::Bytes, octocrab::Error>>,
+    ) -> Result<Answer, TransportError> {
         let (parts, body) = response.into_parts();
         let body = body
             .collect()
             .await
-            .map_err(|err| TransportError(format!("GET {url}: the body was cut short ({err})")))?
+            .map_err(|err| {
+                TransportError(format!("{method} {url}: the body was cut short ({err})"))
+            })?
             .to_bytes();
         let text = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
         let number = |name: &str| text(name).and_then(|v| v.trim().parse().ok());

@@ -89,6 +89,25 @@ pub const MUTATING_ROUTES: &[(&str, &str, Gate)] = &[
         "/api/v1/repos/{owner}/{repo}/versions/{version}/withdraw",
         Gate::Checked,
     ),
+    ("POST", "/api/v1/repos/{owner}/{repo}/plans", Gate::Checked),
+    (
+        "PATCH",
+        "/api/v1/repos/{owner}/{repo}/plans/{version}",
+        Gate::Checked,
+    ),
+    (
+        "DELETE",
+        "/api/v1/repos/{owner}/{repo}/plans/{version}",
+        Gate::Checked,
+    ),
+    (
+        "POST",
+        "/api/v1/repos/{owner}/{repo}/versions/{version}/publish",
+        Gate::Checked,
+    ),
+    ("POST", "/sfn/save_plan", Gate::Checked),
+    ("POST", "/sfn/cancel_plan", Gate::Checked),
+    ("POST", "/sfn/publish_release", Gate::Checked),
 ];
 
 pub fn gate_for(method: &Method, path: &str) -> Option<Gate> {

@@ -51,7 +51,13 @@ pub(crate) async fn calendar(
     let stamp = app::store::versions::last_change(&pool, repo.id)
         .await?
         .unwrap_or_else(Utc::now);
-    let body = support_calendar(&repo.owner, &repo.name, &windows, &page, stamp);
+    let planned: Vec<_> = app::store::plans::list(&pool, repo.id)
+        .await?
+        .into_iter()
+        .filter(|plan| !plan.tagged)
+        .map(|plan| (plan.tag, plan.target_date))
+        .collect();
+    let body = support_calendar(&repo.owner, &repo.name, &windows, &planned, &page, stamp);
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),

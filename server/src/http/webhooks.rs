@@ -1,6 +1,6 @@
 //! `POST /webhooks/github`.
 
-use app::{state::AppState, store};
+use app::{service::host::Host, state::AppState, store};
 use axum::{
     body::Bytes,
     extract::State,
@@ -64,6 +64,7 @@ fn answer(status: StatusCode, code: &str, message: &str) -> Response {
 )]
 pub(crate) async fn receive_webhook(
     State(pool): State<SqlitePool>,
+    State(host): State<Host>,
     Extension(services): Extension<Services>,
     headers: HeaderMap,
     body: Bytes,
@@ -132,6 +133,43 @@ pub(crate) async fn receive_webhook(
                     "evidence",
                     "the evidence of this commit will be read again",
                 )
+            }
+            Ok(None) => answer(
+                StatusCode::ACCEPTED,
+                "ignored",
+                "this repository is not tracked",
+            ),
+            Err(err) => {
+                tracing::error!(error = %err, "finding a webhook's repository failed");
+                answer(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the event could not be read; GitHub may redeliver it",
+                )
+            }
+        };
+    }
+    // A push to a branch changes no data of ours: the gates of plans prepared on it follow.
+    if let Event::BranchPushed { branch, sha } = &delivery.event {
+        return match store::repositories::find(&pool, &owner, &name).await {
+            Ok(Some(repo)) => {
+                match app::service::plans::branch_pushed(&pool, &host, &repo, branch, sha).await {
+                    Ok(0) => answer(
+                        StatusCode::ACCEPTED,
+                        "ignored",
+                        "no plan is prepared on this branch",
+                    ),
+                    Ok(_) => answer(
+                        StatusCode::OK,
+                        "gate",
+                        "the release gate of this branch is written",
+                    ),
+                    Err(err) => answer(
+                        StatusCode::BAD_GATEWAY,
+                        err.code(),
+                        &format!("the release gate was not written: {err}"),
+                    ),
+                }
             }
             Ok(None) => answer(
                 StatusCode::ACCEPTED,

@@ -128,6 +128,7 @@ fn HistoryView(
         drift,
         maintainer,
         drafts,
+        planned,
     } = history;
     let base = format!("/{owner}/{name}");
     let query = Memo::new(move |_| requested.read().query.clone());
@@ -238,6 +239,25 @@ fn HistoryView(
                 }
             })}
         </Transition>
+
+        <section class="planned" aria-labelledby="planned-title">
+            <h2 id="planned-title">"Planned"</h2>
+            {if planned.is_empty() {
+                view! { <p class="hint">"No release is planned. "<a href=format!("{base}/plans")>"Plans"</a></p> }.into_any()
+            } else {
+                view! {
+                    <ul>
+                        {planned.into_iter().map(|(tag, version, date)| view! {
+                            <li>
+                                <a class="mono" href=format!("{base}/plans/{version}")>{tag}</a>
+                                " · planned for " <time datetime=date.to_string()>{date.format("%-d %B %Y").to_string()}</time>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    <p><a href=format!("{base}/plans")>"All plans"</a></p>
+                }.into_any()
+            }}
+        </section>
 
         {(!drafts.is_empty()).then(|| view! {
             <section class="drafts" aria-labelledby="drafts-title">

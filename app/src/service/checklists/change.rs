@@ -6,7 +6,7 @@ use crate::{
     domain::checklist::validate_change,
     error::AppError,
     model::checklists::ItemView,
-    service::versions::public_version,
+    service::versions::checklist_version,
     store::{
         self,
         checklists::{Change, Changed},
@@ -46,7 +46,7 @@ pub async fn change_item(
         by,
     } = *request;
     let (state, note) = validate_change(state, note).map_err(AppError::validation)?;
-    let (_, version_id) = public_version(pool, repository, text).await?;
+    let (_, version_id) = checklist_version(pool, repository, text).await?;
     let checklist = store::checklists::find(pool, version_id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("{text} has no checklist")))?;

@@ -14,7 +14,7 @@ use crate::{
         checklists::{ChecklistView, ItemView, LogEntry, SectionView},
         evidence::Verified,
     },
-    service::{self, versions::public_version},
+    service::{self, versions::checklist_version},
     store::{self, checklists::ItemRecord, repositories::Repository},
 };
 
@@ -26,11 +26,11 @@ pub async fn load(
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<ChecklistView>, AppError> {
-    let (version, version_id) = public_version(pool, repository, text).await?;
+    let (version, version_id) = checklist_version(pool, repository, text).await?;
     let Some(checklist) = store::checklists::find(pool, version_id).await? else {
         return Ok(None);
     };
-    let detail = store::versions::find_public(pool, repository.id, &version.to_string())
+    let detail = store::versions::find_public_or_planned(pool, repository.id, &version.to_string())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no version {text}")))?;
     let records = store::checklists::items(pool, checklist.id).await?;

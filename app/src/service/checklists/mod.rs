@@ -11,6 +11,6 @@ pub use self::{
     change::{change_item, ChangeRequest, Stale},
     load::load,
     open_items::open_items,
-    start::{current_template, start_by_hand, start_new_versions, template_for},
+    start::{current_template, start_by_hand, start_new_versions, start_planned, template_for},
     templates::{editor, parse_kind, save_template},
 };

@@ -147,6 +147,23 @@ pub async fn start_by_hand(
     Ok(())
 }
 
+/// Starts the checklist of a planned version at once, in the caller's transaction; a plan
+/// planned again keeps the checklist it had.
+pub async fn start_planned(
+    db: &mut SqliteConnection,
+    repository: &Repository,
+    version_id: i64,
+    version: &semver::Version,
+    by: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    starter(&mut *db, repository, now)
+        .await?
+        .start(db, version_id, version, "", Some(by))
+        .await?;
+    Ok(())
+}
+
 /// The template a checklist of `version` would be made from now.
 pub async fn template_for(
     pool: &SqlitePool,

@@ -23,6 +23,24 @@ pub async fn find_public(
     repository_id: i64,
     version: &str,
 ) -> sqlx::Result<Option<VersionDetail>> {
+    find_listed(db, repository_id, version, false).await
+}
+
+/// The public version `version`, or a planned one (whose checklist runs before its tag).
+pub async fn find_public_or_planned(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    version: &str,
+) -> sqlx::Result<Option<VersionDetail>> {
+    find_listed(db, repository_id, version, true).await
+}
+
+async fn find_listed(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    version: &str,
+    planned: bool,
+) -> sqlx::Result<Option<VersionDetail>> {
     sqlx::query_as!(
         VersionDetail,
         r#"SELECT v.tag, v.version AS "version!", v.channel AS "channel!", v.line AS "line!",
@@ -35,10 +53,13 @@ pub async fn find_public(
            LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
            LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
            WHERE v.repository_id = ?1 AND v.version = ?2
-             AND v.public = 1
+             AND (v.public = 1
+                  OR (?3 AND EXISTS (SELECT 1 FROM plans p WHERE p.version_id = v.id
+                                     AND p.cancelled_at IS NULL)))
            ORDER BY v.tag LIMIT 1"#,
         repository_id,
         version,
+        planned,
     )
     .fetch_optional(db)
     .await

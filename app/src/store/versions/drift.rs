@@ -21,7 +21,11 @@ pub async fn drift(
                LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
                WHERE v.repository_id = ?1 AND v.public = 1
                  AND (v.version IS NULL OR r.version_id IS NULL
-                      OR r.prerelease = (v.channel = 'stable'))
+                      OR (r.prerelease = (v.channel = 'stable')
+                          -- A withdrawal mirrored to GitHub marks its release pre-release.
+                          AND NOT EXISTS (SELECT 1 FROM withdrawals w
+                                          WHERE w.version_id = v.id AND w.restored_at IS NULL
+                                            AND w.mirrored_release_id IS NOT NULL)))
            ),
            ranked AS (
                SELECT tag, kind, ROW_NUMBER() OVER (PARTITION BY kind ORDER BY tag) AS n,

@@ -63,3 +63,30 @@ pub async fn public_id(
     .fetch_optional(db)
     .await
 }
+
+/// The version id of the public or planned version `version`.
+pub async fn public_or_planned_id(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    version: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        r#"SELECT v.id AS "id!" FROM versions v
+           WHERE v.repository_id = ?1 AND v.version = ?2
+             AND (v.public = 1
+                  OR EXISTS (SELECT 1 FROM plans p WHERE p.version_id = v.id
+                             AND p.cancelled_at IS NULL))
+           ORDER BY v.tag LIMIT 1"#,
+        repository_id,
+        version,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// The tag name of a version.
+pub async fn tag_of(db: impl SqliteExecutor<'_>, version_id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!("SELECT tag FROM versions WHERE id = ?", version_id)
+        .fetch_optional(db)
+        .await
+}

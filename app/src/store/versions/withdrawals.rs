@@ -12,25 +12,44 @@ pub struct Withdrawal {
     pub withdrawn_at: DateTime<Utc>,
 }
 
+/// A GitHub release as it was before a mirrored withdrawal changed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MirroredRelease {
+    pub release_id: i64,
+    pub prerelease: bool,
+    pub body: String,
+}
+
 pub async fn withdraw(
     db: impl SqliteExecutor<'_>,
     version_id: i64,
     reason: &str,
     superseded_by: Option<&str>,
     by: &str,
+    mirrored: Option<&MirroredRelease>,
 ) -> sqlx::Result<()> {
     let now = Utc::now();
+    let release_id = mirrored.map(|m| m.release_id);
+    let prerelease = mirrored.map(|m| m.prerelease);
+    let body = mirrored.map(|m| m.body.as_str());
     sqlx::query!(
-        "INSERT INTO withdrawals (version_id, reason, superseded_by, withdrawn_by, withdrawn_at)
-         VALUES (?, ?, ?, ?, ?)
+        "INSERT INTO withdrawals (version_id, reason, superseded_by, withdrawn_by, withdrawn_at,
+                                  mirrored_release_id, original_prerelease, original_body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (version_id) DO UPDATE SET reason = excluded.reason,
              superseded_by = excluded.superseded_by, withdrawn_by = excluded.withdrawn_by,
-             withdrawn_at = excluded.withdrawn_at, restored_at = NULL",
+             withdrawn_at = excluded.withdrawn_at, restored_at = NULL,
+             mirrored_release_id = excluded.mirrored_release_id,
+             original_prerelease = excluded.original_prerelease,
+             original_body = excluded.original_body",
         version_id,
         reason,
         superseded_by,
         by,
         now,
+        release_id,
+        prerelease,
+        body,
     )
     .execute(db)
     .await?;
@@ -63,4 +82,24 @@ pub async fn withdrawal(
     )
     .fetch_optional(db)
     .await
+}
+
+/// The release a standing withdrawal changed on GitHub, as it was before.
+pub async fn mirrored_release(
+    db: impl SqliteExecutor<'_>,
+    version_id: i64,
+) -> sqlx::Result<Option<MirroredRelease>> {
+    let row = sqlx::query!(
+        r#"SELECT mirrored_release_id AS "release_id!", original_prerelease AS "prerelease!: bool",
+                  original_body AS "body!" FROM withdrawals
+           WHERE version_id = ? AND restored_at IS NULL AND mirrored_release_id IS NOT NULL"#,
+        version_id,
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|row| MirroredRelease {
+        release_id: row.release_id,
+        prerelease: row.prerelease,
+        body: row.body,
+    }))
 }

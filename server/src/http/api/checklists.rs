@@ -7,7 +7,11 @@ use app::{
     domain::checklist::{Progress, TemplateKind},
     error::AppError,
     model::checklists::{stale_message, ItemView},
-    service::checklists::{change_item, load, ChangeRequest},
+    service::{
+        checklists::{change_item, load, ChangeRequest},
+        host::Host,
+        plans,
+    },
     state::AppState,
 };
 use axum::{
@@ -204,6 +208,7 @@ pub(crate) struct ConflictDetail {
 )]
 pub(crate) async fn patch_item(
     State(pool): State<SqlitePool>,
+    State(host): State<Host>,
     permit: Permit<Checklists>,
     Path((_, _, version, id)): Path<(String, String, String, String)>,
     body: axum::body::Bytes,
@@ -220,7 +225,10 @@ pub(crate) async fn patch_item(
         by: &permit.by,
     };
     match change_item(&pool, &permit.repo, &version, &request).await? {
-        Ok(item) => Ok(Json(item).into_response()),
+        Ok(item) => {
+            plans::checklist_changed(&pool, &host, &permit.repo, &version).await?;
+            Ok(Json(item).into_response())
+        }
         Err(stale) => {
             let body = ConflictBody {
                 error: ConflictDetail {

@@ -6,6 +6,7 @@ pub(crate) mod evidence;
 pub(crate) mod incidents;
 mod paging;
 mod permit;
+pub(crate) mod plans;
 pub(crate) mod products;
 pub(crate) mod repositories;
 pub(crate) mod settings;
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(checklists::router())
         .merge(evidence::router())
         .merge(incidents::router())
+        .merge(plans::router())
         .merge(products::router())
         .merge(repositories::router())
         .merge(settings::router())

@@ -42,6 +42,13 @@ impl Needs for Incidents {
     const NEED: Need = Need::MaintainerOrToken(Scope::Incidents);
 }
 
+/// A maintainer, or a token with the `releases` scope: plans and publishing.
+pub(crate) struct Releases;
+
+impl Needs for Releases {
+    const NEED: Need = Need::MaintainerOrToken(Scope::Releases);
+}
+
 /// A change allowed in the repository of the route's `{owner}/{repo}`.
 pub(crate) struct Permit<N> {
     pub repo: Repository,

@@ -35,6 +35,8 @@ pub(crate) struct Settings {
     security_months: u32,
     supported_lines: usize,
     zero_major_lines: bool,
+    /// Withdrawals mark the GitHub release pre-release with a warning; restoring undoes both.
+    mirror_withdrawals: bool,
 }
 
 impl Settings {
@@ -47,6 +49,7 @@ impl Settings {
             security_months: policy.security_months,
             supported_lines: policy.supported_lines,
             zero_major_lines: policy.zero_major_lines,
+            mirror_withdrawals: repository.mirror_withdrawals,
         }
     }
 }
@@ -76,7 +79,7 @@ pub(crate) async fn get_settings(
     path = "/api/v1/repos/{owner}/{repo}/settings",
     tag = "repositories",
     params(RepoPath),
-    request_body(content = Object, description = "Any of `tag_prefix`, `product`, `security_months`, `supported_lines`, `zero_major_lines`"),
+    request_body(content = Object, description = "Any of `tag_prefix`, `product`, `security_months`, `supported_lines`, `zero_major_lines`, `mirror_withdrawals`"),
     responses(
         (status = 200, description = "The settings after the change", body = Settings),
         (status = 400, description = "The body is not a JSON object", body = ErrorBody),

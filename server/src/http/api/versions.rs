@@ -11,7 +11,10 @@ use app::{
         history::HistoryEntry,
         versions::{Asset, WithdrawalInfo},
     },
-    service::versions::{restore_version, version_page, withdraw_version},
+    service::{
+        host::Host,
+        versions::{restore_version, version_page, withdraw_version},
+    },
     state::AppState,
     store::{self, versions::VersionFilter},
 };
@@ -100,10 +103,12 @@ impl WithdrawalRequest {
         (status = 403, description = "The caller does not maintain the repository", body = ErrorBody),
         (status = 404, description = "No such repository or version", body = ErrorBody),
         (status = 422, description = "A field is wrong; `error.fields` names each", body = ErrorBody),
+        (status = 502, description = "Mirroring is on and GitHub refused to change the release: nothing was withdrawn", body = ErrorBody),
     )
 )]
 pub(crate) async fn withdraw(
     State(pool): State<SqlitePool>,
+    State(host): State<Host>,
     permit: Permit<InPerson>,
     Path((_, _, text)): Path<(String, String, String)>,
     body: axum::body::Bytes,
@@ -111,6 +116,7 @@ pub(crate) async fn withdraw(
     let request = WithdrawalRequest::from_json(&body)?;
     let (version, id) = withdraw_version(
         &pool,
+        &host,
         &permit.repo,
         &text,
         &request.reason,
@@ -135,14 +141,16 @@ pub(crate) async fn withdraw(
         (status = 401, description = "Nobody is signed in", body = ErrorBody),
         (status = 403, description = "The caller does not maintain the repository", body = ErrorBody),
         (status = 404, description = "No such repository or version, or it is not withdrawn", body = ErrorBody),
+        (status = 502, description = "GitHub refused to put the mirrored release back: it stays withdrawn", body = ErrorBody),
     )
 )]
 pub(crate) async fn restore(
     State(pool): State<SqlitePool>,
+    State(host): State<Host>,
     permit: Permit<InPerson>,
     Path((_, _, text)): Path<(String, String, String)>,
 ) -> Result<Json<WithdrawalAnswer>, AppError> {
-    let version = restore_version(&pool, &permit.repo, &text).await?;
+    let version = restore_version(&pool, &host, &permit.repo, &text, &permit.by).await?;
     Ok(Json(WithdrawalAnswer {
         version: version.to_string(),
         withdrawal: None,

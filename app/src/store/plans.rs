@@ -1,0 +1,343 @@
+//! Planned releases, the commit status each last wrote, and the log of writes to GitHub.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::SqliteExecutor;
+
+/// A plan as stored, with where its version stands on GitHub.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanRecord {
+    pub version_id: i64,
+    pub tag: String,
+    pub version: String,
+    pub precedence: String,
+    pub target_date: NaiveDate,
+    pub branch: String,
+    pub notes: String,
+    pub planned_by: String,
+    pub planned_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The tag exists on GitHub (the version is public).
+    pub tagged: bool,
+    /// A published GitHub release exists for it.
+    pub published: bool,
+    pub gate_sha: Option<String>,
+    pub gate_state: Option<String>,
+    pub gate_description: Option<String>,
+}
+
+/// The fields a maintainer gives a plan.
+pub struct PlanFields<'a> {
+    pub target_date: NaiveDate,
+    pub branch: &'a str,
+    pub notes: &'a str,
+}
+
+/// The repository's plans that are not dropped, by version precedence (lowest first).
+pub async fn list(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Vec<PlanRecord>> {
+    sqlx::query_as!(
+        PlanRecord,
+        r#"SELECT p.version_id AS "version_id!", v.tag, v.version AS "version!",
+                  v.precedence AS "precedence!",
+                  p.target_date AS "target_date: NaiveDate", p.branch, p.notes, p.planned_by,
+                  p.planned_at AS "planned_at: DateTime<Utc>",
+                  p.updated_at AS "updated_at: DateTime<Utc>",
+                  v.public AS "tagged!: bool",
+                  EXISTS (SELECT 1 FROM releases r WHERE r.version_id = v.id
+                          AND r.deleted_at IS NULL AND r.draft = 0) AS "published!: bool",
+                  p.gate_sha, p.gate_state, p.gate_description
+           FROM plans p JOIN versions v ON v.id = p.version_id
+           WHERE v.repository_id = ? AND p.cancelled_at IS NULL
+           ORDER BY v.precedence"#,
+        repository_id,
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The plan of `version` (not dropped).
+pub async fn find(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    version: &str,
+) -> sqlx::Result<Option<PlanRecord>> {
+    sqlx::query_as!(
+        PlanRecord,
+        r#"SELECT p.version_id AS "version_id!", v.tag, v.version AS "version!",
+                  v.precedence AS "precedence!",
+                  p.target_date AS "target_date: NaiveDate", p.branch, p.notes, p.planned_by,
+                  p.planned_at AS "planned_at: DateTime<Utc>",
+                  p.updated_at AS "updated_at: DateTime<Utc>",
+                  v.public AS "tagged!: bool",
+                  EXISTS (SELECT 1 FROM releases r WHERE r.version_id = v.id
+                          AND r.deleted_at IS NULL AND r.draft = 0) AS "published!: bool",
+                  p.gate_sha, p.gate_state, p.gate_description
+           FROM plans p JOIN versions v ON v.id = p.version_id
+           WHERE v.repository_id = ? AND v.version = ? AND p.cancelled_at IS NULL
+           ORDER BY v.tag LIMIT 1"#,
+        repository_id,
+        version,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Whether `version` is taken: a tag or release GitHub has or had, or a plan not dropped.
+pub async fn version_taken(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    version: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (
+               SELECT 1 FROM versions v
+               WHERE v.repository_id = ?1 AND v.version = ?2
+                 AND (EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id)
+                      OR EXISTS (SELECT 1 FROM releases r WHERE r.version_id = v.id)
+                      OR EXISTS (SELECT 1 FROM plans p WHERE p.version_id = v.id
+                                 AND p.cancelled_at IS NULL))
+           ) AS "taken!: bool""#,
+        repository_id,
+        version,
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// The highest public version of `line` (as the versions table writes lines).
+pub async fn newest_of_line(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    line: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!(
+        r#"SELECT version AS "version!" FROM versions
+           WHERE repository_id = ? AND line = ? AND public = 1
+           ORDER BY precedence DESC LIMIT 1"#,
+        repository_id,
+        line,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Plans `version_id`, or revives its dropped plan with the new fields.
+pub async fn save_new(
+    db: impl SqliteExecutor<'_>,
+    version_id: i64,
+    fields: &PlanFields<'_>,
+    by: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO plans (version_id, target_date, branch, notes, planned_by, planned_at,
+                            updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+         ON CONFLICT (version_id) DO UPDATE SET target_date = excluded.target_date,
+             branch = excluded.branch, notes = excluded.notes, planned_by = excluded.planned_by,
+             planned_at = excluded.planned_at, updated_at = excluded.updated_at,
+             cancelled_at = NULL, gate_sha = NULL, gate_state = NULL, gate_description = NULL",
+        version_id,
+        fields.target_date,
+        fields.branch,
+        fields.notes,
+        by,
+        now,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Changes a plan's fields; a new branch forgets the status written to the old one.
+pub async fn update(
+    db: impl SqliteExecutor<'_>,
+    version_id: i64,
+    fields: &PlanFields<'_>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE plans SET target_date = ?2, notes = ?4, updated_at = ?5,
+             gate_sha = CASE WHEN branch = ?3 THEN gate_sha END,
+             gate_state = CASE WHEN branch = ?3 THEN gate_state END,
+             gate_description = CASE WHEN branch = ?3 THEN gate_description END,
+             branch = ?3
+         WHERE version_id = ?1 AND cancelled_at IS NULL",
+        version_id,
+        fields.target_date,
+        fields.branch,
+        fields.notes,
+        now,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Drops a plan; its row, checklist and log stay. False when there was none.
+pub async fn cancel(
+    db: impl SqliteExecutor<'_>,
+    version_id: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let result = sqlx::query!(
+        "UPDATE plans SET cancelled_at = ? WHERE version_id = ? AND cancelled_at IS NULL",
+        now,
+        version_id,
+    )
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Claims the writing of a commit status: true for the one caller that moves the plan's last
+/// status to this one, so each change is written once however many ask at once.
+pub async fn claim_gate(
+    db: impl SqliteExecutor<'_>,
+    version_id: i64,
+    sha: &str,
+    state: &str,
+    description: &str,
+) -> sqlx::Result<bool> {
+    let result = sqlx::query!(
+        "UPDATE plans SET gate_sha = ?2, gate_state = ?3, gate_description = ?4
+         WHERE version_id = ?1 AND cancelled_at IS NULL
+           AND NOT (gate_sha IS ?2 AND gate_state IS ?3 AND gate_description IS ?4)",
+        version_id,
+        sha,
+        state,
+        description,
+    )
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Gives up a claim whose write failed, so the next change tries again.
+pub async fn unclaim_gate(
+    db: impl SqliteExecutor<'_>,
+    version_id: i64,
+    sha: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE plans SET gate_sha = NULL, gate_state = NULL, gate_description = NULL
+         WHERE version_id = ? AND gate_sha = ?",
+        version_id,
+        sha,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// One write to GitHub, as logged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GitHubWrite {
+    pub action: String,
+    pub request: String,
+    pub detail: String,
+    pub status: Option<i64>,
+    pub answer: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn log_write(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    version_id: Option<i64>,
+    write: &GitHubWrite,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO github_writes (repository_id, version_id, action, request, detail, status,
+                                    answer, by, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        repository_id,
+        version_id,
+        write.action,
+        write.request,
+        write.detail,
+        write.status,
+        write.answer,
+        write.by,
+        write.at,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The writes to GitHub about one version, oldest first.
+pub async fn writes(
+    db: impl SqliteExecutor<'_>,
+    version_id: i64,
+) -> sqlx::Result<Vec<GitHubWrite>> {
+    sqlx::query_as!(
+        GitHubWrite,
+        r#"SELECT action, request, detail, status, answer, by, at AS "at: DateTime<Utc>"
+           FROM github_writes WHERE version_id = ? ORDER BY id"#,
+        version_id,
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The highest public stable version but `except`: (version, tag).
+async fn highest_stable_row(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    except: &str,
+) -> sqlx::Result<Option<(String, String)>> {
+    let row = sqlx::query!(
+        r#"SELECT version AS "version!", tag FROM versions
+           WHERE repository_id = ? AND channel = 'stable' AND public = 1 AND version != ?
+           ORDER BY precedence DESC LIMIT 1"#,
+        repository_id,
+        except,
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|row| (row.version, row.tag)))
+}
+
+/// The highest public stable version other than `except`: what a release of `except` would
+/// have to beat to become the latest.
+pub async fn highest_stable_except(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    except: &str,
+) -> sqlx::Result<Option<String>> {
+    Ok(highest_stable_row(db, repository_id, except)
+        .await?
+        .map(|(version, _)| version))
+}
+
+/// The tag of the highest public stable version.
+pub async fn highest_stable_tag(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Option<String>> {
+    Ok(highest_stable_row(db, repository_id, "")
+        .await?
+        .map(|(_, tag)| tag))
+}
+
+/// Every version the repository has or plans, tags GitHub deleted included.
+pub async fn all_versions(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        r#"SELECT version AS "version!" FROM versions v
+           WHERE repository_id = ? AND version IS NOT NULL
+             AND (EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id)
+                  OR EXISTS (SELECT 1 FROM releases r WHERE r.version_id = v.id)
+                  OR EXISTS (SELECT 1 FROM plans p WHERE p.version_id = v.id
+                             AND p.cancelled_at IS NULL))"#,
+        repository_id,
+    )
+    .fetch_all(db)
+    .await
+}
