@@ -3,6 +3,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+/** What the tests sign their webhook deliveries with (tests/plans.spec.ts). */
+export const WEBHOOK_SECRET = 'end-to-end webhook secret';
+
+/** Tests that publish releases on the shared demo server. */
+const publishes = /plans\.spec\.ts/;
+
 // The release build, served on a port of its own with a fresh demo database.
 const port = Number(process.env.E2E_PORT ?? 3917);
 const binary = process.env.RELEASEDESK_BIN ?? resolve(__dirname, '../target/release/releasedesk');
@@ -43,8 +49,21 @@ export default defineConfig({
     trace: 'off',
   },
   projects: [
-    { name: 'no-javascript', use: { javaScriptEnabled: false } },
-    { name: 'hydrated', use: { javaScriptEnabled: true } },
+    { name: 'no-javascript', testIgnore: publishes, use: { javaScriptEnabled: false } },
+    { name: 'hydrated', testIgnore: publishes, use: { javaScriptEnabled: true } },
+    // Publishing releases changes what every other test reads: those tests run after the rest.
+    {
+      name: 'publish-no-javascript',
+      testMatch: publishes,
+      dependencies: ['no-javascript', 'hydrated'],
+      use: { javaScriptEnabled: false },
+    },
+    {
+      name: 'publish-hydrated',
+      testMatch: publishes,
+      dependencies: ['publish-no-javascript'],
+      use: { javaScriptEnabled: true },
+    },
   ],
   webServer: [
     {
@@ -66,6 +85,8 @@ export default defineConfig({
         RELEASEDESK_GITHUB_CLIENT_ID: 'fake-client-id',
         RELEASEDESK_GITHUB_CLIENT_SECRET: 'fake-client-secret',
         RELEASEDESK_SECRET_KEY: 'end-to-end tests only, not a secret',
+        // The tests push tags as GitHub would: signed webhook deliveries.
+        RELEASEDESK_WEBHOOK_SECRET: WEBHOOK_SECRET,
         // The whole suite signs in from one address, faster than 30 times a minute.
         RELEASEDESK_SIGN_IN_LIMIT: '600',
         RUST_LOG: 'warn',

@@ -10,7 +10,7 @@ use crate::{
     pages::{
         ApiDocsPage, ChecklistsPage, ComparePage, HistoryPage, HomePage, IncidentDetailPage,
         IncidentsPage, PlanPage, PlansPage, SettingsPage, SupportPage, TemplatePage, TokensPage,
-        VersionPage,
+        TrainPage, VersionPage,
     },
 };
 
@@ -124,6 +124,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/:owner/:repo/incidents/:id") view=IncidentDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/plans") view=PlansPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/plans/:version") view=PlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/trains/:train") view=TrainPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/tokens") view=TokensPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/settings") view=SettingsPage ssr=SsrMode::Async/>
                 </Routes>

@@ -475,9 +475,21 @@ async fn work_on_checklists(
 }
 
 /// What a demo release ships: binaries for two platforms and their checksums.
+/// Stable releases that ship their last release candidate's build, file for file.
+const PROMOTED: &[(&str, &str)] = &[("v3.0.0", "v3.0.0-rc.2")];
+
 fn assets(tag: &str, index: usize) -> Vec<Asset> {
     let url =
         |file: &str| format!("https://github.com/{OWNER}/{NAME}/releases/download/{tag}/{file}");
+    // A promoted release's files are its candidate's: the same sizes and digests.
+    let (build, index) = PROMOTED
+        .iter()
+        .find(|(release, _)| *release == tag)
+        .and_then(|(_, candidate)| {
+            let at = VERSIONS.iter().position(|(t, ..)| t == candidate)?;
+            Some((*candidate, at))
+        })
+        .unwrap_or((tag, index));
     let grown = 11_400_000 + 37_000 * index as i64;
     [
         ("orbit-linux-amd64.tar.gz", grown, "application/gzip"),
@@ -495,7 +507,10 @@ fn assets(tag: &str, index: usize) -> Vec<Asset> {
         content_type: content_type.to_owned(),
         download_url: url(name),
         download_count: 0,
-        digest: Some(format!("sha256:{}", fake_hex(&format!("{tag}/{name}"), 64))),
+        digest: Some(format!(
+            "sha256:{}",
+            fake_hex(&format!("{build}/{name}"), 64)
+        )),
     })
     .collect()
 }

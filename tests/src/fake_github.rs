@@ -47,7 +47,8 @@ pub struct FakeRepo {
     pub default_branch: String,
     /// Branches and their head commit's sha.
     pub branches: HashMap<String, String>,
-    /// The commits of a comparison, by its full `BASE...HEAD` text.
+    /// The commits of a comparison, by its full `BASE...HEAD` text; `*...HEAD` answers for
+    /// any base without an entry of its own.
     pub compares: HashMap<String, Vec<writes::FakeCommit>>,
     /// Commit statuses written: `{"sha", "state", "description", "context", "target_url"}`.
     pub statuses: Vec<Value>,

@@ -714,3 +714,60 @@ async fn on_0_x_a_breaking_change_moves_the_minor() {
         .json();
     assert_eq!(next["suggested"], "0.3.2", "{next}");
 }
+
+#[tokio::test]
+async fn a_trains_page_shows_its_stages_soak_build_and_incidents() {
+    let app = TestApp::with_demo().await;
+    let page = app.get("/acme/orbit/trains/3.0.0").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for stage in ["v3.0.0-alpha.1", "v3.0.0-beta.2", "v3.0.0-rc.2", "v3.0.0"] {
+        assert!(page.body.contains(stage), "{stage}");
+    }
+    // The demo's 3.0.0 ships rc.2's files; rc.1 soaked ten days before rc.2.
+    assert!(
+        page.body
+            .contains("v3.0.0 ships the very files of v3.0.0-rc.2"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("10 days"));
+    // The train of a release candidate still soaking, and a tag of it names it too.
+    let soaking = app.get("/acme/orbit/trains/v3.2.0-rc.1").await;
+    assert_eq!(soaking.status, StatusCode::OK);
+    assert!(soaking.body.contains("still soaking"));
+    assert!(soaking.body.contains("No stable release yet."));
+    assert_eq!(
+        app.get("/acme/orbit/trains/9.9.9").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Every version page links its train.
+    let version = app.get("/acme/orbit/v/v3.0.0-rc.1").await;
+    assert!(version.body.contains("/acme/orbit/trains/3.0.0"));
+}
+
+#[tokio::test]
+async fn the_plans_pages_work_without_javascript() {
+    let app = TestApp::with_demo().await;
+    let plans = app.get("/acme/orbit/plans").await;
+    assert_eq!(plans.status, StatusCode::OK);
+    assert!(plans.body.contains("v3.5.0"));
+    assert!(plans.body.contains("release/v3.5.0"));
+    let plan = app.get("/acme/orbit/plans/3.5.0").await;
+    assert_eq!(plan.status, StatusCode::OK);
+    assert!(
+        plan.body.contains("pre-release items open"),
+        "{}",
+        plan.body
+    );
+    // Its checklist is on the page, part-way done.
+    assert!(plan.body.contains("checklist"));
+    let history = app.get("/acme/orbit").await;
+    assert!(history.body.contains("/acme/orbit/plans/3.5.0"));
+    assert!(history.body.contains("planned for"));
+    let support = app.get("/acme/orbit/support").await;
+    assert!(support.body.contains("v3.5.0 planned for"));
+    assert_eq!(
+        app.get("/acme/orbit/plans/9.9.9").await.status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -10,4 +10,5 @@ pub mod plans;
 pub mod repositories;
 pub mod settings;
 pub mod support;
+pub mod trains;
 pub mod versions;

@@ -216,7 +216,7 @@ pub async fn get_plan(
     }))
 }
 
-/// Publishes the GitHub release from a plan's page; a refusal waits there.
+/// Publishes the GitHub release from a plan's or a version's page; a refusal waits there.
 #[server(prefix = "/sfn", endpoint = "publish_release")]
 pub async fn publish_release(#[server(flatten)] form: PublishForm) -> Result<(), AppError> {
     use crate::{
@@ -224,7 +224,7 @@ pub async fn publish_release(#[server(flatten)] form: PublishForm) -> Result<(),
         domain::access::{Need, Scope},
         model::{plans::PublishRefusal, refusal::refusal_message},
         request::{form_post, kept},
-        service::plans,
+        service::{plans, versions::checklist_version},
         state::app_state,
     };
 
@@ -236,7 +236,8 @@ pub async fn publish_release(#[server(flatten)] form: PublishForm) -> Result<(),
         Need::MaintainerOrToken(Scope::Releases),
     )
     .await?;
-    let plan = plans::find(&state.pool, &permitted.repository, &form.version).await?;
+    let (_, version_id) =
+        checklist_version(&state.pool, &permitted.repository, &form.version).await?;
     let reason = Some(form.reason.as_str()).filter(|r| !r.trim().is_empty());
     let result = plans::publish(
         &state.pool,
@@ -249,7 +250,7 @@ pub async fn publish_release(#[server(flatten)] form: PublishForm) -> Result<(),
     .await;
     if let Err(err) = &result {
         let refusal = PublishRefusal {
-            version_id: plan.version_id,
+            version_id,
             message: refusal_message(err),
         };
         let _ = kept::keep(refusal).await;

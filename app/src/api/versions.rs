@@ -35,6 +35,14 @@ pub async fn get_version(
     };
     page.maintainer = access::maintains(&pool, &access::current_caller(), &repository).await?;
     // The form posts the page's tag.
+    if page.maintainer {
+        let id = store::versions::public_id(&pool, repository.id, &page.version).await?;
+        page.publish_refusal = kept::take(|refused: &crate::model::plans::PublishRefusal| {
+            Some(refused.version_id) == id
+        })
+        .await
+        .map(|refused| refused.message);
+    }
     page.refusal = kept::take(|refused: &WithdrawalRefusal| {
         refused.repository_id == repository.id && refused.version == page.tag
     })

@@ -30,7 +30,10 @@ pub fn SupportTimeline(timeline: Timeline) -> impl IntoView {
         rows,
         today_x,
         ticks,
+        planned,
     } = timeline;
+    // The markers' words, for everyone: the drawing's titles reach only some screen readers.
+    let planned_words: Vec<String> = planned.iter().map(|plan| plan.label.clone()).collect();
     view! {
         <figure class="timeline">
             <svg viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-labelledby="timeline-title">
@@ -53,6 +56,13 @@ pub fn SupportTimeline(timeline: Timeline) -> impl IntoView {
                         }).collect_view()}
                     }
                 }).collect_view()}
+                {planned.into_iter().map(|plan| view! {
+                    <g class="planned">
+                        <title>{plan.label.clone()}</title>
+                        <line class="planned-marker" x1=plan.x x2=plan.x y1=AXIS_HEIGHT - 2.0 y2=height - 16.0/>
+                        <circle class="planned-dot" cx=plan.x cy=AXIS_HEIGHT + 4.0 r="4"/>
+                    </g>
+                }).collect_view()}
                 <line class="today" x1=today_x x2=today_x y1=AXIS_HEIGHT - 2.0 y2=height - 16.0/>
                 <text class="today-label" x=today_x y=height - 3.0 text-anchor="middle">"today"</text>
                 <line class="axis" x1=LABEL_WIDTH x2=WIDTH y1=AXIS_HEIGHT - 2.0 y2=AXIS_HEIGHT - 2.0/>
@@ -61,6 +71,7 @@ pub fn SupportTimeline(timeline: Timeline) -> impl IntoView {
                 {[Phase::Full, Phase::Security, Phase::Eol].into_iter().map(|phase| view! {
                     <span class=format!("key {}", phase_class(phase))>{phase_label(phase)}</span>
                 }).collect_view()}
+                {planned_words.into_iter().map(|words| view! { <span class="key planned-key">{words}</span> }).collect_view()}
             </figcaption>
         </figure>
     }

@@ -172,6 +172,12 @@ mod tests {
                 stamp
             )
         );
+        let planned = [("v3.0.0".to_owned(), date("2027-02-01"))];
+        let with_plan = support_calendar("acme", "orbit", &windows, &planned, "http://x", stamp);
+        assert_eq!(with_plan.matches("BEGIN:VEVENT").count(), 4);
+        assert!(with_plan.contains("UID:acme/orbit/planned/v3.0.0@releasedesk\r\n"));
+        assert!(with_plan.contains("SUMMARY:orbit v3.0.0 planned\r\n"));
+        assert!(with_plan.contains("DTSTART;VALUE=DATE:20270201\r\n"));
     }
 
     #[test]

@@ -19,4 +19,5 @@ pub mod repository;
 pub mod size;
 pub mod support;
 pub mod timeline;
+pub mod train;
 pub mod version;

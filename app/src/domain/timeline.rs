@@ -19,6 +19,8 @@ pub struct Timeline {
     pub rows: Vec<Row>,
     pub today_x: f64,
     pub ticks: Vec<Tick>,
+    /// Planned releases at their target dates.
+    pub planned: Vec<Tick>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -43,12 +45,18 @@ pub struct Tick {
     pub label: String,
 }
 
-/// Lays out `windows` (newest first, as `support_windows` gives them) around `today`.
-pub fn timeline(windows: &[LineSupport], today: NaiveDate) -> Timeline {
+/// Lays out `windows` (newest first, as `support_windows` gives them) and the planned releases
+/// (tag, target date) around `today`.
+pub fn timeline(
+    windows: &[LineSupport],
+    planned: &[(String, NaiveDate)],
+    today: NaiveDate,
+) -> Timeline {
     let first = windows.iter().map(|w| w.started).min().unwrap_or(today);
     let last_date = windows
         .iter()
         .filter_map(|w| w.eol)
+        .chain(planned.iter().map(|(_, date)| *date))
         .max()
         .unwrap_or(today)
         .max(today);
@@ -104,11 +112,21 @@ pub fn timeline(windows: &[LineSupport], today: NaiveDate) -> Timeline {
         })
         .collect();
 
+    let planned = planned
+        .iter()
+        .filter(|(_, date)| *date > start)
+        .map(|(tag, date)| Tick {
+            x: x(*date),
+            label: format!("{tag} planned for {date}"),
+        })
+        .collect();
+
     Timeline {
         height: AXIS_HEIGHT + windows.len() as f64 * ROW_HEIGHT + 20.0,
         rows,
         today_x: x(today),
         ticks,
+        planned,
     }
 }
 
@@ -185,7 +203,7 @@ mod tests {
                 Phase::Eol,
             ),
         ];
-        let t = timeline(&windows, today);
+        let t = timeline(&windows, &[], today);
         assert_eq!(t.rows.len(), 3);
         assert_eq!(t.rows[0].label, "3.x");
         assert_eq!(
@@ -217,8 +235,18 @@ mod tests {
     }
 
     #[test]
+    fn a_planned_release_sits_at_its_target_date_and_widens_the_axis() {
+        let planned = [("v4.0.0".to_owned(), date("2028-03-01"))];
+        let t = timeline(&[], &planned, date("2026-11-24"));
+        assert_eq!(t.planned.len(), 1);
+        assert_eq!(t.planned[0].label, "v4.0.0 planned for 2028-03-01");
+        assert!(t.planned[0].x > t.today_x && t.planned[0].x < WIDTH);
+        assert!(t.ticks.iter().any(|tick| tick.label == "2028"));
+    }
+
+    #[test]
     fn no_lines_still_draws_an_axis() {
-        let t = timeline(&[], date("2026-11-24"));
+        let t = timeline(&[], &[], date("2026-11-24"));
         assert!(t.rows.is_empty());
         assert!(t.today_x >= LABEL_WIDTH && t.today_x <= WIDTH);
     }

@@ -13,4 +13,5 @@ pub mod settings;
 pub mod support;
 pub mod sync;
 pub mod tokens;
+pub mod trains;
 pub mod versions;

@@ -77,6 +77,8 @@ pub struct VersionPage {
     pub maintainer: bool,
     /// A withdrawal of this version just refused, shown once.
     pub refusal: Option<WithdrawalRefusal>,
+    /// Why the last publish from this page was refused (maintainers), shown once.
+    pub publish_refusal: Option<String>,
     /// Incidents that affect this version: a banner on its page for the open ones, a notice
     /// with the fix for the resolved ones.
     pub incidents: crate::model::incidents::Affecting,

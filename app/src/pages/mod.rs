@@ -12,6 +12,7 @@ mod plans;
 mod settings;
 mod support;
 mod tokens;
+mod trains;
 mod version;
 
 pub use api_docs::ApiDocsPage;
@@ -24,4 +25,5 @@ pub use plans::{PlanPage, PlansPage};
 pub use settings::SettingsPage;
 pub use support::SupportPage;
 pub use tokens::TokensPage;
+pub use trains::TrainPage;
 pub use version::VersionPage;

@@ -82,6 +82,7 @@ fn Plans(page: PlansPage, save: ServerAction<SavePlan>) -> impl IntoView {
         refusal,
     } = page;
     let history = format!("/{owner}/{name}");
+    let none = plans.is_empty();
     let rows = plans
         .into_iter()
         .map(|plan| {
@@ -89,10 +90,10 @@ fn Plans(page: PlansPage, save: ServerAction<SavePlan>) -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row"><a href=href>{plan.tag.clone()}</a></th>
-                    <td><time datetime=plan.target_date.to_string()>{plan.target_date.to_string()}</time></td>
-                    <td><code>{plan.branch.clone()}</code></td>
-                    <td>{stage(&plan)}</td>
-                    <td>{open_items(&plan)}</td>
+                    <td data-label="Target date"><time datetime=plan.target_date.to_string()>{plan.target_date.to_string()}</time></td>
+                    <td data-label="Branch"><code>{plan.branch.clone()}</code></td>
+                    <td data-label="Stage">{stage(&plan)}</td>
+                    <td data-label="Checklist">{open_items(&plan)}</td>
                 </tr>
             }
         })
@@ -104,11 +105,17 @@ fn Plans(page: PlansPage, save: ServerAction<SavePlan>) -> impl IntoView {
         <h1>"Planned releases"</h1>
         <p class="lede">"A plan's pre-release checklist runs before its tag; the branch it is prepared on carries the gate "
             <code>"releasedesk/checklist"</code>" as a commit status."</p>
-        <table class="plans">
-            <caption class="visually-hidden">"Plans, lowest version first"</caption>
-            <thead><tr><th scope="col">"Version"</th><th scope="col">"Target date"</th><th scope="col">"Branch"</th><th scope="col">"Stage"</th><th scope="col">"Checklist"</th></tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
+        {if none {
+            view! { <p class="empty-state" role="status">"No release is planned."</p> }.into_any()
+        } else {
+            view! {
+                <table class="plans stack">
+                    <caption class="visually-hidden">"Plans, lowest version first"</caption>
+                    <thead><tr><th scope="col">"Version"</th><th scope="col">"Target date"</th><th scope="col">"Branch"</th><th scope="col">"Stage"</th><th scope="col">"Checklist"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            }.into_any()
+        }}
         {maintainer.then(|| view! { <PlanFormPanel owner=owner.clone() name=name.clone() suggestion refusal save/> })}
     }
 }
@@ -274,7 +281,7 @@ fn Plan(
                 <input type="hidden" name="repo" value=n/>
                 <input type="hidden" name="version" value=v/>
                 {reason_needed.then(|| view! {
-                    <label for="publish-reason">{format!("{open} pre-release items are open: why publish anyway?")}</label>
+                    <label for="publish-reason">{format!("{open} pre-release items are open: the reason to publish anyway (logged)")}</label>
                     <textarea id="publish-reason" name="reason" rows="2"></textarea>
                 })}
                 <button type="submit">"Publish the GitHub release"</button>
@@ -299,15 +306,19 @@ fn Plan(
                 let status = w.status.map_or_else(|| "no answer".to_owned(), |s| s.to_string());
                 view! {
                     <tr>
-                        <td><time datetime=w.at.to_rfc3339()>{w.at.format("%Y-%m-%d %H:%M").to_string()}</time></td>
-                        <td>{w.action}</td><td>{w.detail}</td><td>{status}</td><td>{w.answer}</td><td>{w.by}</td>
+                        <td data-label="When"><time datetime=w.at.to_rfc3339()>{w.at.format("%Y-%m-%d %H:%M").to_string()}</time></td>
+                        <td data-label="What">{w.action}</td>
+                        <td data-label="Detail">{w.detail}</td>
+                        <td data-label="GitHub's status">{status}</td>
+                        <td data-label="Answer">{w.answer}</td>
+                        <td data-label="By">{w.by}</td>
                     </tr>
                 }
             })
             .collect_view();
         view! {
             <h2>"Writes to GitHub"</h2>
-            <table class="writes">
+            <table class="writes stack">
                 <thead><tr><th scope="col">"When"</th><th scope="col">"What"</th><th scope="col">"Detail"</th><th scope="col">"GitHub's status"</th><th scope="col">"Answer"</th><th scope="col">"By"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>

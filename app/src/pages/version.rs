@@ -2,12 +2,16 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    api::versions::{get_version, Restore, Withdraw},
+    api::{
+        plans::PublishRelease,
+        versions::{get_version, Restore, Withdraw},
+    },
     components::{
         escapable_text, phase_class, ChannelChip, IncidentList, MaintainerTools, NotFound,
         PageTitle, RelativeTime,
     },
     domain::{
+        history::train_target,
         size::human_size,
         support::{CheckPhase, Phase},
     },
@@ -30,6 +34,7 @@ pub fn VersionPage() -> impl IntoView {
     let version = move || params.read().get("version").unwrap_or_default();
     let withdraw = ServerAction::<Withdraw>::new();
     let restore = ServerAction::<Restore>::new();
+    let publish = ServerAction::<PublishRelease>::new();
     let checklist = VersionChecklistData::new(owner, repo, version);
     let page = Resource::new(
         move || {
@@ -41,9 +46,11 @@ pub fn VersionPage() -> impl IntoView {
                 // A refused withdrawal may not bump the version; its value changes.
                 withdraw.value().get(),
                 restore.version().get(),
+                publish.version().get(),
+                publish.value().get(),
             )
         },
-        |(owner, repo, version, _, _, _)| {
+        |(owner, repo, version, ..)| {
             get_version(VersionRef {
                 owner,
                 repo,
@@ -55,7 +62,7 @@ pub fn VersionPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading the version…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(Some(page)) => view! { <VersionView page withdraw restore checklist/> }.into_any(),
+                    Ok(Some(page)) => view! { <VersionView page withdraw restore publish checklist/> }.into_any(),
                     Ok(None) => view! {
                         <NotFound what=format!("{}/{} has no version {}.", owner(), repo(), version())/>
                     }.into_any(),
@@ -71,12 +78,14 @@ fn VersionView(
     page: VersionPage,
     withdraw: ServerAction<Withdraw>,
     restore: ServerAction<Restore>,
+    publish: ServerAction<PublishRelease>,
     checklist: VersionChecklistData,
 ) -> impl IntoView {
     let VersionPage {
         owner,
         name,
         tag,
+        version,
         channel,
         line,
         released_at,
@@ -93,6 +102,7 @@ fn VersionView(
         generated_at,
         maintainer,
         refusal: page_refusal,
+        publish_refusal,
         incidents,
         site,
         evidence,
@@ -108,6 +118,7 @@ fn VersionView(
     let form_owner = owner.clone();
     let form_name = name.clone();
     let form_tag = tag.clone();
+    let (publish_owner, publish_name, publish_tag) = (owner.clone(), name.clone(), tag.clone());
     // Hydrated, the action says why; after a plain form post, the page does, once.
     let (typed_reason, typed_superseded_by, kept_refusal) = match page_refusal {
         Some(r) => (r.reason, r.superseded_by, Some(r.message)),
@@ -164,6 +175,7 @@ fn VersionView(
                 <ChannelChip channel ended=matches!(check.phase, CheckPhase::Eol | CheckPhase::Withdrawn)/>
                 " for " {channel.environment()} " · line " <span class="mono">{line}</span>
                 {released_at.map(|at| view! { " · released " <RelativeTime at now=generated_at/> })}
+                " · " <a href=format!("{base}/trains/{}", train_target(&version))>"the " {train_target(&version).to_owned()} " train"</a>
             </p>
             <p class=format!("support-phase {}", phase.map_or("none", phase_class))>
                 {phase_text}
@@ -238,6 +250,21 @@ fn VersionView(
             {neighbour(next, "next", "Newer:")}
         </nav>
         {(!html_url.is_empty()).then(|| view! { <p class="hint"><a href=html_url>"This release on GitHub"</a></p> })}
+        {(maintainer && !has_release).then(|| view! {
+            <section class="panel" aria-labelledby="publish-title">
+                <h2 id="publish-title">"Publish the GitHub release"</h2>
+                <p class="hint">"The notes come from CHANGELOG.md, else from the plan's draft; a pre-release by channel."</p>
+                {publish_refusal.map(|message| view! { <p class="error" role="alert">{message}</p> })}
+                <ActionForm action=publish attr:class="stacked-form" attr:id="publish">
+                    <input type="hidden" name="owner" value=publish_owner/>
+                    <input type="hidden" name="repo" value=publish_name/>
+                    <input type="hidden" name="version" value=publish_tag.clone()/>
+                    <label for="publish-reason">"Reason to publish while pre-release items are open (logged)"</label>
+                    <textarea id="publish-reason" name="reason" rows="2"></textarea>
+                    <button type="submit">"Publish " {publish_tag.clone()}</button>
+                </ActionForm>
+            </section>
+        })}
         {maintainer.then(|| if withdrawn {
             view! {
             <section class="panel" aria-labelledby="restore-title">

@@ -13,4 +13,5 @@ pub mod repositories;
 pub mod settings;
 pub mod support;
 pub mod tokens;
+pub mod trains;
 pub mod versions;

@@ -40,8 +40,14 @@ pub async fn overview(
     today: NaiveDate,
 ) -> sqlx::Result<SupportOverview> {
     let lines = lines(pool, repository, today).await?.windows;
+    let planned: Vec<_> = store::plans::list(pool, repository.id)
+        .await?
+        .into_iter()
+        .filter(|plan| !plan.tagged)
+        .map(|plan| (plan.tag, plan.target_date))
+        .collect();
     Ok(SupportOverview {
-        timeline: timeline(&lines, today),
+        timeline: timeline(&lines, &planned, today),
         owner: repository.owner.clone(),
         name: repository.name.clone(),
         today,

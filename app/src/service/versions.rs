@@ -131,6 +131,7 @@ pub async fn version_page(
         generated_at: Utc::now(),
         maintainer: false,
         refusal: None,
+        publish_refusal: None,
         site: String::new(),
         incidents,
         evidence: None,

@@ -282,7 +282,14 @@ async fn compare(
         return refused;
     }
     let found = repo_items(&state, &owner, &repo, |r| {
-        r.compares.get(&basehead).cloned()
+        // `*...HEAD` stands for any base: the same commits, whatever was released since.
+        let any_base = basehead
+            .split_once("...")
+            .map(|(_, head)| format!("*...{head}"));
+        r.compares
+            .get(&basehead)
+            .or_else(|| any_base.and_then(|key| r.compares.get(&key)))
+            .cloned()
     })
     .flatten();
     let comparison = found.map(|commits| {

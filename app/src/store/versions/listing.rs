@@ -329,3 +329,33 @@ pub async fn support_releases(
         })
         .collect())
 }
+
+/// The public versions of one train (`train_key`), oldest first: tag, channel, release date.
+pub async fn list_train(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    train_key: &str,
+) -> sqlx::Result<Vec<(String, Channel, Option<DateTime<Utc>>)>> {
+    let rows = sqlx::query!(
+        r#"SELECT v.tag, v.channel AS "channel!",
+                  COALESCE(r.published_at, t.tagged_at) AS "released_at?: DateTime<Utc>"
+           FROM versions v
+           LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
+           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
+           WHERE v.repository_id = ?1 AND v.public = 1 AND v.version IS NOT NULL
+             AND v.train = ?2
+           ORDER BY v.precedence, v.tag"#,
+        repository_id,
+        train_key,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            // The column's CHECK constraint admits only channel names.
+            let channel = row.channel.parse().unwrap_or(Channel::Prerelease);
+            (row.tag, channel, row.released_at)
+        })
+        .collect())
+}
