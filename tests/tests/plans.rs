@@ -294,6 +294,33 @@ async fn plans_are_refused_field_by_field() {
     );
     assert_eq!(world.plan("2.5.0").await.status, StatusCode::CREATED);
     assert_eq!(world.checklists_of("2.5.0").await, 1);
+
+    // Two plans cannot share a branch: each would overwrite the other's gate.
+    let shared = world
+        .call(
+            "POST",
+            "/api/v1/repos/acme/orbit/plans",
+            &json!({"version": "2.6.0", "target_date": "2026-12-24", "branch": "release/v2.5.0"}),
+        )
+        .await;
+    assert_eq!(shared.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(shared.json()["error"]["fields"]["branch"]
+        .as_str()
+        .is_some_and(|p| p.contains("v2.5.0")));
+
+    // Two plans of one version at once: one is made, the other is refused.
+    let body = json!({"version": "2.7.0", "target_date": "2026-12-24"});
+    let (first, second) = tokio::join!(
+        world.call("POST", "/api/v1/repos/acme/orbit/plans", &body),
+        world.call("POST", "/api/v1/repos/acme/orbit/plans", &body)
+    );
+    let mut statuses = [first.status, second.status];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::CREATED, StatusCode::UNPROCESSABLE_ENTITY]
+    );
+    assert_eq!(world.checklists_of("2.7.0").await, 1);
 }
 
 #[tokio::test]
@@ -322,8 +349,9 @@ async fn the_gate_goes_from_pending_to_success_as_items_are_ticked() {
     for &item in &items {
         world.tick("2.5.0", item).await;
     }
+    // Counting and writing go one refresh at a time, so once the last status says success
+    // nothing older follows it.
     assert!(eventually(async || statuses().last().is_some_and(|s| s["state"] == "success")).await);
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let written = statuses();
     // Never the same status twice in a row: each is one change.
     for pair in written.windows(2) {
@@ -569,6 +597,30 @@ async fn a_mirrored_withdrawal_round_trips_the_release_byte_for_byte() {
         .expect("drift");
     assert!(drift.findings.is_empty(), "{:?}", drift.findings);
 
+    // Withdrawn again with another reason: one warning, over the notes as they first were.
+    app::service::versions::withdraw_version(
+        &world.app.pool,
+        &host,
+        &repo,
+        "2.4.0",
+        "Leaks tokens",
+        None,
+        "mona",
+    )
+    .await
+    .expect("withdrawn again");
+    let again = world
+        .fake
+        .release_by_tag("acme/orbit", "v2.4.0")
+        .expect("release");
+    let body = again["body"].as_str().expect("body");
+    assert_eq!(body.matches("[!WARNING]").count(), 1, "{body}");
+    assert!(
+        body.contains("Leaks tokens") && !body.contains("Loses jobs"),
+        "{body}"
+    );
+    assert!(body.ends_with(original_body));
+
     app::service::versions::restore_version(&world.app.pool, &host, &repo, "2.4.0", "mona")
         .await
         .expect("restored");
@@ -578,6 +630,25 @@ async fn a_mirrored_withdrawal_round_trips_the_release_byte_for_byte() {
         .expect("release");
     assert_eq!(restored["prerelease"], false);
     assert_eq!(restored["body"], original_body);
+
+    // A release deleted on GitHub meanwhile does not keep a version withdrawn.
+    app::service::versions::withdraw_version(
+        &world.app.pool,
+        &host,
+        &repo,
+        "2.4.0",
+        "Loses jobs",
+        None,
+        "mona",
+    )
+    .await
+    .expect("withdrawn");
+    world
+        .fake
+        .edit_repo("acme/orbit", |repo| repo.releases.clear());
+    app::service::versions::restore_version(&world.app.pool, &host, &repo, "2.4.0", "mona")
+        .await
+        .expect("restored without the release");
 }
 
 #[tokio::test]

@@ -113,7 +113,8 @@ pub async fn change_checklist_item(
         };
         match change_item(&pool, &permitted.repository, &version, &request).await? {
             Ok(_) => {
-                plans::checklist_changed(&pool, &app.host, &permitted.repository, &version).await
+                plans::checklist_changed(&pool, &app.host, &permitted.repository, &version).await;
+                Ok(())
             }
             Err(stale) => Err(AppError::Conflict(stale_message(&stale.current))),
         }

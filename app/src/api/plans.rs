@@ -10,28 +10,6 @@ use crate::{
     },
 };
 
-#[cfg(feature = "ssr")]
-async fn plan_view(
-    pool: &sqlx::SqlitePool,
-    plan: crate::store::plans::PlanRecord,
-) -> Result<crate::model::plans::PlanView, AppError> {
-    let (open, total) = crate::service::plans::pre_release_items(pool, plan.version_id).await?;
-    let gate = plan.gate_state.zip(plan.gate_description);
-    Ok(crate::model::plans::PlanView {
-        version: plan.version,
-        tag: plan.tag,
-        target_date: plan.target_date,
-        branch: plan.branch,
-        notes: plan.notes,
-        tagged: plan.tagged,
-        published: plan.published,
-        pre_release_open: open,
-        pre_release_total: total,
-        gate,
-        planned_by: plan.planned_by,
-    })
-}
-
 /// The plans page; with `suggest`, the next version the commits suggest on that channel
 /// (maintainers: it asks GitHub).
 #[server(prefix = "/sfn", endpoint = "get_plans", input = GetUrl)]
@@ -55,7 +33,7 @@ pub async fn get_plans(
     let maintainer = access::maintains(pool, &access::current_caller(), &repository).await?;
     let mut views = Vec::new();
     for plan in plans::list(pool, &repository).await? {
-        views.push(plan_view(pool, plan).await?);
+        views.push(plans::view(pool, plan).await?);
     }
     let suggestion = match query.suggest.trim() {
         "" => None,
@@ -67,14 +45,14 @@ pub async fn get_plans(
                     channel: channel.to_owned(),
                     base: next.base,
                     suggested: next.suggested,
-                    bump: format!("{:?}", next.bump).to_lowercase(),
+                    bump: next.bump.as_str().to_owned(),
                     commits: next.commits,
                     reasons: next
                         .reasons
                         .into_iter()
                         .map(|r| {
                             let short = r.sha.chars().take(7).collect();
-                            (short, r.subject, format!("{:?}", r.kind).to_lowercase())
+                            (short, r.subject, r.kind.as_str().to_owned())
                         })
                         .collect(),
                 })
@@ -184,7 +162,7 @@ pub async fn get_plan(
     let maintainer = access::maintains(&pool, &access::current_caller(), &repository).await?;
     let version_id = plan.version_id;
     let writes = if maintainer {
-        store::plans::writes(&pool, version_id)
+        store::github_writes::for_version(&pool, version_id)
             .await?
             .into_iter()
             .map(|w| WriteView {
@@ -209,7 +187,7 @@ pub async fn get_plan(
     Ok(Some(PlanPage {
         owner: repository.owner,
         name: repository.name,
-        plan: plan_view(&pool, plan).await?,
+        plan: plans::view(&pool, plan).await?,
         maintainer,
         writes,
         refusal,

@@ -135,6 +135,30 @@ pub enum Bump {
     None,
 }
 
+impl Bump {
+    /// As the API says it: `major`, `minor`, `patch` or `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bump::Major => "major",
+            Bump::Minor => "minor",
+            Bump::Patch => "patch",
+            Bump::None => "none",
+        }
+    }
+}
+
+impl CommitKind {
+    /// As the API says it: `breaking`, `feature`, `fix` or `other`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommitKind::Breaking => "breaking",
+            CommitKind::Feature => "feature",
+            CommitKind::Fix => "fix",
+            CommitKind::Other => "other",
+        }
+    }
+}
+
 /// One commit of the range, as GitHub's compare lists it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Commit<'a> {
@@ -326,6 +350,21 @@ fn pre_release_number(version: &semver::Version) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_words_are_the_json_words() {
+        for bump in [Bump::Major, Bump::Minor, Bump::Patch, Bump::None] {
+            assert_eq!(serde_json::to_value(bump).expect("json"), bump.as_str());
+        }
+        for kind in [
+            CommitKind::Breaking,
+            CommitKind::Feature,
+            CommitKind::Fix,
+            CommitKind::Other,
+        ] {
+            assert_eq!(serde_json::to_value(kind).expect("json"), kind.as_str());
+        }
+    }
 
     fn v(text: &str) -> semver::Version {
         semver::Version::parse(text).expect("a version")

@@ -106,7 +106,7 @@ pub struct Gate {
 pub const GATE_CONTEXT: &str = "releasedesk/checklist";
 
 /// The gate for `open` of `total` pre-release items still open.
-pub fn gate(open: usize, total: usize) -> Gate {
+pub fn gate_for(open: usize, total: usize) -> Gate {
     if open == 0 {
         Gate {
             state: "success",
@@ -249,14 +249,14 @@ mod tests {
     #[test]
     fn the_gate_passes_once_nothing_is_open() {
         assert_eq!(
-            gate(3, 12),
+            gate_for(3, 12),
             Gate {
                 state: "pending",
                 description: "3 of 12 pre-release items open".into()
             }
         );
-        assert_eq!(gate(0, 12).state, "success");
-        assert_eq!(gate(0, 12).description, "All 12 pre-release items done");
+        assert_eq!(gate_for(0, 12).state, "success");
+        assert_eq!(gate_for(0, 12).description, "All 12 pre-release items done");
     }
 
     #[test]

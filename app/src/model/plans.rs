@@ -20,9 +20,23 @@ pub struct PlanView {
     pub published: bool,
     pub pre_release_open: usize,
     pub pre_release_total: usize,
-    /// The commit status last written on the branch: state and description.
-    pub gate: Option<(String, String)>,
+    /// The commit status last written on the branch.
+    pub gate: Option<Gate>,
     pub planned_by: String,
+    pub planned_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The commit status the gate last wrote on a plan's branch.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gate {
+    /// The branch's head the status is on.
+    pub sha: String,
+    /// `pending` or `success`.
+    pub state: String,
+    #[cfg_attr(feature = "ssr", schema(example = "3 of 12 pre-release items open"))]
+    pub description: String,
 }
 
 /// The next version the commits suggest, as the plan form offers it.

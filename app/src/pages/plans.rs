@@ -267,8 +267,8 @@ fn Plan(
     } = page;
     let plans = format!("/{owner}/{name}/plans");
     let version_page = format!("/{owner}/{name}/v/{}", plan.version);
-    let gate = plan.gate.clone().map(|(state, description)| {
-        view! { <p>"Gate on the branch: "<strong>{state}</strong>" · "{description}</p> }
+    let gate = plan.gate.clone().map(|gate| {
+        view! { <p>"Gate on the branch: "<strong>{gate.state}</strong>" · "{gate.description}</p> }
     });
     let publishable = maintainer && plan.tagged && !plan.published;
     let open = plan.pre_release_open;

@@ -6,7 +6,10 @@ use std::{fmt, future::Future, pin::Pin, sync::Arc};
 
 use chrono::{DateTime, Utc};
 
-use crate::{error::AppError, store::repositories::Repository};
+use crate::{
+    error::AppError,
+    store::{self, github_writes::GitHubWrite, repositories::Repository},
+};
 
 /// GitHub refused or failed a request: its status (none when no answer came) and a message a
 /// person can act on (the permission missing, the problem GitHub named).
@@ -146,4 +149,40 @@ impl Host {
     pub fn has_github(&self) -> bool {
         self.github.is_some()
     }
+}
+
+/// A write to GitHub as asked for, for the log.
+pub struct Asked<'a> {
+    /// `status`, `publish`, `withdraw` or `restore`.
+    pub action: &'a str,
+    /// Method and path.
+    pub request: &'a str,
+    pub detail: &'a str,
+    pub by: &'a str,
+}
+
+/// Logs one write to GitHub about a version: what was asked, and GitHub's status and answer
+/// (a URL, or why it refused).
+pub async fn log_write(
+    pool: &sqlx::SqlitePool,
+    repository: &Repository,
+    version_id: i64,
+    asked: &Asked<'_>,
+    outcome: Result<(u16, String), &HostError>,
+) -> Result<(), AppError> {
+    let (status, answer) = match outcome {
+        Ok((status, answer)) => (Some(i64::from(status)), answer),
+        Err(err) => (err.status.map(i64::from), err.message.clone()),
+    };
+    let write = GitHubWrite {
+        action: asked.action.to_owned(),
+        request: asked.request.to_owned(),
+        detail: asked.detail.to_owned(),
+        status,
+        answer,
+        by: asked.by.to_owned(),
+        at: Utc::now(),
+    };
+    store::github_writes::insert(pool, repository.id, Some(version_id), &write).await?;
+    Ok(())
 }

@@ -3,27 +3,28 @@
 //! GitHub release once the tag exists; the next version is suggested from the commits since
 //! the last stable release. Every write to GitHub is logged, and a refusal changes nothing here.
 
-use std::sync::LazyLock;
+use std::{collections::HashMap, sync::LazyLock};
 
 use chrono::Utc;
 use sqlx::SqlitePool;
 
-use super::host::{CommitStatus, Host, HostError, HostRelease, NewRelease};
+use super::host::{log_write, Asked, CommitStatus, Host, HostRelease, NewRelease};
 use crate::{
     domain::{
         changelog::section_for,
         next_version::{suggest, Bump, Commit, Reason},
         plan::{
-            before_release, check_branch, check_notes, default_branch, gate, makes_latest,
+            before_release, check_branch, check_notes, default_branch, gate_for, makes_latest,
             parse_target_date, release_body, version_refusal, GATE_CONTEXT,
         },
         version::{parse_tag, Channel, Line},
     },
     error::AppError,
+    model::plans::{Gate, PlanView},
     service::checklists::start_planned,
     store::{
         self,
-        plans::{GitHubWrite, PlanFields, PlanRecord},
+        plans::{PlanFields, PlanRecord},
         repositories::Repository,
         versions::GithubRelease,
     },
@@ -89,7 +90,7 @@ pub async fn plan(
     if let Some(version) = &version {
         let line = Line::of(version, repository.zero_major_lines).to_string();
         let taken = store::plans::version_taken(pool, repository.id, &version.to_string()).await?;
-        let newest = store::plans::newest_of_line(pool, repository.id, &line)
+        let newest = store::versions::newest_of_line(pool, repository.id, &line)
             .await?
             .and_then(|text| semver::Version::parse(&text).ok());
         if let Some(refusal) = version_refusal(version, taken, newest.as_ref()) {
@@ -102,23 +103,25 @@ pub async fn plan(
     let tag = version
         .as_ref()
         .map(|v| format!("{}{v}", repository.tag_prefix));
-    let branch = match input
+    let given = input
         .branch
         .as_deref()
         .map(str::trim)
-        .filter(|b| !b.is_empty())
-    {
-        Some(branch) => branch.to_owned(),
-        None => default_branch(tag.as_deref().unwrap_or_default()),
-    };
-    if let Err(problem) = check_branch(&branch) {
-        problems.push(("branch", problem));
+        .filter(|b| !b.is_empty());
+    // The default branch is only named once the version is known.
+    let branch = given
+        .map(str::to_owned)
+        .or_else(|| tag.as_deref().map(default_branch));
+    if let Some(branch) = &branch {
+        if let Err(problem) = branch_refusal(pool, repository, branch, None).await? {
+            problems.push(("branch", problem));
+        }
     }
     if let Err(problem) = check_notes(&input.notes) {
         problems.push(("notes", problem));
     }
-    let (Some(version), Some(target_date), Some(tag), true) =
-        (version, target_date, tag, problems.is_empty())
+    let (Some(version), Some(target_date), Some(tag), Some(branch), true) =
+        (version, target_date, tag, branch, problems.is_empty())
     else {
         return Err(AppError::validation(problems));
     };
@@ -131,7 +134,13 @@ pub async fn plan(
         branch: &branch,
         notes: input.notes.trim(),
     };
-    store::plans::save_new(&mut *tx, version_id, &fields, by, now).await?;
+    // Of two plans of one version at once, the second finds the first here.
+    if !store::plans::save_new(&mut *tx, version_id, &fields, by, now).await? {
+        return Err(AppError::validation([(
+            "version",
+            format!("{version} is already a version or a plan of this repository"),
+        )]));
+    }
     start_planned(&mut tx, repository, version_id, &version, by, now).await?;
     tx.commit().await?;
     refresh_gate_soon(pool, host, repository, version_id, None);
@@ -159,7 +168,8 @@ pub async fn edit(
         .as_deref()
         .map(str::trim)
         .map_or(current.branch.as_str(), |b| b);
-    if let Err(problem) = check_branch(branch) {
+    if let Err(problem) = branch_refusal(pool, repository, branch, Some(current.version_id)).await?
+    {
         problems.push(("branch", problem));
     }
     let notes = changes
@@ -182,6 +192,30 @@ pub async fn edit(
     find(pool, repository, text).await
 }
 
+/// Why `branch` cannot carry a plan's gate: not a branch name git accepts, or the branch of
+/// another live plan (each would overwrite the other's status).
+async fn branch_refusal(
+    pool: &SqlitePool,
+    repository: &Repository,
+    branch: &str,
+    plan: Option<i64>,
+) -> Result<Result<(), String>, AppError> {
+    if let Err(problem) = check_branch(branch) {
+        return Ok(Err(problem));
+    }
+    let other = store::plans::list(pool, repository.id)
+        .await?
+        .into_iter()
+        .find(|p| p.branch == branch && !p.published && Some(p.version_id) != plan);
+    Ok(match other {
+        Some(other) => Err(format!(
+            "{branch} is where {} is prepared; give this plan a branch of its own",
+            other.tag
+        )),
+        None => Ok(()),
+    })
+}
+
 /// Drops a plan; its checklist and log stay, and planning the version again revives it.
 pub async fn cancel(
     pool: &SqlitePool,
@@ -197,6 +231,34 @@ pub async fn cancel(
     }
     store::plans::cancel(pool, current.version_id, Utc::now()).await?;
     Ok(())
+}
+
+/// A plan as pages and the REST API show it.
+pub async fn view(pool: &SqlitePool, plan: PlanRecord) -> Result<PlanView, AppError> {
+    let (open, total) = pre_release_items(pool, plan.version_id).await?;
+    Ok(PlanView {
+        gate: plan
+            .gate_sha
+            .zip(plan.gate_state)
+            .zip(plan.gate_description)
+            .map(|((sha, state), description)| Gate {
+                sha,
+                state,
+                description,
+            }),
+        version: plan.version,
+        tag: plan.tag,
+        target_date: plan.target_date,
+        branch: plan.branch,
+        notes: plan.notes,
+        tagged: plan.tagged,
+        published: plan.published,
+        pre_release_open: open,
+        pre_release_total: total,
+        planned_by: plan.planned_by,
+        planned_at: plan.planned_at,
+        updated_at: plan.updated_at,
+    })
 }
 
 /// Open and all pre-release items of a version's checklist: (open, total).
@@ -236,6 +298,10 @@ pub async fn refresh_gate(
         return Ok(());
     };
     let github = host.github()?;
+    // Counting, claiming and writing happen one refresh at a time per plan, so the status
+    // written last is the one counted last.
+    let lock = gate_lock(version_id);
+    let _one_at_a_time = lock.lock().await;
     let sha = match head {
         Some(sha) => sha.to_owned(),
         None => match github.branch_head(repository, &plan.branch).await? {
@@ -244,7 +310,7 @@ pub async fn refresh_gate(
         },
     };
     let (open, total) = pre_release_items(pool, version_id).await?;
-    let gate = gate(open, total);
+    let gate = gate_for(open, total);
     if !store::plans::claim_gate(pool, version_id, &sha, gate.state, &gate.description).await? {
         return Ok(());
     }
@@ -263,26 +329,32 @@ pub async fn refresh_gate(
         }),
     };
     let result = github.set_status(repository, &sha, &status).await;
-    let request = format!(
-        "POST /repos/{}/{}/statuses/{sha}",
-        repository.owner, repository.name
-    );
-    log(
-        pool,
-        repository,
-        version_id,
-        "status",
-        &request,
-        &format!("{}: {}", gate.state, gate.description),
-        "Release Desk",
-        result.as_ref().map(|()| "written".to_owned()),
-    )
-    .await?;
-    if let Err(err) = result {
+    if result.is_err() {
         store::plans::unclaim_gate(pool, version_id, &sha).await?;
-        return Err(err.into());
     }
+    let asked = Asked {
+        action: "status",
+        request: &format!(
+            "POST /repos/{}/{}/statuses/{sha}",
+            repository.owner, repository.name
+        ),
+        detail: &format!("{}: {}", gate.state, gate.description),
+        by: "Release Desk",
+    };
+    let outcome = result.as_ref().map(|()| (201, "written".to_owned()));
+    log_write(pool, repository, version_id, &asked, outcome).await?;
+    result?;
     Ok(())
+}
+
+/// The lock of one plan's gate.
+fn gate_lock(version_id: i64) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+    static GATES: LazyLock<std::sync::Mutex<HashMap<i64, std::sync::Arc<tokio::sync::Mutex<()>>>>> =
+        LazyLock::new(Default::default);
+    let mut gates = GATES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    gates.entry(version_id).or_default().clone()
 }
 
 /// Refreshes the gate in the background: a person's tick does not wait for GitHub.
@@ -320,20 +392,22 @@ pub async fn refresh_gates(
     Ok(())
 }
 
-/// After a change to the checklist of `text`: its plan's gate follows, in the background.
+/// After a change to the checklist of `text`: its plan's gate follows, in the background. The
+/// change is made already, so a failure here is logged, not answered.
 pub async fn checklist_changed(
     pool: &SqlitePool,
     host: &Host,
     repository: &Repository,
     text: &str,
-) -> Result<(), AppError> {
+) {
     let Ok(version) = parse_tag(text.trim(), &repository.tag_prefix) else {
-        return Ok(());
+        return;
     };
-    if let Some(plan) = store::plans::find(pool, repository.id, &version.to_string()).await? {
-        refresh_gate_soon(pool, host, repository, plan.version_id, None);
+    match store::plans::find(pool, repository.id, &version.to_string()).await {
+        Ok(Some(plan)) => refresh_gate_soon(pool, host, repository, plan.version_id, None),
+        Ok(None) => {}
+        Err(err) => tracing::warn!(error = %err, "the plan of a changed checklist was not found"),
     }
-    Ok(())
 }
 
 /// Refreshes the gates of the plans prepared on `branch` after a push moved it to `head`.
@@ -363,7 +437,8 @@ pub struct Published {
     pub created: bool,
 }
 
-/// One publish at a time in this process, so two at once find each other's release.
+/// One publish at a time in this process, so two at once find each other's release; between
+/// servers, GitHub's 422 for a tag that has a release does the same (see `publish`).
 static PUBLISHING: LazyLock<tokio::sync::Mutex<()>> = LazyLock::new(Default::default);
 
 /// Publishes the GitHub release of `text` once its tag exists: notes from CHANGELOG.md or the
@@ -397,6 +472,15 @@ pub async fn publish(
     let version_id = store::versions::public_id(pool, repository.id, &version.to_string())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no version {version}")))?;
+    if store::versions::withdrawal(pool, version_id)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Conflict(format!(
+            "{} is withdrawn: restore it before publishing its release",
+            detail.tag
+        )));
+    }
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     let (open, total) = pre_release_items(pool, version_id).await?;
     if open > 0 && reason.is_none() {
@@ -420,7 +504,7 @@ pub async fn publish(
         .and_then(|c| c.markdown.as_deref())
         .and_then(|markdown| section_for(markdown, &version));
     let highest_stable =
-        store::plans::highest_stable_except(pool, repository.id, &version.to_string())
+        store::versions::highest_stable_except(pool, repository.id, &version.to_string())
             .await?
             .and_then(|text| semver::Version::parse(&text).ok());
     let new = NewRelease {
@@ -437,37 +521,32 @@ pub async fn publish(
         }
         None => format!("all {total} pre-release items done"),
     };
-    let request = format!(
-        "POST /repos/{}/{}/releases",
-        repository.owner, repository.name
-    );
-    let answer = result.as_ref().map(|r| r.html_url.clone());
-    log(
-        pool,
-        repository,
-        version_id,
-        "publish",
-        &request,
-        &detail_line,
+    let asked = Asked {
+        action: "publish",
+        request: &format!(
+            "POST /repos/{}/{}/releases",
+            repository.owner, repository.name
+        ),
+        detail: &detail_line,
         by,
-        answer,
-    )
-    .await?;
+    };
+    let outcome = result.as_ref().map(|r| (201, r.html_url.clone()));
+    log_write(pool, repository, version_id, &asked, outcome).await?;
     let release = match result {
         Ok(release) => release,
         // Made meanwhile by someone else (another server, a person on GitHub): find it.
-        Err(HostError {
-            status: Some(422), ..
-        }) => match github.release_by_tag(repository, &detail.tag).await? {
-            Some(release) => {
-                keep_release(pool, version_id, &release).await?;
-                return Ok(Published {
-                    release,
-                    created: false,
-                });
+        Err(refused) if refused.status == Some(422) => {
+            match github.release_by_tag(repository, &detail.tag).await? {
+                Some(release) => {
+                    keep_release(pool, version_id, &release).await?;
+                    return Ok(Published {
+                        release,
+                        created: false,
+                    });
+                }
+                None => return Err(refused.into()),
             }
-            None => return Err(result_error(422, "GitHub refused the release")),
-        },
+        }
         Err(err) => return Err(err.into()),
     };
     keep_release(pool, version_id, &release).await?;
@@ -475,10 +554,6 @@ pub async fn publish(
         release,
         created: true,
     })
-}
-
-fn result_error(status: u16, message: &str) -> AppError {
-    AppError::BadGateway(format!("{message} ({status})"))
 }
 
 /// Stores a release GitHub answered with, as a sync would, so pages show it at once.
@@ -502,35 +577,6 @@ async fn keep_release(
         },
     )
     .await?;
-    Ok(())
-}
-
-/// Logs one write to GitHub with its outcome.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn log(
-    pool: &SqlitePool,
-    repository: &Repository,
-    version_id: i64,
-    action: &str,
-    request: &str,
-    detail: &str,
-    by: &str,
-    outcome: Result<String, &HostError>,
-) -> Result<(), AppError> {
-    let (status, answer) = match outcome {
-        Ok(answer) => (Some(200), answer.clone()),
-        Err(err) => (err.status.map(i64::from), err.message.clone()),
-    };
-    let write = GitHubWrite {
-        action: action.to_owned(),
-        request: request.to_owned(),
-        detail: detail.to_owned(),
-        status,
-        answer,
-        by: by.to_owned(),
-        at: Utc::now(),
-    };
-    store::plans::log_write(pool, repository.id, Some(version_id), &write).await?;
     Ok(())
 }
 
@@ -575,7 +621,7 @@ pub async fn next_version(
         }
         None => github.default_branch(repository).await?,
     };
-    let base_tag = store::plans::highest_stable_tag(pool, repository.id).await?;
+    let base_tag = store::versions::highest_stable_tag(pool, repository.id).await?;
     let base = base_tag
         .as_ref()
         .and_then(|tag| parse_tag(tag, &repository.tag_prefix).ok());
@@ -583,7 +629,7 @@ pub async fn next_version(
         Some(tag) => github.compare(repository, tag, &branch).await?,
         None => Vec::new(),
     };
-    let existing: Vec<semver::Version> = store::plans::all_versions(pool, repository.id)
+    let existing: Vec<semver::Version> = store::versions::known_versions(pool, repository.id)
         .await?
         .iter()
         .filter_map(|text| semver::Version::parse(text).ok())

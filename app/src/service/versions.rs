@@ -14,9 +14,9 @@ use crate::{
     markdown,
     model::versions::{ComparedVersion, Comparison, VersionPage, WithdrawalInfo},
     service::{
-        host::{Host, ReleaseEdit},
+        host::{log_write, Asked, Host, ReleaseEdit},
         incidents::affecting,
-        plans, support,
+        support,
     },
     store::{self, repositories::Repository, versions::MirroredRelease},
 };
@@ -184,19 +184,26 @@ pub async fn withdraw_version(
     if !problems.is_empty() {
         return Err(AppError::validation(problems));
     }
-    let mirrored = if repository.mirror_withdrawals {
-        mirror_withdrawal(
-            pool,
-            host,
-            repository,
-            id,
-            reason,
-            superseded_by.as_deref(),
-            by,
-        )
-        .await?
-    } else {
-        None
+    // A withdrawal that stands and is mirrored already keeps the release as it was first.
+    let standing = store::versions::mirrored_release(pool, id).await?;
+    let mirrored = match standing {
+        Some(original) => {
+            let withdrawal = Withdrawal {
+                reason,
+                superseded_by: superseded_by.as_deref(),
+                by,
+            };
+            mirror_withdrawal(pool, host, repository, id, &withdrawal, Some(original)).await?
+        }
+        None if repository.mirror_withdrawals => {
+            let withdrawal = Withdrawal {
+                reason,
+                superseded_by: superseded_by.as_deref(),
+                by,
+            };
+            mirror_withdrawal(pool, host, repository, id, &withdrawal, None).await?
+        }
+        None => None,
     };
     store::versions::withdraw(
         pool,
@@ -210,46 +217,62 @@ pub async fn withdraw_version(
     Ok((version, id))
 }
 
-/// Marks the version's GitHub release pre-release with the warning on top of its notes, and
+/// A withdrawal as asked for.
+struct Withdrawal<'a> {
+    reason: &'a str,
+    superseded_by: Option<&'a str>,
+    by: &'a str,
+}
+
+/// Marks the version's GitHub release pre-release with the warning on top of its notes as they
+/// were (`original`, when a mirrored withdrawal stands already; else as GitHub has them), and
 /// returns the release as it was; `None` when GitHub has no release for it.
 async fn mirror_withdrawal(
     pool: &SqlitePool,
     host: &Host,
     repository: &Repository,
     version_id: i64,
-    reason: &str,
-    superseded_by: Option<&str>,
-    by: &str,
+    withdrawal: &Withdrawal<'_>,
+    original: Option<MirroredRelease>,
 ) -> Result<Option<MirroredRelease>, AppError> {
-    let Some(tag) = store::versions::tag_of(pool, version_id).await? else {
-        return Ok(None);
-    };
     let github = host.github()?;
-    let Some(release) = github.release_by_tag(repository, &tag).await? else {
-        return Ok(None);
+    let original = match original {
+        Some(original) => original,
+        None => {
+            let Some(tag) = store::versions::tag_of(pool, version_id).await? else {
+                return Ok(None);
+            };
+            let Some(release) = github.release_by_tag(repository, &tag).await? else {
+                return Ok(None);
+            };
+            MirroredRelease {
+                release_id: release.id,
+                prerelease: release.prerelease,
+                body: release.body,
+            }
+        }
     };
-    let warning = withdrawal_warning(reason, superseded_by);
+    let warning = withdrawal_warning(withdrawal.reason, withdrawal.superseded_by);
     let edit = ReleaseEdit {
         prerelease: true,
-        body: withdrawn_body(&release.body, &warning),
+        body: withdrawn_body(&original.body, &warning),
     };
-    let result = github.edit_release(repository, release.id, &edit).await;
-    let request = format!(
-        "PATCH /repos/{}/{}/releases/{}",
-        repository.owner, repository.name, release.id
-    );
-    let outcome = result.as_ref().map(|r| r.html_url.clone());
-    let detail = "marked pre-release, with a warning on top of the notes";
-    plans::log(
-        pool, repository, version_id, "withdraw", &request, detail, by, outcome,
-    )
-    .await?;
+    let result = github
+        .edit_release(repository, original.release_id, &edit)
+        .await;
+    let asked = Asked {
+        action: "withdraw",
+        request: &format!(
+            "PATCH /repos/{}/{}/releases/{}",
+            repository.owner, repository.name, original.release_id
+        ),
+        detail: "marked pre-release, with a warning on top of the notes",
+        by: withdrawal.by,
+    };
+    let outcome = result.as_ref().map(|r| (200, r.html_url.clone()));
+    log_write(pool, repository, version_id, &asked, outcome).await?;
     result?;
-    Ok(Some(MirroredRelease {
-        release_id: release.id,
-        prerelease: release.prerelease,
-        body: release.body,
-    }))
+    Ok(Some(original))
 }
 
 /// Restores a withdrawn version; 404 when it is not withdrawn.
@@ -271,17 +294,24 @@ pub async fn restore_version(
             .github()?
             .edit_release(repository, original.release_id, &edit)
             .await;
-        let request = format!(
-            "PATCH /repos/{}/{}/releases/{}",
-            repository.owner, repository.name, original.release_id
-        );
-        let outcome = result.as_ref().map(|r| r.html_url.clone());
-        let detail = "the flag and notes as they were before the withdrawal";
-        plans::log(
-            pool, repository, id, "restore", &request, detail, by, outcome,
-        )
-        .await?;
-        result?;
+        let asked = Asked {
+            action: "restore",
+            request: &format!(
+                "PATCH /repos/{}/{}/releases/{}",
+                repository.owner, repository.name, original.release_id
+            ),
+            detail: "the flag and notes as they were before the withdrawal",
+            by,
+        };
+        let outcome = result.as_ref().map(|r| (200, r.html_url.clone()));
+        log_write(pool, repository, id, &asked, outcome).await?;
+        match result {
+            // The release is gone from GitHub: nothing to put back there.
+            Err(gone) if gone.status == Some(404) => {}
+            other => {
+                other?;
+            }
+        }
     }
     if !store::versions::restore(pool, id).await? {
         return Err(AppError::NotFound(format!("{version} is not withdrawn")));

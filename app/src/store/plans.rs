@@ -16,7 +16,7 @@ pub struct PlanRecord {
     pub planned_by: String,
     pub planned_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    /// The tag exists on GitHub (the version is public).
+    /// The version exists on GitHub: its tag, or a published release (it is public).
     pub tagged: bool,
     /// A published GitHub release exists for it.
     pub published: bool,
@@ -49,7 +49,8 @@ pub async fn list(
                           AND r.deleted_at IS NULL AND r.draft = 0) AS "published!: bool",
                   p.gate_sha, p.gate_state, p.gate_description
            FROM plans p JOIN versions v ON v.id = p.version_id
-           WHERE v.repository_id = ? AND p.cancelled_at IS NULL
+           -- A tag prefix changed since may leave a plan's tag without a version.
+           WHERE v.repository_id = ? AND p.cancelled_at IS NULL AND v.version IS NOT NULL
            ORDER BY v.precedence"#,
         repository_id,
     )
@@ -106,39 +107,24 @@ pub async fn version_taken(
     .await
 }
 
-/// The highest public version of `line` (as the versions table writes lines).
-pub async fn newest_of_line(
-    db: impl SqliteExecutor<'_>,
-    repository_id: i64,
-    line: &str,
-) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar!(
-        r#"SELECT version AS "version!" FROM versions
-           WHERE repository_id = ? AND line = ? AND public = 1
-           ORDER BY precedence DESC LIMIT 1"#,
-        repository_id,
-        line,
-    )
-    .fetch_optional(db)
-    .await
-}
-
-/// Plans `version_id`, or revives its dropped plan with the new fields.
+/// Plans `version_id`, or revives its dropped plan with the new fields; false when it has a
+/// live plan already.
 pub async fn save_new(
     db: impl SqliteExecutor<'_>,
     version_id: i64,
     fields: &PlanFields<'_>,
     by: &str,
     now: DateTime<Utc>,
-) -> sqlx::Result<()> {
-    sqlx::query!(
+) -> sqlx::Result<bool> {
+    let result = sqlx::query!(
         "INSERT INTO plans (version_id, target_date, branch, notes, planned_by, planned_at,
                             updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
          ON CONFLICT (version_id) DO UPDATE SET target_date = excluded.target_date,
              branch = excluded.branch, notes = excluded.notes, planned_by = excluded.planned_by,
              planned_at = excluded.planned_at, updated_at = excluded.updated_at,
-             cancelled_at = NULL, gate_sha = NULL, gate_state = NULL, gate_description = NULL",
+             cancelled_at = NULL, gate_sha = NULL, gate_state = NULL, gate_description = NULL
+         WHERE plans.cancelled_at IS NOT NULL",
         version_id,
         fields.target_date,
         fields.branch,
@@ -148,7 +134,7 @@ pub async fn save_new(
     )
     .execute(db)
     .await?;
-    Ok(())
+    Ok(result.rows_affected() == 1)
 }
 
 /// Changes a plan's fields; a new branch forgets the status written to the old one.
@@ -230,114 +216,4 @@ pub async fn unclaim_gate(
     .execute(db)
     .await?;
     Ok(())
-}
-
-/// One write to GitHub, as logged.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GitHubWrite {
-    pub action: String,
-    pub request: String,
-    pub detail: String,
-    pub status: Option<i64>,
-    pub answer: String,
-    pub by: String,
-    pub at: DateTime<Utc>,
-}
-
-pub async fn log_write(
-    db: impl SqliteExecutor<'_>,
-    repository_id: i64,
-    version_id: Option<i64>,
-    write: &GitHubWrite,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "INSERT INTO github_writes (repository_id, version_id, action, request, detail, status,
-                                    answer, by, at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        repository_id,
-        version_id,
-        write.action,
-        write.request,
-        write.detail,
-        write.status,
-        write.answer,
-        write.by,
-        write.at,
-    )
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-/// The writes to GitHub about one version, oldest first.
-pub async fn writes(
-    db: impl SqliteExecutor<'_>,
-    version_id: i64,
-) -> sqlx::Result<Vec<GitHubWrite>> {
-    sqlx::query_as!(
-        GitHubWrite,
-        r#"SELECT action, request, detail, status, answer, by, at AS "at: DateTime<Utc>"
-           FROM github_writes WHERE version_id = ? ORDER BY id"#,
-        version_id,
-    )
-    .fetch_all(db)
-    .await
-}
-
-/// The highest public stable version but `except`: (version, tag).
-async fn highest_stable_row(
-    db: impl SqliteExecutor<'_>,
-    repository_id: i64,
-    except: &str,
-) -> sqlx::Result<Option<(String, String)>> {
-    let row = sqlx::query!(
-        r#"SELECT version AS "version!", tag FROM versions
-           WHERE repository_id = ? AND channel = 'stable' AND public = 1 AND version != ?
-           ORDER BY precedence DESC LIMIT 1"#,
-        repository_id,
-        except,
-    )
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(|row| (row.version, row.tag)))
-}
-
-/// The highest public stable version other than `except`: what a release of `except` would
-/// have to beat to become the latest.
-pub async fn highest_stable_except(
-    db: impl SqliteExecutor<'_>,
-    repository_id: i64,
-    except: &str,
-) -> sqlx::Result<Option<String>> {
-    Ok(highest_stable_row(db, repository_id, except)
-        .await?
-        .map(|(version, _)| version))
-}
-
-/// The tag of the highest public stable version.
-pub async fn highest_stable_tag(
-    db: impl SqliteExecutor<'_>,
-    repository_id: i64,
-) -> sqlx::Result<Option<String>> {
-    Ok(highest_stable_row(db, repository_id, "")
-        .await?
-        .map(|(_, tag)| tag))
-}
-
-/// Every version the repository has or plans, tags GitHub deleted included.
-pub async fn all_versions(
-    db: impl SqliteExecutor<'_>,
-    repository_id: i64,
-) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar!(
-        r#"SELECT version AS "version!" FROM versions v
-           WHERE repository_id = ? AND version IS NOT NULL
-             AND (EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id)
-                  OR EXISTS (SELECT 1 FROM releases r WHERE r.version_id = v.id)
-                  OR EXISTS (SELECT 1 FROM plans p WHERE p.version_id = v.id
-                             AND p.cancelled_at IS NULL))"#,
-        repository_id,
-    )
-    .fetch_all(db)
-    .await
 }

@@ -15,6 +15,9 @@ use serde_json::{json, Value};
 
 use super::{payload, FetchError, Fetched, Fetcher, GitHub, Write};
 
+/// A comparison of more than 10,000 commits is read as far as that.
+const MAX_COMPARE_PAGES: usize = 100;
+
 /// What a write needs of the token, for the message when GitHub refuses it.
 const CONTENTS_WRITE: &str =
     "Contents: write (a fine-grained token or GitHub App; `repo` or `public_repo` for a classic token)";
@@ -35,11 +38,28 @@ fn repo_path(repo: &Repository) -> String {
     format!("/repos/{}/{}", repo.owner, repo.name)
 }
 
-/// Path segments as GitHub expects them: a branch or tag name may hold `/`, kept as it is.
-fn segment(text: &str) -> String {
-    url::form_urlencoded::byte_serialize(text.as_bytes())
-        .collect::<String>()
-        .replace("%2F", "/")
+/// Everything but unreserved characters and `/` is escaped in a path.
+const PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+/// A branch, tag or SHA as a path below a repository: `/` kept (branch names hold it), the
+/// rest escaped, and `.` or `..` segments refused, so a name can never leave its place.
+fn segment(text: &str) -> Result<String, HostError> {
+    if text.is_empty()
+        || text
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..")
+    {
+        return Err(HostError {
+            status: None,
+            message: format!("'{text}' cannot name a branch, tag or commit on GitHub"),
+        });
+    }
+    Ok(percent_encoding::utf8_percent_encode(text, PATH).to_string())
 }
 
 /// What reading needs of the token.
@@ -204,7 +224,7 @@ impl<G: GitHub + 'static> ReleaseHost for GitHubHost<G> {
         tag: &'a str,
     ) -> HostFuture<'a, Option<HostRelease>> {
         Box::pin(async move {
-            let path = format!("{}/releases/tags/{}", repo_path(repo), segment(tag));
+            let path = format!("{}/releases/tags/{}", repo_path(repo), segment(tag)?);
             Ok(self
                 .read::<payload::Release>(repo, &path)
                 .await?
@@ -256,7 +276,7 @@ impl<G: GitHub + 'static> ReleaseHost for GitHubHost<G> {
         branch: &'a str,
     ) -> HostFuture<'a, Option<String>> {
         Box::pin(async move {
-            let path = format!("{}/branches/{}", repo_path(repo), segment(branch));
+            let path = format!("{}/branches/{}", repo_path(repo), segment(branch)?);
             Ok(self
                 .read::<Branch>(repo, &path)
                 .await?
@@ -277,7 +297,7 @@ impl<G: GitHub + 'static> ReleaseHost for GitHubHost<G> {
                 "context": status.context,
                 "target_url": status.target_url,
             });
-            let path = format!("{}/statuses/{}", repo_path(repo), segment(sha));
+            let path = format!("{}/statuses/{}", repo_path(repo), segment(sha)?);
             self.write::<WrittenStatus>(Write::Post, repo, &path, &body, STATUSES_WRITE)
                 .await?;
             Ok(())
@@ -303,30 +323,45 @@ impl<G: GitHub + 'static> ReleaseHost for GitHubHost<G> {
         head: &'a str,
     ) -> HostFuture<'a, Vec<HostCommit>> {
         Box::pin(async move {
-            let path = format!(
-                "{}/compare/{}...{}?per_page=250",
+            let mut next = Some(format!(
+                "{}/compare/{}...{}?per_page=100",
                 repo_path(repo),
-                segment(base),
-                segment(head)
-            );
-            match self.read::<Comparison>(repo, &path).await? {
-                Some(comparison) => Ok(comparison
-                    .commits
-                    .into_iter()
-                    .map(|c| HostCommit {
-                        sha: c.sha,
-                        message: c.commit.message,
-                    })
-                    .collect()),
-                None => Err(HostError {
-                    status: Some(404),
-                    message: format!(
-                        "GitHub cannot compare {base}...{head} in {}/{}: is the branch pushed?",
-                        repo.owner, repo.name
-                    ),
-                }),
+                segment(base)?,
+                segment(head)?
+            ));
+            let mut commits = Vec::new();
+            // GitHub pages a long comparison's commits (100 at most per page): read them all,
+            // up to a bound no release reaches.
+            for _ in 0..MAX_COMPARE_PAGES {
+                let Some(url) = next.take() else { break };
+                match self.fetcher.get::<Comparison>(&url, None).await {
+                    Ok(Fetched::Fresh {
+                        value, next: more, ..
+                    }) => {
+                        commits.extend(value.commits.into_iter().map(|c| HostCommit {
+                            sha: c.sha,
+                            message: c.commit.message,
+                        }));
+                        next = more;
+                    }
+                    Ok(Fetched::NotModified) => break,
+                    Err(FetchError::NotFound(_)) => return Err(not_comparable(repo, base, head)),
+                    Err(err) => return Err(read_error(err, repo)),
+                }
             }
+            Ok(commits)
         })
+    }
+}
+
+/// GitHub has no such comparison: the base or the branch is not there.
+fn not_comparable(repo: &Repository, base: &str, head: &str) -> HostError {
+    HostError {
+        status: Some(404),
+        message: format!(
+            "GitHub cannot compare {base}...{head} in {}/{}: is the branch pushed?",
+            repo.owner, repo.name
+        ),
     }
 }
 
@@ -342,4 +377,29 @@ pub fn host_for(
         Arc::new(GitHubHost::new(fetcher)),
         public_url.map(url::Url::to_string),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_stay_in_their_place_in_a_path() {
+        let path = |text: &str| segment(text).map_err(|err| err.message);
+        assert_eq!(path("release/v2.5.0").as_deref(), Ok("release/v2.5.0"));
+        assert_eq!(path("a b?c#d%e+f").as_deref(), Ok("a%20b%3Fc%23d%25e%2Bf"));
+        for bad in ["", "..", "a/../b", "./x", "a//b", "x/"] {
+            assert!(path(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn refusals_carry_githubs_words() {
+        let body = br#"{"message":"Validation Failed","errors":[{"resource":"Release","code":"already_exists","field":"tag_name"}]}"#;
+        assert_eq!(
+            github_says(body),
+            ": Validation Failed (tag_name already_exists)"
+        );
+        assert_eq!(github_says(b"not json"), "");
+    }
 }

@@ -219,6 +219,7 @@ fn HistoryView(
                 <a href=format!("{base}/support")>"Support windows and version check"</a>
                 <a href=format!("{base}/checklists")>"Open checklist items"</a>
                 <a href=format!("{base}/incidents")>"Incidents"</a>
+                <a href=format!("{base}/plans")>"Planned releases"</a>
                 <a href=format!("{base}/feed.atom") type="application/atom+xml">"Atom feed"</a>
                 <a href=format!("{base}/calendar.ics") type="text/calendar">"Support calendar (iCal)"</a>
             </p>

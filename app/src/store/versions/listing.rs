@@ -359,3 +359,78 @@ pub async fn list_train(
         })
         .collect())
 }
+
+/// The highest public version of `line` (as the versions table writes lines).
+pub async fn newest_of_line(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    line: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!(
+        r#"SELECT version AS "version!" FROM versions
+           WHERE repository_id = ? AND line = ? AND public = 1
+           ORDER BY precedence DESC LIMIT 1"#,
+        repository_id,
+        line,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// The highest public stable version but `except`: (version, tag).
+async fn highest_stable_row(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    except: &str,
+) -> sqlx::Result<Option<(String, String)>> {
+    let row = sqlx::query!(
+        r#"SELECT version AS "version!", tag FROM versions
+           WHERE repository_id = ? AND channel = 'stable' AND public = 1 AND version != ?
+           ORDER BY precedence DESC LIMIT 1"#,
+        repository_id,
+        except,
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|row| (row.version, row.tag)))
+}
+
+/// The highest public stable version other than `except`: what a release of `except` would
+/// have to beat to become the latest.
+pub async fn highest_stable_except(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+    except: &str,
+) -> sqlx::Result<Option<String>> {
+    Ok(highest_stable_row(db, repository_id, except)
+        .await?
+        .map(|(version, _)| version))
+}
+
+/// The tag of the highest public stable version.
+pub async fn highest_stable_tag(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Option<String>> {
+    Ok(highest_stable_row(db, repository_id, "")
+        .await?
+        .map(|(_, tag)| tag))
+}
+
+/// Every version the repository has or plans, tags GitHub deleted included.
+pub async fn known_versions(
+    db: impl SqliteExecutor<'_>,
+    repository_id: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        r#"SELECT version AS "version!" FROM versions v
+           WHERE repository_id = ? AND version IS NOT NULL
+             AND (EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id)
+                  OR EXISTS (SELECT 1 FROM releases r WHERE r.version_id = v.id)
+                  OR EXISTS (SELECT 1 FROM plans p WHERE p.version_id = v.id
+                             AND p.cancelled_at IS NULL))"#,
+        repository_id,
+    )
+    .fetch_all(db)
+    .await
+}

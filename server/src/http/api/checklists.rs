@@ -226,7 +226,7 @@ pub(crate) async fn patch_item(
     };
     match change_item(&pool, &permit.repo, &version, &request).await? {
         Ok(item) => {
-            plans::checklist_changed(&pool, &host, &permit.repo, &version).await?;
+            plans::checklist_changed(&pool, &host, &permit.repo, &version).await;
             Ok(Json(item).into_response())
         }
         Err(stale) => {

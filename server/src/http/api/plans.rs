@@ -7,6 +7,7 @@ use app::{
         version::parse_tag,
     },
     error::AppError,
+    model::plans::Gate,
     service::{
         host::Host,
         plans::{self, PlanChanges, PlanInput},
@@ -63,68 +64,50 @@ pub(crate) enum PlanState {
     Published,
 }
 
-/// The commit status the gate last wrote on the plan's branch.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct GateAnswer {
-    /// The branch's head the status is on.
-    sha: String,
-    /// `pending` or `success`.
-    state: String,
-    #[schema(example = "3 of 12 pre-release items open")]
-    description: String,
-}
-
 /// A planned release.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct PlanAnswer {
-    #[schema(example = "2.5.0")]
+    #[schema(example = "3.5.0")]
     version: String,
-    #[schema(example = "v2.5.0")]
+    #[schema(example = "v3.5.0")]
     tag: String,
     state: PlanState,
     #[schema(value_type = String, example = "2026-12-24")]
     target_date: NaiveDate,
-    #[schema(example = "release/v2.5.0")]
+    #[schema(example = "release/v3.5.0")]
     branch: String,
     /// Markdown: the release's notes when CHANGELOG.md has no section for it.
     notes: String,
     /// Open pre-release items of its checklist.
     pre_release_open: usize,
     pre_release_total: usize,
-    gate: Option<GateAnswer>,
+    /// The commit status last written on the branch.
+    gate: Option<Gate>,
     planned_by: String,
     planned_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
 
 async fn answer(pool: &SqlitePool, plan: PlanRecord) -> Result<PlanAnswer, AppError> {
-    let (open, total) = plans::pre_release_items(pool, plan.version_id).await?;
-    let state = match (plan.tagged, plan.published) {
+    let view = plans::view(pool, plan).await?;
+    let state = match (view.tagged, view.published) {
         (_, true) => PlanState::Published,
         (true, false) => PlanState::Tagged,
         (false, false) => PlanState::Planned,
     };
-    let gate = match (plan.gate_sha, plan.gate_state, plan.gate_description) {
-        (Some(sha), Some(state), Some(description)) => Some(GateAnswer {
-            sha,
-            state,
-            description,
-        }),
-        _ => None,
-    };
     Ok(PlanAnswer {
-        version: plan.version,
-        tag: plan.tag,
+        version: view.version,
+        tag: view.tag,
         state,
-        target_date: plan.target_date,
-        branch: plan.branch,
-        notes: plan.notes,
-        pre_release_open: open,
-        pre_release_total: total,
-        gate,
-        planned_by: plan.planned_by,
-        planned_at: plan.planned_at,
-        updated_at: plan.updated_at,
+        target_date: view.target_date,
+        branch: view.branch,
+        notes: view.notes,
+        pre_release_open: view.pre_release_open,
+        pre_release_total: view.pre_release_total,
+        gate: view.gate,
+        planned_by: view.planned_by,
+        planned_at: view.planned_at,
+        updated_at: view.updated_at,
     })
 }
 
