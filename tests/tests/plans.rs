@@ -709,6 +709,7 @@ async fn the_next_version_follows_conventional_commits() {
     assert_eq!(next["bump"], "minor");
     assert_eq!(next["commits"], 3);
     assert_eq!(next["reasons"].as_array().expect("reasons").len(), 2);
+    assert_eq!(next["skipped"], json!([]));
 
     world.fake.put_compare(
         "acme/orbit",
@@ -728,6 +729,15 @@ async fn the_next_version_follows_conventional_commits() {
         .json();
     assert_eq!(major["suggested"], "3.0.0-rc.1");
     assert_eq!(major["bump"], "major");
+
+    // A version planned already is passed over, and named.
+    assert_eq!(world.plan("2.5.0").await.status, StatusCode::CREATED);
+    let after_plan = world
+        .call("GET", "/api/v1/repos/acme/orbit/next-version", &json!({}))
+        .await
+        .json();
+    assert_eq!(after_plan["suggested"], "2.5.1");
+    assert_eq!(after_plan["skipped"], json!(["2.5.0"]));
 
     let unknown = world
         .call(

@@ -47,6 +47,7 @@ pub async fn get_plans(
                     suggested: next.suggested,
                     bump: next.bump.as_str().to_owned(),
                     commits: next.commits,
+                    skipped: next.skipped,
                     reasons: next
                         .reasons
                         .into_iter()

@@ -184,6 +184,9 @@ pub struct Suggestion {
     pub suggested: semver::Version,
     /// The commits that are not [`CommitKind::Other`], in the order given.
     pub reasons: Vec<Reason>,
+    /// Releases the bump led to that the repository has already (a draft, a plan, a tag),
+    /// passed over for the next patch.
+    pub skipped: Vec<semver::Version>,
 }
 
 /// Suggests the next version on `channel`.
@@ -274,10 +277,12 @@ pub fn suggest(
             )
         }
     };
+    let mut skipped = Vec::new();
     while existing
         .iter()
         .any(|version| version.pre.is_empty() && same_core(version, &train))
     {
+        skipped.push(train.clone());
         train.patch = next(train.patch)?;
     }
 
@@ -301,6 +306,7 @@ pub fn suggest(
         bump,
         suggested,
         reasons,
+        skipped,
     })
 }
 
@@ -350,6 +356,20 @@ fn pre_release_number(version: &semver::Version) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_taken_release_is_passed_over_and_named() {
+        let base = semver::Version::new(3, 1, 1);
+        let taken = [semver::Version::new(3, 2, 0)];
+        let feature = [Commit {
+            sha: "a",
+            message: "feat: x",
+        }];
+        let suggestion =
+            suggest(Some(&base), &feature, Channel::Stable, &taken, false).expect("suggestion");
+        assert_eq!(suggestion.suggested, semver::Version::new(3, 2, 1));
+        assert_eq!(suggestion.skipped, taken);
+    }
 
     #[test]
     fn api_words_are_the_json_words() {

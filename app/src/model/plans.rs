@@ -49,6 +49,8 @@ pub struct SuggestionView {
     pub commits: usize,
     /// (short sha, subject, kind) of the commits that moved it.
     pub reasons: Vec<(String, String, String)>,
+    /// Versions passed over because the repository has them already.
+    pub skipped: Vec<String>,
 }
 
 /// `/{owner}/{repo}/plans`: the plans, and for maintainers the form to plan one.

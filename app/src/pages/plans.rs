@@ -158,9 +158,14 @@ fn PlanFormPanel(
                 .map(|(sha, subject, kind)| view! { <li><code>{sha}</code>" "{subject}" ("{kind}")"</li> })
                 .collect_view();
             let base = s.base.unwrap_or_else(|| "the first release".to_owned());
+            let skipped = (!s.skipped.is_empty()).then(|| {
+                let taken = s.skipped.join(", ");
+                view! { <p>{format!("{taken} is taken already (a tag, a draft release or a plan), so the next patch is suggested.")}</p> }
+            });
             view! {
                 <div class="notice" role="status" id="suggestion">
                     <p>"Suggested: "<strong>{s.suggested}</strong>" ("{s.bump}" bump from "{base}", "{s.commits}" commits read)."</p>
+                    {skipped}
                     <ul>{reasons}</ul>
                 </div>
             }

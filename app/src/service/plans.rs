@@ -589,6 +589,8 @@ pub struct NextVersion {
     pub bump: Bump,
     pub commits: usize,
     pub reasons: Vec<Reason>,
+    /// Versions the bump led to that the repository has already (a draft, a plan, a tag).
+    pub skipped: Vec<String>,
 }
 
 pub async fn next_version(
@@ -655,5 +657,6 @@ pub async fn next_version(
         bump: suggestion.bump,
         commits: commits.len(),
         reasons: suggestion.reasons,
+        skipped: suggestion.skipped.iter().map(ToString::to_string).collect(),
     })
 }

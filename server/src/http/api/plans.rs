@@ -314,6 +314,10 @@ pub(crate) struct NextVersionAnswer {
     commits: usize,
     /// The commits that are features, fixes or breaking changes, oldest first.
     reasons: Vec<ReasonAnswer>,
+    /// Versions the bump led to that the repository has already (a tag, a draft release or a
+    /// plan), passed over for the next patch.
+    #[schema(example = json!(["3.2.0"]))]
+    skipped: Vec<String>,
 }
 
 /// `GET .../next-version`: the next version from the Conventional Commits on a branch since the
@@ -351,6 +355,7 @@ pub(crate) async fn next_version(
         suggested: next.suggested,
         bump: next.bump,
         commits: next.commits,
+        skipped: next.skipped,
         reasons: next
             .reasons
             .into_iter()
