@@ -412,6 +412,23 @@ pub async fn seed_tags(pool: &SqlitePool, owner: &str, name: &str, tags: &[Strin
 }
 
 impl TestApp {
+    /// Tracks `owner/name` (tag prefix `v`), as `releasedesk repo add` does.
+    pub async fn track(&self, owner: &str, name: &str) -> app::store::repositories::Repository {
+        let new = app::store::repositories::NewRepository {
+            owner,
+            name,
+            description: "",
+            tag_prefix: "v",
+        };
+        app::store::repositories::upsert(&self.pool, &new)
+            .await
+            .expect("repository");
+        app::store::repositories::find(&self.pool, owner, name)
+            .await
+            .expect("query")
+            .expect("found")
+    }
+
     /// A new API token of `owner/name` with these scopes.
     pub async fn token(
         &self,

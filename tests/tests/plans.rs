@@ -44,28 +44,12 @@ async fn world() -> World {
         },
     );
     let app = TestApp::with_github(&fake).await;
-    let repo = track(&app, "acme", "orbit").await;
+    let repo = app.track("acme", "orbit").await;
     sync(&app, &fake, &repo).await;
     let token = app
         .token("acme", "orbit", &[Scope::Checklists, Scope::Releases])
         .await;
     World { fake, app, token }
-}
-
-async fn track(app: &TestApp, owner: &str, name: &str) -> store::repositories::Repository {
-    let new = store::repositories::NewRepository {
-        owner,
-        name,
-        description: "",
-        tag_prefix: "v",
-    };
-    store::repositories::upsert(&app.pool, &new)
-        .await
-        .expect("repository");
-    store::repositories::find(&app.pool, owner, name)
-        .await
-        .expect("query")
-        .expect("found")
 }
 
 async fn sync(app: &TestApp, fake: &FakeGitHub, repo: &store::repositories::Repository) {
@@ -761,7 +745,7 @@ async fn on_0_x_a_breaking_change_moves_the_minor() {
         },
     );
     let app = TestApp::with_github(&fake).await;
-    let repo = track(&app, "acme", "zero").await;
+    let repo = app.track("acme", "zero").await;
     sync(&app, &fake, &repo).await;
     let token = app.token("acme", "zero", &[Scope::Releases]).await;
     fake.put_compare(

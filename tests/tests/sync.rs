@@ -13,22 +13,6 @@ use releasedesk_tests::{
     TestApp,
 };
 
-async fn track(app: &TestApp, owner: &str, name: &str) -> store::repositories::Repository {
-    let new = store::repositories::NewRepository {
-        owner,
-        name,
-        description: "",
-        tag_prefix: "v",
-    };
-    store::repositories::upsert(&app.pool, &new)
-        .await
-        .expect("repository");
-    store::repositories::find(&app.pool, owner, name)
-        .await
-        .expect("query")
-        .expect("found")
-}
-
 async fn sync(
     app: &TestApp,
     fake: &FakeGitHub,
@@ -83,7 +67,7 @@ async fn alloy_syncs_to_exactly_the_semver_versions_with_their_dates() {
     let fake = FakeGitHub::start().await;
     fake.put_repo("grafana/alloy", alloy_repo());
     let app = TestApp::new().await;
-    let repo = track(&app, "grafana", "alloy").await;
+    let repo = app.track("grafana", "alloy").await;
 
     let summary = sync(&app, &fake, &repo).await.expect("sync succeeds");
     assert_eq!(summary.tags, 208);
@@ -138,7 +122,7 @@ async fn a_second_sync_with_nothing_changed_makes_only_conditional_requests_answ
     let fake = FakeGitHub::start().await;
     fake.put_repo("grafana/alloy", alloy_repo());
     let app = TestApp::new().await;
-    let repo = track(&app, "grafana", "alloy").await;
+    let repo = app.track("grafana", "alloy").await;
     sync(&app, &fake, &repo).await.expect("first sync");
     let first = fake.take_log();
     assert!(
@@ -180,7 +164,7 @@ async fn survives(
         fake.inject(path, fault.clone());
     }
     let app = TestApp::new().await;
-    let repo = track(&app, "grafana", "alloy").await;
+    let repo = app.track("grafana", "alloy").await;
     sync(&app, &fake, &repo).await.expect("sync recovers");
     let log = fake.take_log();
     assert!(
@@ -238,7 +222,7 @@ async fn timeouts_are_retried() {
     fake.put_repo("grafana/alloy", alloy_repo());
     fake.delay("/releases", Duration::from_secs(3));
     let app = TestApp::new().await;
-    let repo = track(&app, "grafana", "alloy").await;
+    let repo = app.track("grafana", "alloy").await;
     let url = url::Url::parse(&fake.url).expect("fake URL");
     let github =
         OctocrabGitHub::with_read_timeout(&url, None, Duration::from_millis(300)).expect("client");
@@ -269,7 +253,7 @@ async fn a_sync_that_fails_leaves_the_database_exactly_as_it_was() {
     let fake = FakeGitHub::start().await;
     fake.put_repo("grafana/alloy", alloy_repo());
     let app = TestApp::new().await;
-    let repo = track(&app, "grafana", "alloy").await;
+    let repo = app.track("grafana", "alloy").await;
     sync(&app, &fake, &repo).await.expect("first sync");
     let before = snapshot(&app.pool).await;
 
@@ -324,7 +308,7 @@ async fn deleted_tags_and_releases_are_hidden_and_come_back() {
         .push(release(3, "v3.0.0", true, false, None));
     fake.put_repo("acme/widget", widget);
     let app = TestApp::new().await;
-    let repo = track(&app, "acme", "widget").await;
+    let repo = app.track("acme", "widget").await;
     sync(&app, &fake, &repo).await.expect("sync");
 
     let tags = |list: Vec<app::model::history::HistoryEntry>| {
@@ -383,7 +367,7 @@ async fn deleted_tags_and_releases_are_hidden_and_come_back() {
 async fn missing_repositories_and_bad_tokens_get_actionable_messages() {
     let fake = FakeGitHub::start().await;
     let app = TestApp::new().await;
-    let repo = track(&app, "acme", "missing").await;
+    let repo = app.track("acme", "missing").await;
     let err = sync(&app, &fake, &repo)
         .await
         .expect_err("no such repository");
@@ -407,7 +391,7 @@ async fn after_a_webhook_changed_our_copy_the_next_sync_compares_everything() {
     let fake = FakeGitHub::start().await;
     fake.put_repo("grafana/alloy", alloy_repo());
     let app = TestApp::new().await;
-    let repo = track(&app, "grafana", "alloy").await;
+    let repo = app.track("grafana", "alloy").await;
     sync(&app, &fake, &repo).await.expect("first sync");
     fake.take_log();
 
@@ -433,7 +417,7 @@ async fn the_scheduler_reconciles_at_start_and_debounces_webhook_requests() {
     let fake = FakeGitHub::start().await;
     fake.put_repo("grafana/alloy", alloy_repo());
     let app = TestApp::new().await;
-    let repo = track(&app, "grafana", "alloy").await;
+    let repo = app.track("grafana", "alloy").await;
     let api = releasedesk::config::GitHubApi {
         url: url::Url::parse(&fake.url).expect("url"),
         token: None,
@@ -509,7 +493,7 @@ async fn the_changelog_is_read_at_the_newest_tag_once_and_its_sections_shown() {
     );
     fake.put_repo("acme/widget", widget);
     let app = TestApp::new().await;
-    let repo = track(&app, "acme", "widget").await;
+    let repo = app.track("acme", "widget").await;
 
     sync(&app, &fake, &repo).await.expect("first sync");
     let reads: Vec<String> = fake
@@ -582,7 +566,7 @@ async fn a_failing_changelog_read_does_not_fail_the_sync() {
     fake.put_repo("acme/widget", widget);
     fake.inject("/contents/", Fault::Status(403));
     let app = TestApp::new().await;
-    let repo = track(&app, "acme", "widget").await;
+    let repo = app.track("acme", "widget").await;
     let summary = sync(&app, &fake, &repo).await.expect("the sync succeeds");
     assert_eq!(summary.tags, 1);
 }
@@ -604,7 +588,7 @@ async fn release_assets_are_synced_with_their_sizes() {
     };
     fake.put_repo("acme/widget", widget);
     let app = TestApp::new().await;
-    let repo = track(&app, "acme", "widget").await;
+    let repo = app.track("acme", "widget").await;
     sync(&app, &fake, &repo).await.expect("sync");
 
     let answer = app
@@ -652,7 +636,7 @@ async fn synced_versions_get_checklists_unless_they_are_history() {
         },
     );
     let app = TestApp::new().await;
-    let repo = track(&app, "acme", "gadget").await;
+    let repo = app.track("acme", "gadget").await;
     sync(&app, &fake, &repo).await.expect("first sync");
     let status = |version: &'static str| {
         let app = &app;
@@ -710,7 +694,7 @@ async fn a_next_page_on_another_host_is_refused_without_a_request_to_it() {
     fake.put_repo("grafana/alloy", alloy_repo());
     fake.inject("/tags?", Fault::NextPageAt(origin.clone()));
     let app = TestApp::new().await;
-    let repo = track(&app, "grafana", "alloy").await;
+    let repo = app.track("grafana", "alloy").await;
     let before = snapshot(&app.pool).await;
     let err = sync(&app, &fake, &repo)
         .await

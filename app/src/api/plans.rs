@@ -10,6 +10,18 @@ use crate::{
     },
 };
 
+/// Plans and publishing: a maintainer, or a token with the `releases` scope.
+#[cfg(feature = "ssr")]
+async fn releases_permit(
+    pool: &sqlx::SqlitePool,
+    owner: &str,
+    repo: &str,
+) -> Result<crate::access::Permitted, AppError> {
+    use crate::domain::access::{Need, Scope};
+
+    crate::access::permitted(pool, owner, repo, Need::MaintainerOrToken(Scope::Releases)).await
+}
+
 /// The plans page; with `suggest`, the next version the commits suggest on that channel
 /// (maintainers: it asks GitHub).
 #[server(prefix = "/sfn", endpoint = "get_plans", input = GetUrl)]
@@ -80,8 +92,6 @@ pub async fn get_plans(
 #[server(prefix = "/sfn", endpoint = "save_plan")]
 pub async fn save_plan(#[server(flatten)] form: PlanForm) -> Result<(), AppError> {
     use crate::{
-        access,
-        domain::access::{Need, Scope},
         model::{
             plans::PlanRefusal,
             refusal::{refusal_message, refusal_problems},
@@ -92,13 +102,7 @@ pub async fn save_plan(#[server(flatten)] form: PlanForm) -> Result<(), AppError
     };
 
     let state = app_state()?;
-    let permitted = access::permitted(
-        &state.pool,
-        &form.owner,
-        &form.repo,
-        Need::MaintainerOrToken(Scope::Releases),
-    )
-    .await?;
+    let permitted = releases_permit(&state.pool, &form.owner, &form.repo).await?;
     let input = PlanInput {
         version: form.version.clone(),
         target_date: form.target_date.clone(),
@@ -199,8 +203,6 @@ pub async fn get_plan(
 #[server(prefix = "/sfn", endpoint = "publish_release")]
 pub async fn publish_release(#[server(flatten)] form: PublishForm) -> Result<(), AppError> {
     use crate::{
-        access,
-        domain::access::{Need, Scope},
         model::{plans::PublishRefusal, refusal::refusal_message},
         request::{form_post, kept},
         service::{plans, versions::checklist_version},
@@ -208,13 +210,7 @@ pub async fn publish_release(#[server(flatten)] form: PublishForm) -> Result<(),
     };
 
     let state = app_state()?;
-    let permitted = access::permitted(
-        &state.pool,
-        &form.owner,
-        &form.repo,
-        Need::MaintainerOrToken(Scope::Releases),
-    )
-    .await?;
+    let permitted = releases_permit(&state.pool, &form.owner, &form.repo).await?;
     let (_, version_id) =
         checklist_version(&state.pool, &permitted.repository, &form.version).await?;
     let reason = Some(form.reason.as_str()).filter(|r| !r.trim().is_empty());
@@ -241,21 +237,10 @@ pub async fn publish_release(#[server(flatten)] form: PublishForm) -> Result<(),
 /// Drops a plan not yet tagged; back to the plans page.
 #[server(prefix = "/sfn", endpoint = "cancel_plan")]
 pub async fn cancel_plan(#[server(flatten)] version_ref: VersionRef) -> Result<(), AppError> {
-    use crate::{
-        access,
-        domain::access::{Need, Scope},
-        service::plans,
-        state::app_state,
-    };
+    use crate::{service::plans, state::app_state};
 
     let pool = app_state()?.pool;
-    let permitted = access::permitted(
-        &pool,
-        &version_ref.owner,
-        &version_ref.repo,
-        Need::MaintainerOrToken(Scope::Releases),
-    )
-    .await?;
+    let permitted = releases_permit(&pool, &version_ref.owner, &version_ref.repo).await?;
     plans::cancel(&pool, &permitted.repository, &version_ref.version).await?;
     leptos_axum::redirect(&format!(
         "/{}/{}/plans",

@@ -31,17 +31,7 @@ pub async fn public_version(
     repository: &Repository,
     text: &str,
 ) -> Result<(semver::Version, i64), AppError> {
-    let version = parse_tag(text.trim(), &repository.tag_prefix)
-        .map_err(|err| AppError::BadRequest(err.to_string()))?;
-    let id = store::versions::public_id(pool, repository.id, &version.to_string())
-        .await?
-        .ok_or_else(|| {
-            AppError::NotFound(format!(
-                "{}/{} has no version {text}",
-                repository.owner, repository.name
-            ))
-        })?;
-    Ok((version, id))
+    version_id(pool, repository, text, false).await
 }
 
 /// The public or planned version `text` and its id: what a checklist hangs on.
@@ -50,13 +40,27 @@ pub async fn checklist_version(
     repository: &Repository,
     text: &str,
 ) -> Result<(semver::Version, i64), AppError> {
+    version_id(pool, repository, text, true).await
+}
+
+async fn version_id(
+    pool: &SqlitePool,
+    repository: &Repository,
+    text: &str,
+    planned: bool,
+) -> Result<(semver::Version, i64), AppError> {
     let version = parse_tag(text.trim(), &repository.tag_prefix)
         .map_err(|err| AppError::BadRequest(err.to_string()))?;
-    let id = store::versions::public_or_planned_id(pool, repository.id, &version.to_string())
+    let id = store::versions::listed_id(pool, repository.id, &version.to_string(), planned)
         .await?
         .ok_or_else(|| {
+            let what = if planned {
+                "version or plan"
+            } else {
+                "version"
+            };
             AppError::NotFound(format!(
-                "{}/{} has no version or plan {text}",
+                "{}/{} has no {what} {text}",
                 repository.owner, repository.name
             ))
         })?;

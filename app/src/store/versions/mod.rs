@@ -52,33 +52,26 @@ pub async fn public_id(
     repository_id: i64,
     version: &str,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar!(
-        r#"SELECT v.id AS "id!" FROM versions v
-           WHERE v.repository_id = ?1 AND v.version = ?2
-             AND v.public = 1
-           ORDER BY v.tag LIMIT 1"#,
-        repository_id,
-        version,
-    )
-    .fetch_optional(db)
-    .await
+    listed_id(db, repository_id, version, false).await
 }
 
-/// The version id of the public or planned version `version`.
-pub async fn public_or_planned_id(
+/// The version id of the public version `version`, or, with `planned`, of a planned one.
+pub async fn listed_id(
     db: impl SqliteExecutor<'_>,
     repository_id: i64,
     version: &str,
+    planned: bool,
 ) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar!(
         r#"SELECT v.id AS "id!" FROM versions v
            WHERE v.repository_id = ?1 AND v.version = ?2
              AND (v.public = 1
-                  OR EXISTS (SELECT 1 FROM plans p WHERE p.version_id = v.id
-                             AND p.cancelled_at IS NULL))
+                  OR (?3 AND EXISTS (SELECT 1 FROM plans p WHERE p.version_id = v.id
+                                     AND p.cancelled_at IS NULL)))
            ORDER BY v.tag LIMIT 1"#,
         repository_id,
         version,
+        planned,
     )
     .fetch_optional(db)
     .await
