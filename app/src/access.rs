@@ -45,6 +45,20 @@ pub fn current_session() -> Result<tower_sessions::Session, AppError> {
         .ok_or(AppError::Unavailable)
 }
 
+/// Passes only for the local administrator of a server without GitHub sign-in (the local
+/// outbox): 401 for nobody, 403 for anyone else.
+pub fn local_administrator() -> Result<(), AppError> {
+    match current_caller() {
+        Caller::Person(person) if person.local_admin => Ok(()),
+        Caller::Anonymous => Err(AppError::Unauthorized(
+            "sign in as the local administrator to read the outbox".to_owned(),
+        )),
+        _ => Err(AppError::Forbidden(
+            "only the local administrator reads the outbox".to_owned(),
+        )),
+    }
+}
+
 /// The tracked repository `owner/name`, once the current caller is known to maintain it.
 pub async fn maintained(
     pool: &SqlitePool,

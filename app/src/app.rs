@@ -8,9 +8,10 @@ use leptos_router::{
 use crate::{
     components::{NotFound, SiteFooter, SiteHeader},
     pages::{
-        ApiDocsPage, ChecklistsPage, ComparePage, HistoryPage, HomePage, IncidentDetailPage,
-        IncidentsPage, PlanPage, PlansPage, SettingsPage, SupportPage, TemplatePage, TokensPage,
-        TrainPage, VersionPage,
+        ApiDocsPage, ChecklistsPage, ComparePage, ConfirmPage, HistoryPage, HomePage, HooksPage,
+        IncidentDetailPage, IncidentsPage, ManagePage, OutboxPage, PlanPage, PlansPage,
+        SettingsPage, SubscribePage, SupportPage, TemplatePage, TokensPage, TrainPage,
+        UnsubscribePage, VersionPage,
     },
 };
 
@@ -114,6 +115,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     // Before `/:owner/:repo`, which the address would also match.
                     <Route path=path!("/api/docs") view=ApiDocsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/outbox") view=OutboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/subscriptions/confirm/:token") view=ConfirmPage ssr=SsrMode::Async/>
+                    <Route path=path!("/subscriptions/manage/:token") view=ManagePage ssr=SsrMode::Async/>
+                    <Route path=path!("/subscriptions/unsubscribe/:token") view=UnsubscribePage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo") view=HistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/support") view=SupportPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/v/:version") view=VersionPage ssr=SsrMode::Async/>
@@ -126,6 +131,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/:owner/:repo/plans/:version") view=PlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/trains/:train") view=TrainPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/tokens") view=TokensPage ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/subscribe") view=SubscribePage ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/hooks") view=HooksPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/settings") view=SettingsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

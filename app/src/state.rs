@@ -5,7 +5,10 @@ use axum::extract::FromRef;
 use leptos::prelude::{use_context, LeptosOptions};
 use sqlx::SqlitePool;
 
-use crate::{error::AppError, service::host::Host};
+use crate::{
+    error::AppError,
+    service::{host::Host, notify::Notifier},
+};
 
 #[derive(Clone, Debug, FromRef)]
 pub struct AppState {
@@ -13,6 +16,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// GitHub, for the writes plans, publishing and mirrored withdrawals make.
     pub host: Host,
+    /// Mail and hooks: signed links, sealed hook secrets, the sender's bell.
+    pub notifier: Notifier,
 }
 
 /// The state inside a server function; an error rather than a panic if it is missing.

@@ -241,6 +241,20 @@ pub struct ServeArgs {
     /// Sign-ins started per minute from one address (raise it where many people share one).
     #[arg(long, env = "RELEASEDESK_SIGN_IN_LIMIT", default_value = "30")]
     pub sign_in_limit: String,
+    /// SMTP server for mail: smtp://user:pass@host:587 (STARTTLS) or smtps://host:465; without
+    /// it, mail is kept in the local outbox at /admin/outbox.
+    #[arg(long, env = "RELEASEDESK_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of every mail, e.g. "Release Desk <releases@example.org>".
+    #[arg(
+        long,
+        env = "RELEASEDESK_MAIL_FROM",
+        default_value = "Release Desk <releasedesk@localhost>"
+    )]
+    pub mail_from: String,
+    /// Let outgoing hooks reach loopback, private and link-local addresses: true or false.
+    #[arg(long, env = "RELEASEDESK_HOOKS_ALLOW_PRIVATE", default_value = "false")]
+    pub hooks_allow_private: String,
 }
 
 /// A bad setting: printed as one line, and the program exits with status 2.
@@ -333,6 +347,10 @@ pub struct ServeConfig {
     pub max_connections: Option<usize>,
     pub header_timeout: Duration,
     pub sign_in_limit: u32,
+    /// `None`: mail goes to the local outbox.
+    pub smtp_url: Option<Secret>,
+    pub mail_from: lettre::message::Mailbox,
+    pub hooks_allow_private: bool,
 }
 
 impl ServeConfig {
@@ -427,9 +445,38 @@ impl ServeConfig {
             header_timeout: parse_interval(&args.header_timeout).map_err(|message| {
                 ConfigError::new("RELEASEDESK_HEADER_TIMEOUT (--header-timeout)", message)
             })?,
+            smtp_url: match secret(args.smtp_url) {
+                Some(url) => {
+                    crate::notify::mail::smtp_transport(url.expose())
+                        .map_err(|message| ConfigError::new(SMTP_URL, message))?;
+                    Some(url)
+                }
+                None => None,
+            },
+            mail_from: args.mail_from.trim().parse().map_err(|_| {
+                ConfigError::new(
+                    "RELEASEDESK_MAIL_FROM (--mail-from)",
+                    format!(
+                        "'{}' is not a sender like \"Release Desk <releases@example.org>\"",
+                        args.mail_from
+                    ),
+                )
+            })?,
+            hooks_allow_private: match args.hooks_allow_private.trim() {
+                "true" | "1" | "yes" => true,
+                "false" | "0" | "no" | "" => false,
+                other => {
+                    return Err(ConfigError::new(
+                        "RELEASEDESK_HOOKS_ALLOW_PRIVATE (--hooks-allow-private)",
+                        format!("'{other}' is not true or false"),
+                    ))
+                }
+            },
         })
     }
 }
+
+const SMTP_URL: &str = "RELEASEDESK_SMTP_URL (--smtp-url)";
 
 fn non_empty(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())

@@ -9,6 +9,7 @@ pub mod evidence;
 pub mod export;
 pub mod github;
 pub mod http;
+pub mod notify;
 mod run;
 pub mod scheduler;
 pub mod sync;

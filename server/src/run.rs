@@ -273,6 +273,16 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
     let leptos_options = crate::http::leptos_options(&config.site_root, config.bind);
     let host = crate::github::host::host_for(&config.github, config.public_url.as_ref())
         .map_err(Failure::Runtime)?;
+    let auth = Arc::new(auth_for(&config)?);
+    let address = listener
+        .local_addr()
+        .map_err(|err| Failure::Runtime(err.to_string()))?;
+    let base_url = config
+        .public_url
+        .as_ref()
+        .map_or_else(|| format!("http://{address}"), Url::to_string);
+    let notifier = crate::notify::notifier(&auth.key, &base_url);
+    crate::notify::spawn(sender_for(&config, &pool, &notifier, &base_url)?);
     let sync = if config.demo {
         tracing::info!("demo mode: no background sync with GitHub");
         None
@@ -286,6 +296,7 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
                 config.sync_interval,
                 debounce,
                 host.clone(),
+                notifier.clone(),
             )
             .map_err(Failure::Runtime)?,
         )
@@ -293,7 +304,6 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
     if config.webhook_secret.is_none() {
         tracing::warn!("RELEASEDESK_WEBHOOK_SECRET is not set: webhooks are refused");
     }
-    let auth = Arc::new(auth_for(&config)?);
     forget_expired_sessions(&pool);
     let services = crate::http::Services {
         auth: auth.clone(),
@@ -301,17 +311,19 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
         sync,
         metrics: Default::default(),
         bodies: config.bodies.clone(),
+        hooks: crate::notify::hooks::HookClient {
+            allow_private: config.hooks_allow_private,
+            ..Default::default()
+        },
     };
     let state = AppState {
         pool: pool.clone(),
         leptos_options,
         host,
+        notifier,
     };
     let router = crate::http::router(state, services);
 
-    let address = listener
-        .local_addr()
-        .map_err(|err| Failure::Runtime(err.to_string()))?;
     tracing::info!("serving Release Desk at http://{address}");
     if auth.github.is_none() {
         let token = auth.issue_local_link(std::time::Instant::now());
@@ -360,6 +372,44 @@ fn forget_expired_sessions(pool: &SqlitePool) {
 
 /// Sign-in settings: the secret key (configured, or kept beside the database), and the GitHub
 /// OAuth app when there is one.
+/// The sender of mail and hooks, with the transport the settings name.
+fn sender_for(
+    config: &ServeConfig,
+    pool: &SqlitePool,
+    notifier: &app::service::notify::Notifier,
+    base_url: &str,
+) -> Result<crate::notify::Sender, Failure> {
+    use crate::notify::{hooks::HookClient, mail};
+    let transport = match &config.smtp_url {
+        Some(url) => {
+            mail::Transport::Smtp(mail::smtp_transport(url.expose()).map_err(Failure::Runtime)?)
+        }
+        None => {
+            tracing::info!(
+                "RELEASEDESK_SMTP_URL is not set: mail is kept in the local outbox (/admin/outbox)"
+            );
+            mail::Transport::Local
+        }
+    };
+    let domain = Url::parse(base_url)
+        .ok()
+        .and_then(|url| url.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "localhost".to_owned());
+    Ok(crate::notify::Sender {
+        pool: pool.clone(),
+        notifier: notifier.clone(),
+        mailer: mail::Mailer {
+            transport,
+            from: config.mail_from.clone(),
+            domain,
+        },
+        hooks: HookClient {
+            allow_private: config.hooks_allow_private,
+            ..HookClient::default()
+        },
+    })
+}
+
 fn auth_for(config: &ServeConfig) -> Result<Auth, Failure> {
     let key = match &config.secret_key {
         Some(secret) => SecretKey::from_secret(secret.expose()),

@@ -6,9 +6,10 @@
 use std::{collections::HashSet, sync::Arc, time::Duration};
 
 use app::{
-    service::host::Host,
+    service::{host::Host, notify::Notifier},
     store::{self, repositories::Repository},
 };
+use chrono::Utc;
 use sqlx::SqlitePool;
 use tokio::{sync::mpsc, time::Instant};
 use url::Url;
@@ -53,6 +54,7 @@ pub fn spawn(
     interval: Duration,
     debounce: Duration,
     host: Host,
+    notifier: Notifier,
 ) -> Result<SyncTrigger, String> {
     let github = OctocrabGitHub::new(&api.url, api.token.as_ref().map(|t| t.expose()))?;
     let fetcher = Arc::new(Fetcher::new(github, FetcherSettings::default()));
@@ -71,7 +73,7 @@ pub fn spawn(
                 }
             };
             tokio::select! {
-                _ = ticker.tick() => sync_all(&pool, &fetcher, &web, &host).await,
+                _ = ticker.tick() => sync_all(&pool, &fetcher, &web, &host, &notifier).await,
                 Some(request) = requests.recv() => {
                     pending.insert(request);
                     deadline = Some(Instant::now() + debounce);
@@ -79,7 +81,7 @@ pub fn spawn(
                 () = wait => {
                     for request in pending.drain() {
                         match request {
-                            Request::Sync(id) => run(&pool, &fetcher, &web, &host, id, "webhook").await,
+                            Request::Sync(id) => run(&pool, &fetcher, &web, &host, &notifier, id, "webhook").await,
                             Request::Evidence(id, commit) => {
                                 if let Some(repo) = repository(&pool, id).await {
                                     evidence(&pool, &fetcher, &web, &host, &repo, commit.as_deref()).await;
@@ -95,7 +97,13 @@ pub fn spawn(
     Ok(SyncTrigger(sender))
 }
 
-async fn sync_all<G: GitHub>(pool: &SqlitePool, fetcher: &Fetcher<G>, web: &str, host: &Host) {
+async fn sync_all<G: GitHub>(
+    pool: &SqlitePool,
+    fetcher: &Fetcher<G>,
+    web: &str,
+    host: &Host,
+    notifier: &Notifier,
+) {
     let ids = match store::repositories::list_ids(pool).await {
         Ok(ids) => ids,
         Err(err) => {
@@ -104,7 +112,7 @@ async fn sync_all<G: GitHub>(pool: &SqlitePool, fetcher: &Fetcher<G>, web: &str,
         }
     };
     for id in ids {
-        run(pool, fetcher, web, host, id, "schedule").await;
+        run(pool, fetcher, web, host, notifier, id, "schedule").await;
     }
 }
 
@@ -118,12 +126,14 @@ async fn repository(pool: &SqlitePool, id: i64) -> Option<Repository> {
     }
 }
 
-/// Syncs one repository, then reads the evidence of its open checklists.
+/// Syncs one repository, announces what it brought, then reads the evidence of its open
+/// checklists.
 async fn run<G: GitHub>(
     pool: &SqlitePool,
     fetcher: &Fetcher<G>,
     web: &str,
     host: &Host,
+    notifier: &Notifier,
     id: i64,
     trigger: &str,
 ) {
@@ -138,7 +148,18 @@ async fn run<G: GitHub>(
         }
         Err(err) => tracing::warn!(repository = %name, trigger, error = %err, "sync failed"),
     }
+    if let Err(err) = announce(pool, notifier, &repo).await {
+        tracing::warn!(repository = %name, error = %err, "cannot announce new releases");
+    }
     evidence(pool, fetcher, web, host, &repo, None).await;
+}
+
+/// Tells subscribers and hooks of releases the sync brought. Versions are kept before this
+/// runs, and announcing finds every version not yet told of: a crash in between loses nothing.
+async fn announce(pool: &SqlitePool, notifier: &Notifier, repo: &Repository) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    app::service::notify::events::announce_releases(&mut tx, notifier, repo, Utc::now()).await?;
+    tx.commit().await
 }
 
 async fn evidence<G: GitHub>(

@@ -3,7 +3,9 @@
 
 pub mod fake_github;
 pub mod fake_oauth;
+pub mod hook_receiver;
 pub mod link_check;
+pub mod smtp;
 
 use std::{path::PathBuf, sync::Arc};
 
@@ -105,6 +107,11 @@ impl TestApp {
             .expect("finish");
     }
 
+    /// The app's notifier: the same key signs links in mail and checks them in the router.
+    pub fn notifier(&self) -> app::service::notify::Notifier {
+        releasedesk::notify::notifier(&self.auth.key, ORIGIN)
+    }
+
     pub async fn get(&self, uri: &str) -> TestResponse {
         let request = Request::get(uri)
             .body(Body::empty())
@@ -155,9 +162,15 @@ pub fn router_with_host(pool: SqlitePool, dir: &TempDir, auth: Arc<Auth>, host: 
         sync: None,
         metrics: Default::default(),
         bodies: Default::default(),
+        // Hooks in tests reach receivers on loopback.
+        hooks: releasedesk::notify::hooks::HookClient {
+            allow_private: true,
+            ..Default::default()
+        },
     };
     releasedesk::http::router(
         AppState {
+            notifier: releasedesk::notify::notifier(&services.auth.key, ORIGIN),
             pool,
             leptos_options: options,
             host,

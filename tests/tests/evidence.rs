@@ -527,6 +527,7 @@ async fn the_scheduler_reads_evidence_after_its_sync_and_again_when_a_webhook_as
         Duration::from_secs(3600),
         Duration::from_millis(100),
         Default::default(),
+        world.app.notifier(),
     )
     .expect("scheduler starts");
     assert!(

@@ -555,6 +555,7 @@ async fn a_mirrored_withdrawal_round_trips_the_release_byte_for_byte() {
     app::service::versions::withdraw_version(
         &world.app.pool,
         &host,
+        &Default::default(),
         &repo,
         "2.4.0",
         "Loses jobs",
@@ -585,6 +586,7 @@ async fn a_mirrored_withdrawal_round_trips_the_release_byte_for_byte() {
     app::service::versions::withdraw_version(
         &world.app.pool,
         &host,
+        &Default::default(),
         &repo,
         "2.4.0",
         "Leaks tokens",
@@ -619,6 +621,7 @@ async fn a_mirrored_withdrawal_round_trips_the_release_byte_for_byte() {
     app::service::versions::withdraw_version(
         &world.app.pool,
         &host,
+        &Default::default(),
         &repo,
         "2.4.0",
         "Loses jobs",
@@ -651,6 +654,7 @@ async fn a_refused_mirror_withdraws_nothing() {
     let refused = app::service::versions::withdraw_version(
         &world.app.pool,
         &host,
+        &Default::default(),
         &repo,
         "2.4.0",
         "Loses jobs",

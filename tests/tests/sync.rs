@@ -429,6 +429,7 @@ async fn the_scheduler_reconciles_at_start_and_debounces_webhook_requests() {
         Duration::from_secs(3600),
         Duration::from_millis(200),
         Default::default(),
+        app.notifier(),
     )
     .expect("scheduler starts");
 

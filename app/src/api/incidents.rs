@@ -79,7 +79,8 @@ pub async fn save_incident(#[server(flatten)] form: IncidentForm) -> Result<i64,
         state::app_state,
     };
 
-    let pool = app_state()?.pool;
+    let state = app_state()?;
+    let (pool, notifier) = (state.pool, state.notifier);
     let IncidentForm {
         owner,
         repo,
@@ -97,9 +98,9 @@ pub async fn save_incident(#[server(flatten)] form: IncidentForm) -> Result<i64,
     let (repository, by) = (&permitted.repository, &permitted.by);
     let published = published.is_some();
     let result = if id == 0 {
-        incidents::create(&pool, repository, &input, published, by).await
+        incidents::create(&pool, &notifier, repository, &input, published, by).await
     } else {
-        incidents::edit(&pool, repository, id, &input, published, by)
+        incidents::edit(&pool, &notifier, repository, id, &input, published, by)
             .await
             .map(|()| id)
     };
@@ -134,7 +135,8 @@ pub async fn publish_incident(
         state::app_state,
     };
 
-    let pool = app_state()?.pool;
+    let state = app_state()?;
+    let (pool, notifier) = (state.pool, state.notifier);
     let IncidentRef { owner, repo, id } = incident_ref;
     let permitted = access::permitted(
         &pool,
@@ -144,7 +146,7 @@ pub async fn publish_incident(
     )
     .await?;
     let repository = &permitted.repository;
-    let result = incidents::publish(&pool, repository, id, &permitted.by).await;
+    let result = incidents::publish(&pool, &notifier, repository, id, &permitted.by).await;
     match &result {
         Ok(()) => leptos_axum::redirect(&format!("/{owner}/{repo}/incidents/{id}")),
         Err(err) => {
@@ -180,7 +182,8 @@ pub async fn add_incident_update(#[server(flatten)] form: UpdateForm) -> Result<
         state::app_state,
     };
 
-    let pool = app_state()?.pool;
+    let state = app_state()?;
+    let (pool, notifier) = (state.pool, state.notifier);
     let UpdateForm {
         owner,
         repo,
@@ -197,6 +200,7 @@ pub async fn add_incident_update(#[server(flatten)] form: UpdateForm) -> Result<
     .await?;
     let result = incidents::add_update(
         &pool,
+        &notifier,
         &permitted.repository,
         id,
         &status,

@@ -6,6 +6,7 @@ pub mod checklists;
 pub mod docs;
 pub mod history;
 pub mod incidents;
+pub mod notify;
 pub mod plans;
 pub mod repositories;
 pub mod settings;

@@ -71,6 +71,7 @@ pub async fn withdraw(#[server(flatten)] form: WithdrawForm) -> Result<(), AppEr
     let result = versions::withdraw_version(
         &pool,
         &state.host,
+        &state.notifier,
         &permitted.repository,
         &form.version,
         &form.reason,

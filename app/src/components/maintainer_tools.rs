@@ -14,6 +14,7 @@ pub fn MaintainerTools(
             <a href=format!("{base}/incidents#new-incident-title")>"Open an incident"</a>
             <a href=format!("{base}/checklists#templates-title")>"Checklist templates"</a>
             <a href=format!("{base}/tokens")>"API tokens"</a>
+            <a href=format!("{base}/hooks")>"Notifications"</a>
             <a href=format!("{base}/settings")>"Settings"</a>
         </nav>
     }

@@ -10,6 +10,7 @@ mod not_found;
 mod progress_bar;
 mod refused;
 mod relative_time;
+mod subscribe_box;
 mod support_timeline;
 mod sync_status;
 
@@ -23,5 +24,6 @@ pub use not_found::NotFound;
 pub use progress_bar::ProgressBar;
 pub use refused::Refused;
 pub use relative_time::RelativeTime;
+pub use subscribe_box::{SubscribeBox, SubscribePanel};
 pub use support_timeline::{phase_class, phase_label, SupportTimeline};
 pub use sync_status::SyncStatus;

@@ -14,6 +14,7 @@ pub mod feed;
 pub mod history;
 pub mod incident;
 pub mod next_version;
+pub mod notify;
 pub mod plan;
 pub mod repository;
 pub mod size;

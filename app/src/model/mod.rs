@@ -6,6 +6,7 @@ pub mod evidence;
 pub mod form;
 pub mod history;
 pub mod incidents;
+pub mod notify;
 pub mod plans;
 pub mod refusal;
 pub mod repositories;

@@ -10,7 +10,7 @@ use crate::{
     api::incidents::{
         get_incident, get_incidents, AddIncidentUpdate, PublishIncident, SaveIncident,
     },
-    components::{escapable_text, NotFound, PageTitle, RelativeTime},
+    components::{escapable_text, NotFound, PageTitle, RelativeTime, SubscribePanel},
     domain::incident::{IncidentInput, Severity, Status},
     error::AppError,
     model::{
@@ -104,6 +104,7 @@ fn IncidentListView(list: IncidentList, save: ServerAction<SaveIncident>) -> imp
                 <IncidentForm owner=owner.clone() name=name.clone() id=0 current=None refusal save/>
             </section>
         })}
+        <SubscribePanel owner=owner.clone() name=name.clone()/>
     }
 }
 

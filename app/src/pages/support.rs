@@ -3,7 +3,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     api::support::{check_support, get_support},
-    components::{phase_class, phase_label, IncidentList, NotFound, PageTitle, SupportTimeline},
+    components::{
+        phase_class, phase_label, IncidentList, NotFound, PageTitle, SubscribePanel,
+        SupportTimeline,
+    },
     domain::{
         support::{CheckPhase, LineSupport},
         version::{typed_version, TypedVersion},
@@ -161,6 +164,7 @@ fn SupportView(
             "Subscribe to these dates: " <a href=calendar>"calendar (iCalendar)"</a>
             ". Machines read them from " <a href=format!("/api/v1/repos/{owner}/{name}/support")>"the API"</a> "."
         </p>
+        <SubscribePanel owner=owner.clone() name=name.clone()/>
     }
 }
 

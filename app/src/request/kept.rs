@@ -10,6 +10,7 @@ use crate::{
     model::{
         checklists::ItemRefusal,
         incidents::IncidentRefusal,
+        notify::NotifyRefusal,
         plans::{PlanRefusal, PublishRefusal},
         settings::Outcome,
         versions::WithdrawalRefusal,
@@ -50,6 +51,11 @@ pub async fn take<K: Kept>(belongs: impl FnOnce(&K) -> bool) -> Option<K> {
 impl Kept for ItemRefusal {
     const KEY: &'static str = "checklist_refusal";
     const WHAT: &'static str = "checklist refusal";
+}
+
+impl Kept for NotifyRefusal {
+    const KEY: &'static str = "notify_refusal";
+    const WHAT: &'static str = "subscription refusal";
 }
 
 impl Kept for IncidentRefusal {

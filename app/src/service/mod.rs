@@ -8,6 +8,7 @@ pub mod feed;
 pub mod history;
 pub mod host;
 pub mod incidents;
+pub mod notify;
 pub mod plans;
 pub mod repositories;
 pub mod settings;

@@ -16,6 +16,7 @@ use crate::{
     service::{
         host::{log_write, Asked, Host, ReleaseEdit},
         incidents::affecting,
+        notify::{self, Notifier},
         support,
     },
     store::{self, repositories::Repository, versions::MirroredRelease},
@@ -147,9 +148,11 @@ pub async fn version_page(
 /// already be known to maintain the repository. With mirroring on, the GitHub release is marked
 /// pre-release with a warning first; if GitHub refuses, nothing is withdrawn. Returns the version
 /// and its id.
+#[allow(clippy::too_many_arguments)]
 pub async fn withdraw_version(
     pool: &SqlitePool,
     host: &Host,
+    notifier: &Notifier,
     repository: &Repository,
     text: &str,
     reason: &str,
@@ -209,8 +212,11 @@ pub async fn withdraw_version(
         }
         None => None,
     };
+    let mut tx = pool.begin().await?;
+    // Changing the reason of a standing withdrawal tells nobody again.
+    let standing = store::versions::withdrawal(&mut *tx, id).await?;
     store::versions::withdraw(
-        pool,
+        &mut *tx,
         id,
         reason,
         superseded_by.as_deref(),
@@ -218,6 +224,22 @@ pub async fn withdraw_version(
         mirrored.as_ref(),
     )
     .await?;
+    if standing.is_none() {
+        let now = Utc::now();
+        let key = format!("{version}:{}", now.timestamp_millis());
+        notify::events::withdrawal(
+            &mut tx,
+            notifier,
+            repository,
+            &key,
+            &version.to_string(),
+            reason,
+            superseded_by.as_deref(),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
     Ok((version, id))
 }
 

@@ -8,6 +8,7 @@ pub mod data_version;
 pub mod evidence;
 pub mod github_writes;
 pub mod incidents;
+pub mod notify;
 pub mod plans;
 pub mod repositories;
 pub mod sync;

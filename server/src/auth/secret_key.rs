@@ -68,6 +68,14 @@ impl SecretKey {
         }
     }
 
+    /// A key of its own for one use (`label`), so no two uses share one.
+    pub fn derive(&self, label: &str) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("any key length");
+        mac.update(label.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
     /// Encrypts and authenticates: a random nonce, then the ciphertext.
     pub fn seal(&self, plaintext: &[u8]) -> Vec<u8> {
         let cipher = ChaCha20Poly1305::new((&self.0).into());

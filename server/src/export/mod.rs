@@ -70,8 +70,9 @@ pub fn site_router(pool: sqlx::SqlitePool, site_root: &str, base: Option<Url>) -
             site_root,
             std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         ),
-        // The export only reads: it never writes to GitHub.
+        // The export only reads: it never writes to GitHub and tells nobody.
         host: Default::default(),
+        notifier: Default::default(),
     };
     let services = crate::http::Services {
         auth: std::sync::Arc::new(crate::auth::Auth::new(
@@ -83,6 +84,7 @@ pub fn site_router(pool: sqlx::SqlitePool, site_root: &str, base: Option<Url>) -
         sync: None,
         metrics: Default::default(),
         bodies: Default::default(),
+        hooks: Default::default(),
     };
     crate::http::router(state, services)
 }

@@ -76,6 +76,8 @@ pub const MUTATING_ROUTES: &[(&str, &str, Gate)] = &[
     ("POST", "/sfn/save_template", Gate::Checked),
     ("POST", "/sfn/create_token", Gate::Checked),
     ("POST", "/sfn/revoke_token", Gate::Checked),
+    ("POST", "/sfn/create_hook", Gate::Checked),
+    ("POST", "/sfn/change_hook", Gate::Checked),
     ("POST", "/sfn/save_settings", Gate::Checked),
     ("POST", "/sfn/withdraw", Gate::Checked),
     ("POST", "/sfn/restore", Gate::Checked),
@@ -108,6 +110,32 @@ pub const MUTATING_ROUTES: &[(&str, &str, Gate)] = &[
     ("POST", "/sfn/save_plan", Gate::Checked),
     ("POST", "/sfn/cancel_plan", Gate::Checked),
     ("POST", "/sfn/publish_release", Gate::Checked),
+    // Subscribing is for anyone; the links in mail carry their own signature.
+    ("POST", "/{owner}/{repo}/subscribe", Gate::Open),
+    ("POST", "/subscriptions/confirm/{token}", Gate::Open),
+    ("POST", "/subscriptions/manage/{token}", Gate::Open),
+    ("POST", "/subscriptions/unsubscribe/{token}", Gate::Open),
+    (
+        "POST",
+        "/api/v1/repos/{owner}/{repo}/subscriptions",
+        Gate::Open,
+    ),
+    ("POST", "/api/v1/repos/{owner}/{repo}/hooks", Gate::Checked),
+    (
+        "PATCH",
+        "/api/v1/repos/{owner}/{repo}/hooks/{id}",
+        Gate::Checked,
+    ),
+    (
+        "DELETE",
+        "/api/v1/repos/{owner}/{repo}/hooks/{id}",
+        Gate::Checked,
+    ),
+    (
+        "POST",
+        "/api/v1/repos/{owner}/{repo}/hooks/{id}/deliveries/{delivery}/redeliver",
+        Gate::Checked,
+    ),
 ];
 
 pub fn gate_for(method: &Method, path: &str) -> Option<Gate> {

@@ -14,6 +14,7 @@ mod metrics;
 pub mod openapi;
 mod refusal;
 mod server_fn_status;
+pub mod subscriptions;
 mod webhooks;
 
 use std::{net::SocketAddr, sync::Arc};
@@ -59,6 +60,8 @@ pub struct Services {
     pub metrics: HttpMetrics,
     /// How large and how slow request bodies may be.
     pub bodies: bodies::BodyLimits,
+    /// How outgoing hooks are reached (checked when they are made).
+    pub hooks: crate::notify::hooks::HookClient,
 }
 
 pub fn router(state: AppState, services: Services) -> Router {
@@ -86,6 +89,7 @@ pub fn router(state: AppState, services: Services) -> Router {
         .merge(calendar::router())
         .merge(feed::router())
         .merge(webhooks::router())
+        .merge(subscriptions::router())
         .merge(metrics::router())
         .merge(openapi::router())
         // One segment under /api is endoflife.date v0 (`/api/{product}.json`, in api::products).
@@ -132,6 +136,8 @@ pub fn router(state: AppState, services: Services) -> Router {
             move |request, next| http_metrics.clone().track(request, next)
         }))
         .layer(axum::Extension(services.auth.clone()))
+        .layer(axum::Extension(services.hooks.clone()))
+        .layer(axum::Extension(subscriptions::SubscribeLimit::default()))
         .layer(axum::Extension(services.clone()))
         .with_state(state.clone());
     // Anonymous answers kept in memory are served before routing, sessions and the caller,

@@ -65,6 +65,7 @@ fn answer(status: StatusCode, code: &str, message: &str) -> Response {
 pub(crate) async fn receive_webhook(
     State(pool): State<SqlitePool>,
     State(host): State<Host>,
+    State(notifier): State<app::service::notify::Notifier>,
     Extension(services): Extension<Services>,
     headers: HeaderMap,
     body: Bytes,
@@ -191,7 +192,7 @@ pub(crate) async fn receive_webhook(
         event,
         body_sha256: &hex::encode(Sha256::digest(&body)),
     };
-    match apply(&pool, &received, &owner, &name, &delivery.event).await {
+    match apply(&pool, &notifier, &received, &owner, &name, &delivery.event).await {
         Ok(Outcome::Untracked) => answer(
             StatusCode::ACCEPTED,
             "ignored",
@@ -228,6 +229,7 @@ enum Outcome {
 /// Records the delivery and applies the event in one transaction.
 async fn apply(
     pool: &SqlitePool,
+    notifier: &app::service::notify::Notifier,
     received: &store::webhooks::Delivery<'_>,
     owner: &str,
     name: &str,
@@ -241,6 +243,8 @@ async fn apply(
         return Ok(Outcome::Duplicate);
     }
     webhooks::apply(&mut tx, &repo, event).await?;
+    app::service::notify::events::announce_releases(&mut tx, notifier, &repo, chrono::Utc::now())
+        .await?;
     store::sync::forget_pages(&mut *tx, &repo.owner, &repo.name).await?;
     tx.commit().await?;
     Ok(Outcome::Applied(repo.id))

@@ -8,7 +8,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     api::history::{get_history, get_history_page},
-    components::{DriftReport, MaintainerTools, NotFound, PageTitle, RelativeTime, SyncStatus},
+    components::{
+        DriftReport, MaintainerTools, NotFound, PageTitle, RelativeTime, SubscribePanel, SyncStatus,
+    },
     domain::{
         history::{clean_search, parse_page, HistoryQuery},
         version::{Channel, Line},
@@ -279,5 +281,7 @@ fn HistoryView(
         <section class="drift-section" aria-label="Drift from GitHub">
             <DriftReport drift/>
         </section>
+
+        <SubscribePanel owner=owner.clone() name=name.clone()/>
     }
 }

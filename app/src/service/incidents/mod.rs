@@ -4,8 +4,8 @@
 mod page;
 mod views;
 
-use chrono::Utc;
-use sqlx::SqlitePool;
+use chrono::{DateTime, Utc};
+use sqlx::{SqliteConnection, SqlitePool};
 
 pub use self::{
     page::page,
@@ -18,6 +18,7 @@ use crate::{
     },
     error::AppError,
     model::incidents::{Affecting, IncidentView},
+    service::notify::{self, Notifier},
     store::{self, incidents::IncidentRecord, repositories::Repository},
 };
 
@@ -57,6 +58,7 @@ async fn validate_for(
 /// Opens an incident; returns its id.
 pub async fn create(
     pool: &SqlitePool,
+    notifier: &Notifier,
     repository: &Repository,
     input: &IncidentInput,
     published: bool,
@@ -67,6 +69,7 @@ pub async fn create(
     let mut tx = pool.begin().await?;
     let id = store::incidents::insert(&mut *tx, repository.id, &valid, published, by, now).await?;
     store::incidents::add_update(&mut tx, id, valid.status, "Incident opened.", by, now).await?;
+    tell(&mut tx, notifier, repository, id, None, now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -74,6 +77,7 @@ pub async fn create(
 /// Changes an incident's fields; a change of status lands in the timeline too.
 pub async fn edit(
     pool: &SqlitePool,
+    notifier: &Notifier,
     repository: &Repository,
     id: i64,
     input: &IncidentInput,
@@ -85,10 +89,21 @@ pub async fn edit(
     let now = Utc::now();
     let mut tx = pool.begin().await?;
     store::incidents::update(&mut *tx, id, &valid, published, now).await?;
+    let mut update = None;
     if valid.status.as_str() != current.status {
         let message = format!("Status changed to {}.", valid.status.label().to_lowercase());
-        store::incidents::add_update(&mut tx, id, valid.status, &message, by, now).await?;
+        let update_id =
+            store::incidents::add_update(&mut tx, id, valid.status, &message, by, now).await?;
+        update = Some((update_id, message));
     }
+    // Published now: readers hear of it once; already published: of the change of status.
+    let update = match (current.published, update) {
+        (false, _) => None,
+        (true, Some(update)) => Some(update),
+        (true, None) => return Ok(tx.commit().await?),
+    };
+    let update = update.as_ref().map(|(id, text)| (*id, text.as_str()));
+    tell(&mut tx, notifier, repository, id, update, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -96,17 +111,19 @@ pub async fn edit(
 /// Publishes a draft as it stands: from now on readers see it.
 pub async fn publish(
     pool: &SqlitePool,
+    notifier: &Notifier,
     repository: &Repository,
     id: i64,
     by: &str,
 ) -> Result<(), AppError> {
     let input = incident_view(find(pool, repository, id).await?).input;
-    edit(pool, repository, id, &input, true, by).await
+    edit(pool, notifier, repository, id, &input, true, by).await
 }
 
 /// Appends an update to the timeline and moves the incident to its status.
 pub async fn add_update(
     pool: &SqlitePool,
+    notifier: &Notifier,
     repository: &Repository,
     id: i64,
     status: &str,
@@ -131,9 +148,34 @@ pub async fn add_update(
         return Err(AppError::validation(problems));
     };
     let mut tx = pool.begin().await?;
-    let update = store::incidents::add_update(&mut tx, id, status, message, by, Utc::now()).await?;
+    let now = Utc::now();
+    let update = store::incidents::add_update(&mut tx, id, status, message, by, now).await?;
+    tell(
+        &mut tx,
+        notifier,
+        repository,
+        id,
+        Some((update, message)),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(update)
+}
+
+/// Tells subscribers and hooks of the incident as it now stands, when it is published.
+async fn tell(
+    db: &mut SqliteConnection,
+    notifier: &Notifier,
+    repository: &Repository,
+    id: i64,
+    update: Option<(i64, &str)>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if let Some(record) = store::incidents::find(&mut *db, repository.id, id).await? {
+        notify::events::incident(db, notifier, repository, &record, update, now).await?;
+    }
+    Ok(())
 }
 
 /// The incident `id` of the repository, drafts included: callers decide who may see it.

@@ -78,6 +78,23 @@ impl Fields {
         }
     }
 
+    /// A list of strings: `None` when absent or null.
+    pub(crate) fn strings(&mut self, field: &'static str) -> Option<Vec<String>> {
+        match self.object.get(field) {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(items)) if items.iter().all(Value::is_string) => Some(
+                items
+                    .iter()
+                    .filter_map(|item| item.as_str().map(str::to_owned))
+                    .collect(),
+            ),
+            Some(_) => {
+                self.problem(field, "a list of strings");
+                None
+            }
+        }
+    }
+
     pub(crate) fn problem(&mut self, field: &'static str, problem: &str) {
         self.problems.push((field, problem.to_owned()));
     }

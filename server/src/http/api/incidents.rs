@@ -10,6 +10,7 @@ use app::{
     error::AppError,
     model::incidents::UpdateView,
     service::incidents::{add_update, create, edit, find, incident_view, update_view},
+    service::notify::Notifier,
     state::AppState,
     store::{self, repositories::Repository},
 };
@@ -305,13 +306,22 @@ pub(crate) async fn get_incident(
 )]
 pub(crate) async fn open_incident(
     State(pool): State<SqlitePool>,
+    State(notifier): State<Notifier>,
     permit: Permit<Incidents>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<IncidentAnswer>), AppError> {
     let request = IncidentRequest::from_json(&body)?;
     let published = request.published.unwrap_or(false);
     let input = request.apply(IncidentInput::default());
-    let id = create(&pool, &permit.repo, &input, published, &permit.by).await?;
+    let id = create(
+        &pool,
+        &notifier,
+        &permit.repo,
+        &input,
+        published,
+        &permit.by,
+    )
+    .await?;
     let record = find(&pool, &permit.repo, id).await?;
     Ok((StatusCode::CREATED, Json(answer(&pool, record).await?)))
 }
@@ -335,6 +345,7 @@ pub(crate) async fn open_incident(
 )]
 pub(crate) async fn patch_incident(
     State(pool): State<SqlitePool>,
+    State(notifier): State<Notifier>,
     permit: Permit<Incidents>,
     Path((_, _, id)): Path<(String, String, String)>,
     body: axum::body::Bytes,
@@ -346,7 +357,7 @@ pub(crate) async fn patch_incident(
     let request = IncidentRequest::from_json(&body)?;
     let published = request.published.unwrap_or(was_published);
     let input = request.apply(incident_view(current).input);
-    edit(&pool, repo, id, &input, published, &permit.by).await?;
+    edit(&pool, &notifier, repo, id, &input, published, &permit.by).await?;
     let record = find(&pool, repo, id).await?;
     Ok(Json(answer(&pool, record).await?))
 }
@@ -370,6 +381,7 @@ pub(crate) async fn patch_incident(
 )]
 pub(crate) async fn post_update(
     State(pool): State<SqlitePool>,
+    State(notifier): State<Notifier>,
     permit: Permit<Incidents>,
     Path((_, _, id)): Path<(String, String, String)>,
     body: axum::body::Bytes,
@@ -377,7 +389,16 @@ pub(crate) async fn post_update(
     let id = incident_id(&id)?;
     let update = UpdateRequest::from_json(&body)?;
     let repo = &permit.repo;
-    add_update(&pool, repo, id, &update.status, &update.message, &permit.by).await?;
+    add_update(
+        &pool,
+        &notifier,
+        repo,
+        id,
+        &update.status,
+        &update.message,
+        &permit.by,
+    )
+    .await?;
     let record = find(&pool, repo, id).await?;
     Ok((StatusCode::CREATED, Json(answer(&pool, record).await?)))
 }

@@ -4,6 +4,7 @@ mod body;
 pub(crate) mod checklists;
 pub(crate) mod evidence;
 pub(crate) mod incidents;
+pub(crate) mod notify;
 mod paging;
 mod permit;
 pub(crate) mod plans;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(checklists::router())
         .merge(evidence::router())
         .merge(incidents::router())
+        .merge(notify::router())
         .merge(plans::router())
         .merge(products::router())
         .merge(repositories::router())

@@ -13,6 +13,7 @@ use app::{
     },
     service::{
         host::Host,
+        notify::Notifier,
         versions::{restore_version, version_page, withdraw_version},
     },
     state::AppState,
@@ -109,6 +110,7 @@ impl WithdrawalRequest {
 pub(crate) async fn withdraw(
     State(pool): State<SqlitePool>,
     State(host): State<Host>,
+    State(notifier): State<Notifier>,
     permit: Permit<InPerson>,
     Path((_, _, text)): Path<(String, String, String)>,
     body: axum::body::Bytes,
@@ -117,6 +119,7 @@ pub(crate) async fn withdraw(
     let (version, id) = withdraw_version(
         &pool,
         &host,
+        &notifier,
         &permit.repo,
         &text,
         &request.reason,

@@ -1,0 +1,232 @@
+//! Maintainers' outgoing webhooks: made, changed and removed here; their deliveries' log.
+
+use chrono::Utc;
+use sqlx::SqlitePool;
+
+use super::Notifier;
+use crate::{
+    domain::notify::{
+        chat::Format,
+        hook_url::check_hook_url,
+        topics::{join_topics, parse_topics, split_topics},
+    },
+    error::AppError,
+    model::notify::{DeliveryView, HookInput, HookView},
+    store::{
+        self,
+        notify::hooks::{Hook, HookFields},
+        repositories::Repository,
+    },
+};
+
+/// A secret shorter than this is refused: it signs every delivery.
+const MIN_SECRET: usize = 16;
+const MAX_SECRET: usize = 256;
+/// The deliveries a hook's log shows.
+const LOG_LENGTH: i64 = 50;
+
+fn hook_view(hook: Hook) -> HookView {
+    HookView {
+        id: hook.id,
+        url: hook.url,
+        events: split_topics(&hook.events)
+            .into_iter()
+            .map(|topic| topic.as_str().to_owned())
+            .collect(),
+        format: hook.format,
+        active: hook.active,
+        disabled_reason: hook.disabled_reason,
+        failures: hook.failures,
+        created_by: hook.created_by,
+        created_at: hook.created_at,
+    }
+}
+
+/// A hook's fields checked; `current` fills what a change leaves out.
+struct Checked {
+    url: String,
+    events: String,
+    secret: Vec<u8>,
+    format: Format,
+    active: bool,
+}
+
+fn check(
+    notifier: &Notifier,
+    input: &HookInput,
+    current: Option<&Hook>,
+) -> Result<Checked, AppError> {
+    let sealer = notifier
+        .sealer()
+        .ok_or_else(|| AppError::Conflict("this server cannot keep hook secrets".to_owned()))?;
+    let mut problems = Vec::new();
+    let url = match (&input.url, current) {
+        (Some(url), _) => check_hook_url(url)
+            .map(|url| url.to_string())
+            .map_err(|problem| problems.push(("url", problem))),
+        (None, Some(hook)) => Ok(hook.url.clone()),
+        (None, None) => Err(problems.push(("url", "give the address to send to".to_owned()))),
+    };
+    let events = match (&input.events, current) {
+        (Some(events), _) => parse_topics(events)
+            .map(|topics| join_topics(&topics))
+            .map_err(|problem| problems.push(("events", problem))),
+        (None, Some(hook)) => Ok(hook.events.clone()),
+        (None, None) => Err(problems.push(("events", "choose at least one event".to_owned()))),
+    };
+    let format = match (&input.format, current) {
+        (Some(format), _) => Format::parse(format.trim()).ok_or_else(|| {
+            problems.push(("format", "use json, slack, discord or teams".to_owned()))
+        }),
+        (None, Some(hook)) => Ok(Format::parse(&hook.format).unwrap_or(Format::Json)),
+        (None, None) => Ok(Format::Json),
+    };
+    let secret = match (&input.secret, current) {
+        (Some(secret), _) => {
+            let length = secret.chars().count();
+            if !(MIN_SECRET..=MAX_SECRET).contains(&length) {
+                Err(problems.push((
+                    "secret",
+                    format!("use {MIN_SECRET} to {MAX_SECRET} characters"),
+                )))
+            } else if secret.chars().any(char::is_control) {
+                Err(problems.push(("secret", "leave out control characters".to_owned())))
+            } else {
+                Ok(sealer.seal(secret.as_bytes()))
+            }
+        }
+        (None, Some(hook)) => Ok(hook.sealed_secret.clone()),
+        (None, None) => Err(problems.push((
+            "secret",
+            "give a secret: deliveries are signed with it".to_owned(),
+        ))),
+    };
+    match (url, events, format, secret) {
+        (Ok(url), Ok(events), Ok(format), Ok(secret)) => Ok(Checked {
+            url,
+            events,
+            secret,
+            format,
+            active: input
+                .active
+                .or(current.map(|hook| hook.active))
+                .unwrap_or(true),
+        }),
+        _ => Err(AppError::validation(problems)),
+    }
+}
+
+pub async fn create(
+    pool: &SqlitePool,
+    notifier: &Notifier,
+    repository: &Repository,
+    input: &HookInput,
+    by: &str,
+) -> Result<HookView, AppError> {
+    let checked = check(notifier, input, None)?;
+    let fields = HookFields {
+        url: &checked.url,
+        events: &checked.events,
+        sealed_secret: &checked.secret,
+        format: checked.format.as_str(),
+        active: checked.active,
+    };
+    let id = store::notify::hooks::insert(pool, repository.id, &fields, by, Utc::now()).await?;
+    find(pool, repository, id).await
+}
+
+pub async fn find(
+    pool: &SqlitePool,
+    repository: &Repository,
+    id: i64,
+) -> Result<HookView, AppError> {
+    Ok(hook_view(find_record(pool, repository, id).await?))
+}
+
+async fn find_record(
+    pool: &SqlitePool,
+    repository: &Repository,
+    id: i64,
+) -> Result<Hook, AppError> {
+    store::notify::hooks::find(pool, repository.id, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no hook {id} in this repository")))
+}
+
+pub async fn list(pool: &SqlitePool, repository: &Repository) -> Result<Vec<HookView>, AppError> {
+    Ok(store::notify::hooks::list(pool, repository.id)
+        .await?
+        .into_iter()
+        .map(hook_view)
+        .collect())
+}
+
+/// Changes a hook; turning a disabled one on again clears its failures.
+pub async fn edit(
+    pool: &SqlitePool,
+    notifier: &Notifier,
+    repository: &Repository,
+    id: i64,
+    input: &HookInput,
+) -> Result<HookView, AppError> {
+    let current = find_record(pool, repository, id).await?;
+    let checked = check(notifier, input, Some(&current))?;
+    let fields = HookFields {
+        url: &checked.url,
+        events: &checked.events,
+        sealed_secret: &checked.secret,
+        format: checked.format.as_str(),
+        active: checked.active,
+    };
+    store::notify::hooks::update(pool, id, &fields, Utc::now()).await?;
+    find(pool, repository, id).await
+}
+
+/// Removes a hook with its deliveries.
+pub async fn delete(pool: &SqlitePool, repository: &Repository, id: i64) -> Result<(), AppError> {
+    find_record(pool, repository, id).await?;
+    store::notify::hooks::delete(pool, id).await?;
+    Ok(())
+}
+
+pub async fn deliveries(
+    pool: &SqlitePool,
+    repository: &Repository,
+    id: i64,
+) -> Result<Vec<DeliveryView>, AppError> {
+    find_record(pool, repository, id).await?;
+    Ok(store::notify::outbox::hook_deliveries(pool, id, LOG_LENGTH)
+        .await?
+        .into_iter()
+        .map(|d| DeliveryView {
+            next_attempt_at: (d.state == "pending").then_some(d.next_attempt_at),
+            id: d.id,
+            delivery: d.uid,
+            event: d.event,
+            state: d.state,
+            attempts: d.attempts,
+            created_at: d.created_at,
+            last_attempt_at: d.last_attempt_at,
+            last_status: d.last_status,
+            last_error: d.last_error,
+        })
+        .collect())
+}
+
+/// Sends a delivery again now, with the same delivery id.
+pub async fn redeliver(
+    pool: &SqlitePool,
+    notifier: &Notifier,
+    repository: &Repository,
+    hook_id: i64,
+    delivery_id: i64,
+) -> Result<(), AppError> {
+    find_record(pool, repository, hook_id).await?;
+    if !store::notify::outbox::redeliver(pool, hook_id, delivery_id, Utc::now()).await? {
+        return Err(AppError::NotFound(format!(
+            "no delivery {delivery_id} of hook {hook_id}"
+        )));
+    }
+    notifier.wake();
+    Ok(())
+}
