@@ -2,9 +2,9 @@ import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 // Every page, in light and dark, against WCAG 2.1 A and AA as axe-core checks them.
-const pages = ['/', '/acme/orbit', '/acme/orbit?channel=rc', '/acme/unknown', '/acme/orbit/support', '/acme/orbit/support?version=v2.3.1', '/acme/orbit/v/v2.3.1', '/acme/orbit/compare/v2.2.0...v2.3.2', '/acme/orbit?q=rc.2', '/api/docs', '/acme/orbit/v/v2.3.2', '/acme/orbit/checklists', '/acme/orbit/checklists?only=ci', '/acme/orbit/incidents', '/acme/orbit/incidents/1', '/acme/orbit/v/v3.2.0-rc.1', '/acme/orbit/v/v1.3.1', '/acme/orbit/compare/v3.1.0...v3.1.1', '/auth/callback?code=x&state=y', '/acme/orbit/plans', '/acme/orbit/plans/3.5.0', '/acme/orbit/trains/3.0.0', '/acme/orbit/trains/3.2.0'];
+const pages = ['/', '/acme/orbit', '/acme/orbit?channel=rc', '/acme/unknown', '/acme/orbit/support', '/acme/orbit/support?version=v2.3.1', '/acme/orbit/v/v2.3.1', '/acme/orbit/compare/v2.2.0...v2.3.2', '/acme/orbit?q=rc.2', '/api/docs', '/acme/orbit/v/v2.3.2', '/acme/orbit/checklists', '/acme/orbit/checklists?only=ci', '/acme/orbit/incidents', '/acme/orbit/incidents/1', '/acme/orbit/v/v3.2.0-rc.1', '/acme/orbit/v/v1.3.1', '/acme/orbit/compare/v3.1.0...v3.1.1', '/auth/callback?code=x&state=y', '/acme/orbit/plans', '/acme/orbit/plans/3.5.0', '/acme/orbit/trains/3.0.0', '/acme/orbit/trains/3.2.0', '/acme/orbit/subscribe'];
 // Pages that need a maintainer: checked after signing in through the fake GitHub.
-const maintainerPages = ['/acme/orbit', '/acme/orbit/tokens', '/acme/orbit/settings', '/acme/orbit/v/v3.2.0-rc.1', '/acme/orbit/checklists', '/acme/orbit/checklists/templates/stable', '/acme/orbit/incidents', '/acme/orbit/incidents/2', '/acme/orbit/v/v3.1.1', '/acme/orbit/plans', '/acme/orbit/plans/3.5.0', '/acme/orbit/plans?suggest=stable'];
+const maintainerPages = ['/acme/orbit', '/acme/orbit/tokens', '/acme/orbit/settings', '/acme/orbit/v/v3.2.0-rc.1', '/acme/orbit/checklists', '/acme/orbit/checklists/templates/stable', '/acme/orbit/incidents', '/acme/orbit/incidents/2', '/acme/orbit/v/v3.1.1', '/acme/orbit/plans', '/acme/orbit/plans/3.5.0', '/acme/orbit/plans?suggest=stable', '/acme/orbit/hooks'];
 
 async function violations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page })

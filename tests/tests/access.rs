@@ -2,7 +2,7 @@
 
 use std::{collections::BTreeSet, sync::Arc};
 
-use app::domain::{access::Scope, checklist::TemplateKind};
+use app::domain::{access::Scope, checklist::TemplateKind, notify::link::Purpose};
 use axum::body::Body;
 use http::{header, Method, Request, StatusCode};
 use releasedesk::http::access::{Gate, MUTATING_ROUTES};
@@ -703,6 +703,75 @@ const MATRIX: &[Row] = &[
         scope: Some(Scope::Releases),
         expect: [401, 403, 409, 409, 403, 403],
     },
+    // Maintainers' outgoing hooks: in person only.
+    Row {
+        method: "POST",
+        path: "/api/v1/repos/{owner}/{repo}/hooks",
+        scope: None,
+        expect: [401, 403, 201, 403, 403, 403],
+    },
+    Row {
+        method: "PATCH",
+        path: "/api/v1/repos/{owner}/{repo}/hooks/{id}",
+        scope: None,
+        expect: [401, 403, 200, 403, 403, 403],
+    },
+    Row {
+        method: "DELETE",
+        path: "/api/v1/repos/{owner}/{repo}/hooks/{id}",
+        scope: None,
+        expect: [401, 403, 204, 403, 403, 403],
+    },
+    Row {
+        method: "POST",
+        path: "/api/v1/repos/{owner}/{repo}/hooks/{id}/deliveries/{delivery}/redeliver",
+        scope: None,
+        expect: [401, 403, 202, 403, 403, 403],
+    },
+    Row {
+        method: "POST",
+        path: "/sfn/create_hook",
+        scope: None,
+        expect: [401, 403, 200, 403, 403, 403],
+    },
+    Row {
+        method: "POST",
+        path: "/sfn/change_hook",
+        scope: None,
+        expect: [401, 403, 200, 403, 403, 403],
+    },
+    // Subscribing is for anyone, the same answer for all; only a cookie from elsewhere is
+    // refused, as for every change.
+    Row {
+        method: "POST",
+        path: "/api/v1/repos/{owner}/{repo}/subscriptions",
+        scope: None,
+        expect: [202, 202, 202, 202, 202, 403],
+    },
+    Row {
+        method: "POST",
+        path: "/{owner}/{repo}/subscribe",
+        scope: None,
+        expect: [303, 303, 303, 303, 303, 403],
+    },
+    Row {
+        method: "POST",
+        path: "/subscriptions/confirm/{token}",
+        scope: None,
+        expect: [303, 303, 303, 303, 303, 403],
+    },
+    Row {
+        method: "POST",
+        path: "/subscriptions/manage/{token}",
+        scope: None,
+        expect: [303, 303, 303, 303, 303, 403],
+    },
+    Row {
+        method: "POST",
+        path: "/subscriptions/unsubscribe/{token}",
+        scope: None,
+        expect: [303, 303, 303, 303, 303, 403],
+    },
 ];
 
 /// A version no plan or tag of the demo has: each call plans another.
@@ -745,6 +814,78 @@ async fn first_item(app: &TestApp, version: &str) -> app::store::checklists::Ite
         .await
         .expect("items")
         .remove(0)
+}
+
+/// A new hook of acme/orbit, for a route to change.
+async fn new_hook(app: &TestApp) -> i64 {
+    let repository = app::store::repositories::find(&app.pool, "acme", "orbit")
+        .await
+        .expect("query")
+        .expect("demo repository");
+    let input = app::model::notify::HookInput {
+        url: Some("http://127.0.0.1:9/hook".to_owned()),
+        events: Some(vec!["releases".to_owned()]),
+        secret: Some("a secret of sixteen or more".to_owned()),
+        ..Default::default()
+    };
+    app::service::notify::hooks::create(&app.pool, &app.notifier(), &repository, &input, "test")
+        .await
+        .expect("hook")
+        .id
+}
+
+/// A hook with one delivery, to send again.
+async fn hook_delivery(app: &TestApp) -> (i64, i64) {
+    use app::store::notify::outbox;
+    let hook = new_hook(app).await;
+    let now = chrono::Utc::now();
+    let event = outbox::insert_event(
+        &app.pool,
+        1,
+        &format!("matrix:{hook}"),
+        "releases",
+        "",
+        "{}",
+        now,
+    )
+    .await
+    .expect("event")
+    .expect("a new event");
+    outbox::insert_delivery(
+        &app.pool,
+        &format!("uid-{hook}"),
+        Some(event),
+        outbox::Recipient::Hook(hook),
+        now,
+    )
+    .await
+    .expect("delivery");
+    let delivery: i64 = sqlx::query_scalar("SELECT id FROM deliveries WHERE hook_id = ?")
+        .bind(hook)
+        .fetch_one(&app.pool)
+        .await
+        .expect("delivery id");
+    (hook, delivery)
+}
+
+/// A signed link of a new subscription to acme/orbit.
+async fn subscription_link(app: &TestApp, purpose: Purpose) -> String {
+    let now = chrono::Utc::now();
+    let id = app::store::notify::subscriptions::ask(
+        &app.pool,
+        1,
+        &format!(
+            "matrix-{}@example.com",
+            now.timestamp_nanos_opt().unwrap_or_default()
+        ),
+        "releases",
+        "",
+        now,
+    )
+    .await
+    .expect("subscription");
+    let expires = Some(now + chrono::Duration::hours(1));
+    app::domain::notify::link::sign(app.notifier().links_key(), purpose, id, expires)
 }
 
 /// A request for the route, with a fresh token to revoke where one is needed.
@@ -942,6 +1083,62 @@ async fn request_for(app: &TestApp, row: &Row) -> Request<Body> {
             row.path.to_owned(),
             Some("application/x-www-form-urlencoded"),
             "owner=acme&repo=orbit&version=3.5.0&reason=matrix".to_owned(),
+        ),
+        "/api/v1/repos/{owner}/{repo}/hooks" => (
+            format!("/api/v1/repos/{REPO}/hooks"),
+            Some("application/json"),
+            r#"{"url": "http://127.0.0.1:9/hook", "events": ["releases"],
+                "secret": "a secret of sixteen or more"}"#
+                .to_owned(),
+        ),
+        "/api/v1/repos/{owner}/{repo}/hooks/{id}" => (
+            format!("/api/v1/repos/{REPO}/hooks/{}", new_hook(app).await),
+            Some("application/json"),
+            r#"{"active": false}"#.to_owned(),
+        ),
+        "/api/v1/repos/{owner}/{repo}/hooks/{id}/deliveries/{delivery}/redeliver" => {
+            let (hook, delivery) = hook_delivery(app).await;
+            (
+                format!("/api/v1/repos/{REPO}/hooks/{hook}/deliveries/{delivery}/redeliver"),
+                None,
+                String::new(),
+            )
+        }
+        "/sfn/create_hook" => (
+            row.path.to_owned(),
+            Some("application/x-www-form-urlencoded"),
+            "owner=acme&repo=orbit&url=http%3A%2F%2F127.0.0.1%3A9%2Fhook&secret=a+secret+of+sixteen+or+more&format=slack&releases=on"
+                .to_owned(),
+        ),
+        "/sfn/change_hook" => (
+            row.path.to_owned(),
+            Some("application/x-www-form-urlencoded"),
+            format!("owner=acme&repo=orbit&id={}&change=off", new_hook(app).await),
+        ),
+        "/api/v1/repos/{owner}/{repo}/subscriptions" => (
+            format!("/api/v1/repos/{REPO}/subscriptions"),
+            Some("application/json"),
+            r#"{"email": "matrix@example.com", "topics": ["releases"]}"#.to_owned(),
+        ),
+        "/{owner}/{repo}/subscribe" => (
+            format!("/{REPO}/subscribe"),
+            Some("application/x-www-form-urlencoded"),
+            "email=matrix%40example.com&topics=releases".to_owned(),
+        ),
+        "/subscriptions/confirm/{token}" => (
+            format!("/subscriptions/confirm/{}", subscription_link(app, Purpose::Confirm).await),
+            Some("application/x-www-form-urlencoded"),
+            String::new(),
+        ),
+        "/subscriptions/manage/{token}" => (
+            format!("/subscriptions/manage/{}", subscription_link(app, Purpose::Manage).await),
+            Some("application/x-www-form-urlencoded"),
+            "topics=releases&topics=incidents".to_owned(),
+        ),
+        "/subscriptions/unsubscribe/{token}" => (
+            format!("/subscriptions/unsubscribe/{}", subscription_link(app, Purpose::Manage).await),
+            Some("application/x-www-form-urlencoded"),
+            "List-Unsubscribe=One-Click".to_owned(),
         ),
         other => panic!("the matrix has no request for {other}"),
     };

@@ -55,7 +55,7 @@ pub fn SubscribeBox(
         .map(|line| {
             let ticked = chosen
                 .as_ref()
-                .is_some_and(|form| form.lines.iter().any(|l| *l == line));
+                .is_some_and(|form| form.lines.contains(&line));
             view! {
                 <label>
                     <input type="checkbox" name="lines" value=line.clone() checked=ticked/>

@@ -12,7 +12,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Where evidence comes from. The first six are read from GitHub and kept as snapshots; the
-/// last three are the synced tag, release and CHANGELOG.md the store keeps anyway.
+/// next three are the synced tag, release and CHANGELOG.md the store keeps anyway; the last is
+/// the release announcement a chat hook (Slack, Discord, Teams) accepted, which the sender
+/// records.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -26,10 +28,12 @@ pub enum SourceKind {
     Release,
     Tag,
     Changelog,
+    /// The release announcement reached a team chat through a chat hook.
+    Announcement,
 }
 
 impl SourceKind {
-    pub const ALL: [SourceKind; 9] = [
+    pub const ALL: [SourceKind; 10] = [
         SourceKind::Checks,
         SourceKind::Statuses,
         SourceKind::WorkflowRuns,
@@ -39,6 +43,7 @@ impl SourceKind {
         SourceKind::Release,
         SourceKind::Tag,
         SourceKind::Changelog,
+        SourceKind::Announcement,
     ];
 
     /// The sources read from GitHub for each open checklist.
@@ -62,6 +67,7 @@ impl SourceKind {
             SourceKind::Release => "release",
             SourceKind::Tag => "tag",
             SourceKind::Changelog => "changelog",
+            SourceKind::Announcement => "announcement",
         }
     }
 
@@ -81,6 +87,7 @@ impl SourceKind {
             SourceKind::Release => "GitHub release",
             SourceKind::Tag => "Git tag",
             SourceKind::Changelog => "CHANGELOG.md",
+            SourceKind::Announcement => "Chat announcement",
         }
     }
 
@@ -105,6 +112,8 @@ impl SourceKind {
             SourceKind::Release | SourceKind::Tag | SourceKind::Changelog => {
                 "Contents: read (the same as syncing)"
             }
+            // Never read from GitHub: the sender records what a chat hook accepted.
+            SourceKind::Announcement => "nothing from GitHub: a Slack, Discord or Teams hook",
         }
     }
 }

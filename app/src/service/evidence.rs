@@ -10,6 +10,7 @@ use crate::{
         checklist::{
             due_base,
             evidence::{ChangelogFact, Facts},
+            rule::Rule,
             ItemFacts, ItemStatus,
         },
         dates::iso_date,
@@ -56,6 +57,16 @@ pub async fn facts(
     } else {
         Vec::new()
     };
+    // When the announcement reached a chat hook, read only for an item that asks.
+    let announced = items
+        .iter()
+        .filter_map(|r| r.evidence.as_deref())
+        .any(|rule| Rule::parse(rule) == Ok(Rule::Announced));
+    let announced_in_chat_at = if announced {
+        store::checklists::announced_in_chat_at(pool, version_id).await?
+    } else {
+        None
+    };
     Ok(Facts {
         tag: detail.tag.clone(),
         commit_sha: synced.commit_sha,
@@ -70,6 +81,7 @@ pub async fn facts(
         changelog_read_at: store::changelogs::read_at(pool, repository.id).await?,
         line_releases,
         released_at: detail.released_at,
+        announced_in_chat_at,
         snapshots: store::evidence::latest(pool, version_id)
             .await?
             .into_iter()
@@ -121,6 +133,23 @@ pub async fn tick(
     }
     tx.commit().await?;
     Ok(ticked)
+}
+
+/// [`tick`] for the public version `version` of the repository with id `repository_id`, as
+/// after a release announcement reached a chat hook; 0 when either is gone.
+pub async fn tick_version(
+    pool: &SqlitePool,
+    repository_id: i64,
+    version: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<usize> {
+    let Some(repository) = store::repositories::find_by_id(pool, repository_id).await? else {
+        return Ok(0);
+    };
+    let Some(version_id) = store::versions::public_id(pool, repository_id, version).await? else {
+        return Ok(0);
+    };
+    tick(pool, &repository, version_id, now).await
 }
 
 /// An item as its status is worked out from.

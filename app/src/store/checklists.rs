@@ -492,3 +492,19 @@ pub async fn version_facts(
     .fetch_one(db)
     .await
 }
+
+/// When the version's release announcement first reached a chat hook (Slack, Discord or
+/// Teams), for the `announced` rule.
+pub async fn announced_in_chat_at(
+    db: impl SqliteExecutor<'_>,
+    version_id: i64,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
+    let at = sqlx::query_scalar!(
+        r#"SELECT announced_in_chat_at AS "announced_in_chat_at?: DateTime<Utc>"
+           FROM versions WHERE id = ?"#,
+        version_id,
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(at.flatten())
+}

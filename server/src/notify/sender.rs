@@ -291,6 +291,23 @@ impl Sender {
                     if format.is_chat() {
                         outbox::announced_in_chat(&self.pool, delivery.repository_id, version, now)
                             .await?;
+                        // The `announced` rule is proved now: tick its item as other evidence
+                        // does. The delivery went out all the same, so a failure only warns.
+                        if let Err(err) = app::service::evidence::tick_version(
+                            &self.pool,
+                            delivery.repository_id,
+                            version,
+                            now,
+                        )
+                        .await
+                        {
+                            tracing::warn!(
+                                repository = delivery.repository_id,
+                                version = %version,
+                                error = %err,
+                                "cannot tick the checklist by the chat announcement"
+                            );
+                        }
                     }
                 }
                 Ok(Attempt::sent(status))

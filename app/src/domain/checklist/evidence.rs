@@ -1,5 +1,6 @@
-//! Evidence for checklist items: what the synced tag, release and CHANGELOG.md and the
-//! snapshots read from GitHub (CI, alerts, attestations) say about an item's rule. A rule that
+//! Evidence for checklist items: what the synced tag, release and CHANGELOG.md, the release
+//! announcement a chat hook accepted, and the snapshots read from GitHub (CI, alerts,
+//! attestations) say about an item's rule. A rule that
 //! is proved says on what reading, so the item can be ticked by evidence.
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -20,7 +21,7 @@ use super::{
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
     /// The rule's kind: `tag`, `release`, `changelog`, `sbom`, `signature`, `checks`,
-    /// `workflows`, `security`, `attestation`, `check` or `backport`.
+    /// `workflows`, `security`, `attestation`, `check`, `backport` or `announced`.
     #[cfg_attr(feature = "ssr", schema(example = "tag"))]
     pub kind: String,
     /// True when the evidence shows the item is done.
@@ -38,7 +39,8 @@ pub struct Evidence {
 pub struct Basis {
     pub kind: SourceKind,
     pub captured_at: DateTime<Utc>,
-    /// The stored snapshot; none for the tag, release and CHANGELOG.md the store keeps.
+    /// The stored snapshot; none for the tag, release, CHANGELOG.md and chat announcement the
+    /// store keeps.
     pub snapshot_id: Option<i64>,
 }
 
@@ -68,6 +70,8 @@ pub struct Facts {
     pub line_releases: Vec<(Line, semver::Version, Option<NaiveDate>)>,
     /// This version's release date.
     pub released_at: Option<DateTime<Utc>>,
+    /// When the release announcement first reached a chat hook (Slack, Discord or Teams).
+    pub announced_in_chat_at: Option<DateTime<Utc>>,
     pub snapshots: Snapshots,
 }
 
@@ -214,6 +218,20 @@ pub fn evaluate(spec: &str, facts: &Facts) -> Option<Judgement> {
                 _ => judged(false, format!("no release on {line} since this one"), None),
             }
         }
+        Rule::Announced => match facts.announced_in_chat_at {
+            Some(at) => judged(
+                true,
+                format!("announced in a team chat on {}", iso_date(at)),
+                synced(SourceKind::Announcement, Some(at)),
+            ),
+            None => judged(
+                false,
+                "no announcement has reached a chat hook yet (add a Slack, Discord or Teams \
+                 hook under Notifications)"
+                    .to_owned(),
+                None,
+            ),
+        },
         Rule::Checks => from_readings(kind, &[SourceKind::Checks, SourceKind::Statuses], facts)?,
         Rule::Workflows => from_readings(kind, &[SourceKind::WorkflowRuns], facts)?,
         Rule::Security => from_readings(

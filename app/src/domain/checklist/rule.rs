@@ -14,6 +14,8 @@
 //! |                                        | an attestation of KIND: `provenance` or `sbom`      |
 //! | `check NAME [>= N]`                    | the check run or status NAME is green (and the      |
 //! |                                        | first number in its description is at least N)      |
+//! | `announced`                            | the release announcement reached a team chat        |
+//! |                                        | through a Slack, Discord or Teams hook              |
 //!
 //! A NAME with spaces is quoted: `check "test (ubuntu)"` is refused (no parentheses, commas or
 //! quotes in names), `check "unit tests"` is fine. `backport:LINE` comes only from items marked
@@ -49,11 +51,14 @@ pub enum Rule {
     /// A release on another maintained line since this one (hotfix backports); shown, never
     /// ticks.
     Backport(Line),
+    /// The release announcement reached a team chat through a Slack, Discord or Teams hook.
+    Announced,
 }
 
 /// The rules a template can name, for messages.
 pub const RULES: &str = "tag, release, changelog, sbom, signature, checks, workflows, security, \
-                         attestation provenance|sbom [for PATTERN], check NAME [>= N]";
+                         attestation provenance|sbom [for PATTERN], check NAME [>= N], \
+                         announced";
 
 impl Rule {
     /// The rule's kind, as evidence beside an item names it.
@@ -70,11 +75,12 @@ impl Rule {
             Rule::Attestation { .. } => "attestation",
             Rule::Check { .. } => "check",
             Rule::Backport(_) => "backport",
+            Rule::Announced => "announced",
         }
     }
 
     /// Whether GitHub's CI, alerts or attestations decide it (rather than the synced tag,
-    /// release or CHANGELOG.md).
+    /// release or CHANGELOG.md, or an announcement a chat hook accepted).
     pub fn reads_github(&self) -> bool {
         matches!(
             self,
@@ -101,6 +107,7 @@ impl Rule {
             "checks" => Some(Rule::Checks),
             "workflows" => Some(Rule::Workflows),
             "security" => Some(Rule::Security),
+            "announced" => Some(Rule::Announced),
             _ => None,
         };
         if let Some(rule) = simple {
@@ -267,6 +274,7 @@ mod tests {
             "checks",
             "workflows",
             "security",
+            "announced",
             "attestation provenance",
             "attestation sbom for *.tar.gz",
             "check lint",
@@ -291,6 +299,7 @@ mod tests {
         for (text, words) in [
             ("vibes", "the rules are tag, release"),
             ("checks please", "takes nothing after it"),
+            ("announced twice", "takes nothing after it"),
             ("attestation signature", "provenance or sbom"),
             ("attestation sbom for two words", "one pattern"),
             ("check", "name the check"),
@@ -302,6 +311,15 @@ mod tests {
             let err = Rule::parse(text).expect_err(text);
             assert!(err.contains(words), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn announced_is_a_rule_of_its_own_that_github_does_not_decide() {
+        let rule = Rule::parse(" announced ").expect("a rule");
+        assert_eq!(rule, Rule::Announced);
+        assert_eq!(rule.kind(), "announced");
+        assert!(!rule.reads_github());
+        assert!(RULES.contains("announced"));
     }
 
     #[test]

@@ -55,7 +55,7 @@ pub enum Notice {
         id: i64,
         stage: IncidentStage,
         title: String,
-        /// `critical`, `high`, `medium` or `low`.
+        /// `minor`, `major` or `critical`.
         severity: String,
         /// The template's words: `Investigating`, `Fix in progress` or `Resolved`.
         status: String,

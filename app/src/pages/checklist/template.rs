@@ -96,7 +96,8 @@ fn TemplateForm(editor: TemplateEditor, save: ServerAction<SaveTemplate>) -> imp
                 <code>"security"</code> " (no open critical or high alert), "
                 <code>"attestation provenance"</code> " or " <code>"attestation sbom for *.tar.gz"</code>
                 " (every file, or those matching), " <code>"check coverage >= 80"</code>
-                " (a named check or status, with the first number in its description at least 80)."
+                " (a named check or status, with the first number in its description at least 80), "
+                <code>"announced"</code> " (the release announcement reached a Slack, Discord or Teams hook)."
             </p>
             <textarea id="template-text" name="text" rows="30" class="mono" aria-describedby="template-help" prop:value=shown_text.clone()>{escapable_text(shown_text.clone())}</textarea>
             <button type="submit">"Save as revision " {revision + 1}</button>

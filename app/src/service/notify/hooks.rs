@@ -59,47 +59,26 @@ fn check(
     let sealer = notifier
         .sealer()
         .ok_or_else(|| AppError::Conflict("this server cannot keep hook secrets".to_owned()))?;
-    let mut problems = Vec::new();
     let url = match (&input.url, current) {
-        (Some(url), _) => check_hook_url(url)
-            .map(|url| url.to_string())
-            .map_err(|problem| problems.push(("url", problem))),
+        (Some(url), _) => check_hook_url(url).map(|url| url.to_string()),
         (None, Some(hook)) => Ok(hook.url.clone()),
-        (None, None) => Err(problems.push(("url", "give the address to send to".to_owned()))),
+        (None, None) => Err("give the address to send to".to_owned()),
     };
     let events = match (&input.events, current) {
-        (Some(events), _) => parse_topics(events)
-            .map(|topics| join_topics(&topics))
-            .map_err(|problem| problems.push(("events", problem))),
+        (Some(events), _) => parse_topics(events).map(|topics| join_topics(&topics)),
         (None, Some(hook)) => Ok(hook.events.clone()),
-        (None, None) => Err(problems.push(("events", "choose at least one event".to_owned()))),
+        (None, None) => Err("choose at least one event".to_owned()),
     };
     let format = match (&input.format, current) {
-        (Some(format), _) => Format::parse(format.trim()).ok_or_else(|| {
-            problems.push(("format", "use json, slack, discord or teams".to_owned()))
-        }),
+        (Some(format), _) => Format::parse(format.trim())
+            .ok_or_else(|| "use json, slack, discord or teams".to_owned()),
         (None, Some(hook)) => Ok(Format::parse(&hook.format).unwrap_or(Format::Json)),
         (None, None) => Ok(Format::Json),
     };
     let secret = match (&input.secret, current) {
-        (Some(secret), _) => {
-            let length = secret.chars().count();
-            if !(MIN_SECRET..=MAX_SECRET).contains(&length) {
-                Err(problems.push((
-                    "secret",
-                    format!("use {MIN_SECRET} to {MAX_SECRET} characters"),
-                )))
-            } else if secret.chars().any(char::is_control) {
-                Err(problems.push(("secret", "leave out control characters".to_owned())))
-            } else {
-                Ok(sealer.seal(secret.as_bytes()))
-            }
-        }
+        (Some(secret), _) => check_secret(secret).map(|()| sealer.seal(secret.as_bytes())),
         (None, Some(hook)) => Ok(hook.sealed_secret.clone()),
-        (None, None) => Err(problems.push((
-            "secret",
-            "give a secret: deliveries are signed with it".to_owned(),
-        ))),
+        (None, None) => Err("give a secret: deliveries are signed with it".to_owned()),
     };
     match (url, events, format, secret) {
         (Ok(url), Ok(events), Ok(format), Ok(secret)) => Ok(Checked {
@@ -112,7 +91,27 @@ fn check(
                 .or(current.map(|hook| hook.active))
                 .unwrap_or(true),
         }),
-        _ => Err(AppError::validation(problems)),
+        (url, events, format, secret) => Err(AppError::validation(
+            [
+                ("url", url.err()),
+                ("events", events.err()),
+                ("format", format.err()),
+                ("secret", secret.err()),
+            ]
+            .into_iter()
+            .filter_map(|(field, problem)| problem.map(|problem| (field, problem))),
+        )),
+    }
+}
+
+fn check_secret(secret: &str) -> Result<(), String> {
+    let length = secret.chars().count();
+    if !(MIN_SECRET..=MAX_SECRET).contains(&length) {
+        Err(format!("use {MIN_SECRET} to {MAX_SECRET} characters"))
+    } else if secret.chars().any(char::is_control) {
+        Err("leave out control characters".to_owned())
+    } else {
+        Ok(())
     }
 }
 

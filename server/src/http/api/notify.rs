@@ -251,12 +251,34 @@ impl HookRequest {
 /// A hook in a route's path.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Path)]
-#[allow(dead_code)]
+#[allow(dead_code)] // Handlers take the path as a tuple; this only describes it.
 pub(crate) struct HookPath {
+    /// The GitHub owner (a user or an organisation); case does not matter.
+    #[param(example = "acme")]
     owner: String,
+    /// The repository's name; case does not matter.
+    #[param(example = "orbit")]
     repo: String,
     /// The hook's id.
+    #[param(example = 1)]
     id: i64,
+}
+
+/// A delivery of a hook in a route's path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // Handlers take the path as a tuple; this only describes it.
+pub(crate) struct DeliveryPath {
+    #[param(example = "acme")]
+    owner: String,
+    #[param(example = "orbit")]
+    repo: String,
+    /// The hook's id.
+    #[param(example = 1)]
+    id: i64,
+    /// The delivery's id, from the hook's log.
+    #[param(example = 1)]
+    delivery: i64,
 }
 
 fn hook_id(text: &str) -> Result<i64, AppError> {
@@ -450,12 +472,7 @@ pub(crate) async fn list_deliveries(
     post,
     path = "/api/v1/repos/{owner}/{repo}/hooks/{id}/deliveries/{delivery}/redeliver",
     tag = "notifications",
-    params(
-        ("owner" = String, Path, description = "The GitHub owner"),
-        ("repo" = String, Path, description = "The repository's name"),
-        ("id" = i64, Path, description = "The hook's id"),
-        ("delivery" = i64, Path, description = "The delivery's id"),
-    ),
+    params(DeliveryPath),
     responses(
         (status = 202, description = "It will be sent again shortly"),
         (status = 401, description = "Nobody is signed in", body = ErrorBody),

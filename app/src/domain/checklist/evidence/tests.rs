@@ -81,6 +81,51 @@ fn synced_data_is_found() {
 }
 
 #[test]
+fn an_announcement_in_a_team_chat_is_found_on_when_it_arrived() {
+    let at = Utc
+        .with_ymd_and_hms(2026, 12, 7, 15, 30, 0)
+        .single()
+        .expect("test data");
+    let facts = Facts {
+        announced_in_chat_at: Some(at),
+        ..facts()
+    };
+    let judged = evaluate("announced", &facts).expect("test data");
+    assert_eq!(judged.evidence.kind, "announced");
+    assert!(judged.evidence.found && !judged.evidence.pending);
+    assert_eq!(
+        judged.evidence.detail,
+        "announced in a team chat on 2026-12-07"
+    );
+    assert_eq!(
+        judged.basis,
+        Some(Basis {
+            kind: SourceKind::Announcement,
+            captured_at: at,
+            snapshot_id: None,
+        })
+    );
+    assert!(!waits_on_ci("announced", &facts));
+}
+
+#[test]
+fn no_announcement_yet_says_where_to_add_a_chat_hook() {
+    let judged = evaluate("announced", &facts()).expect("test data");
+    assert_eq!(judged.evidence.kind, "announced");
+    assert!(!judged.evidence.found && !judged.evidence.pending);
+    assert_eq!(
+        judged.evidence.detail,
+        "no announcement has reached a chat hook yet (add a Slack, Discord or Teams hook under \
+         Notifications)"
+    );
+    assert_eq!(judged.basis, None);
+    assert!(
+        !waits_on_ci("announced", &facts()),
+        "a person's to chase, not CI's"
+    );
+}
+
+#[test]
 fn asset_names() {
     for name in ["sbom.json", "app.cdx.xml", "x.spdx", "bom-cyclonedx.json"] {
         assert!(is_sbom(name), "{name}");
