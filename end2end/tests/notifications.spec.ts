@@ -191,7 +191,9 @@ test('a hostile or mistyped address is refused with a clear message and kept', a
   expect(posted.status()).toBe(303);
   expect(posted.headers()['location']).toBe('/acme/orbit/subscribe');
   await page.goto(`${base}/acme/orbit/subscribe`);
-  await expect(page.getByRole('alert').first()).toHaveText(
+  // A summary above the form, and the reason under the field.
+  await expect(page.getByRole('alert').first()).toHaveText('check these fields: email');
+  await expect(form.getByRole('alert')).toHaveText(
     'an email address cannot contain line breaks or control characters',
   );
   // What was typed stays (an input shows it without its line break).
@@ -214,7 +216,7 @@ test('a hostile or mistyped address is refused with a clear message and kept', a
     await form.getByRole('checkbox', { name: '3.x', exact: true }).check();
     await form.getByRole('button', { name: 'Subscribe' }).click();
     await expect(page).toHaveURL(`${base}/acme/orbit/subscribe`);
-    await expect(page.getByRole('alert').first()).toHaveText('enter an email address such as ada@example.com');
+    await expect(form.getByRole('alert')).toHaveText('enter an email address such as ada@example.com');
     await expect(email).toHaveValue('not-an-address');
     await expect(form.getByRole('checkbox', { name: '3.x', exact: true })).toBeChecked();
     await page.screenshot({ path: `test-results/notifications-mistyped-${project}.png`, fullPage: true });

@@ -39,7 +39,7 @@ fn defaults_are_valid() {
 
 #[test]
 fn each_bad_value_names_its_setting() {
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 11] = [
         (&["--database-url", "nonsense"], "RELEASEDESK_DATABASE_URL"),
         (
             &["--database-url", "postgres://x/y"],
@@ -58,6 +58,19 @@ fn each_bad_value_names_its_setting() {
         (
             &["--github-client-id", "abc"],
             "RELEASEDESK_GITHUB_CLIENT_SECRET",
+        ),
+        (
+            &["--smtp-url", "http://mail.example.org"],
+            "RELEASEDESK_SMTP_URL",
+        ),
+        (&["--smtp-url", "smtp://"], "RELEASEDESK_SMTP_URL"),
+        (
+            &["--mail-from", "releases at example"],
+            "RELEASEDESK_MAIL_FROM",
+        ),
+        (
+            &["--hooks-allow-private", "sometimes"],
+            "RELEASEDESK_HOOKS_ALLOW_PRIVATE",
         ),
     ];
     for (args, setting) in cases {
@@ -86,6 +99,21 @@ fn intervals() {
     ] {
         assert!(parse_interval(bad).is_err(), "{bad:?}");
     }
+}
+
+#[test]
+fn an_smtp_password_never_reaches_an_error_or_the_debug_output() {
+    let err = ServeConfig::from_args(serve_args(&["--smtp-url", "smtq://user:hunter2@mail"]))
+        .expect_err("not smtp");
+    assert!(!err.to_string().contains("hunter2"), "{err}");
+    let config = ServeConfig::from_args(serve_args(&[
+        "--smtp-url",
+        "smtps://user:hunter2@mail.example.org",
+        "--mail-from",
+        "Release Desk <releases@example.org>",
+    ]))
+    .expect("valid");
+    assert!(!format!("{config:?}").contains("hunter2"));
 }
 
 #[test]
