@@ -191,8 +191,8 @@ test('a hostile or mistyped address is refused with a clear message and kept', a
   expect(posted.status()).toBe(303);
   expect(posted.headers()['location']).toBe('/acme/orbit/subscribe');
   await page.goto(`${base}/acme/orbit/subscribe`);
-  // A summary above the form, and the reason under the field.
-  await expect(page.getByRole('alert').first()).toHaveText('check these fields: email');
+  // The reason under the field, and no vaguer summary above it.
+  await expect(page.getByRole('alert')).toHaveCount(1);
   await expect(form.getByRole('alert')).toHaveText(
     'an email address cannot contain line breaks or control characters',
   );
@@ -238,20 +238,8 @@ test('a hook to the server\'s own network is refused, and the page says why', as
   await expect(create.getByRole('checkbox', { name: 'Incidents' })).toBeChecked();
   await create.getByRole('button', { name: 'Add webhook' }).click();
 
-  // The address is checked when a delivery is made (a name may resolve elsewhere later): the
-  // hook is kept, and its delivery log says why nothing reached it.
-  const hook = page.getByRole('article', { name: 'http://127.0.0.1:9/hook' });
-  await expect(hook).toBeVisible();
-  await expect(page.getByRole('alert')).toHaveCount(0);
-  await page.screenshot({ path: `test-results/notifications-hook-added-${project}.png`, fullPage: true });
-
-  await publishIncident(page, `Hook check (${project})`, javaScriptEnabled);
-  await expect(async () => {
-    await page.goto(`${base}/acme/orbit/hooks`);
-    await expect(hook.getByRole('row').filter({ hasText: 'incident' })).toContainText(
-      /loopback, private or link-local/,
-      { timeout: 500 },
-    );
-  }).toPass({ timeout: 30_000, intervals: [1_000] });
+  // Refused when it is added (and again at each delivery: a name may resolve elsewhere later).
+  await expect(page.getByRole('alert')).toContainText(/loopback, private or link-local/);
+  await expect(page.getByRole('article', { name: 'http://127.0.0.1:9/hook' })).toHaveCount(0);
   await page.screenshot({ path: `test-results/notifications-hook-refused-${project}.png`, fullPage: true });
 });

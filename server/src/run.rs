@@ -281,7 +281,7 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
         .public_url
         .as_ref()
         .map_or_else(|| format!("http://{address}"), Url::to_string);
-    let notifier = crate::notify::notifier(&auth.key, &base_url);
+    let notifier = crate::notify::notifier(&auth.key, &base_url, config.hooks_allow_private);
     crate::notify::spawn(sender_for(&config, &pool, &notifier, &base_url)?);
     let sync = if config.demo {
         tracing::info!("demo mode: no background sync with GitHub");
@@ -311,10 +311,6 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
         sync,
         metrics: Default::default(),
         bodies: config.bodies.clone(),
-        hooks: crate::notify::hooks::HookClient {
-            allow_private: config.hooks_allow_private,
-            ..Default::default()
-        },
     };
     let state = AppState {
         pool: pool.clone(),

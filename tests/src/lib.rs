@@ -109,7 +109,7 @@ impl TestApp {
 
     /// The app's notifier: the same key signs links in mail and checks them in the router.
     pub fn notifier(&self) -> app::service::notify::Notifier {
-        releasedesk::notify::notifier(&self.auth.key, ORIGIN)
+        releasedesk::notify::notifier(&self.auth.key, ORIGIN, true)
     }
 
     pub async fn get(&self, uri: &str) -> TestResponse {
@@ -162,15 +162,11 @@ pub fn router_with_host(pool: SqlitePool, dir: &TempDir, auth: Arc<Auth>, host: 
         sync: None,
         metrics: Default::default(),
         bodies: Default::default(),
-        // Hooks in tests reach receivers on loopback.
-        hooks: releasedesk::notify::hooks::HookClient {
-            allow_private: true,
-            ..Default::default()
-        },
     };
     releasedesk::http::router(
         AppState {
-            notifier: releasedesk::notify::notifier(&services.auth.key, ORIGIN),
+            // Hooks in tests reach receivers on loopback.
+            notifier: releasedesk::notify::notifier(&services.auth.key, ORIGIN, true),
             pool,
             leptos_options: options,
             host,

@@ -583,8 +583,8 @@ async fn a_private_address_is_refused_without_the_allowance() {
     release(&app, "v3.3.0", start).await;
     strict.send_due(start).await.expect("outbox");
     assert!(receiver.received().is_empty());
-    let refused: String =
-        sqlx::query_scalar("SELECT last_error FROM deliveries WHERE hook_id IS NOT NULL")
+    let (state, refused): (String, String) =
+        sqlx::query_as("SELECT state, last_error FROM deliveries WHERE hook_id IS NOT NULL")
             .fetch_one(&app.pool)
             .await
             .expect("a delivery");
@@ -592,13 +592,28 @@ async fn a_private_address_is_refused_without_the_allowance() {
         refused.contains("loopback, private or link-local"),
         "{refused}"
     );
-    // Nor is such an address taken for a new hook.
-    let url = url::Url::parse(&receiver.url("/x")).expect("url");
-    let problem = HookClient::default()
-        .resolve(&url)
+    // Trying again cannot help: it is not tried again.
+    assert_eq!(state, "failed");
+    // Nor is such an address taken for a new hook, from the page or the API.
+    let repository = app::store::repositories::find(&app.pool, "acme", "orbit")
+        .await
+        .expect("query")
+        .expect("demo");
+    let strict = releasedesk::notify::notifier(&app.auth.key, ORIGIN, false);
+    let input = app::model::notify::HookInput {
+        url: Some(receiver.url("/x")),
+        events: Some(vec!["releases".to_owned()]),
+        secret: Some(SECRET.to_owned()),
+        ..Default::default()
+    };
+    let problem = app::service::notify::hooks::create(&app.pool, &strict, &repository, &input, "t")
         .await
         .expect_err("refused");
-    assert!(problem.contains("127.0.0.1"), "{problem}");
+    assert!(problem.to_string().contains("url"), "{problem}");
+    let app::error::AppError::Validation { fields, .. } = problem else {
+        panic!("not a validation error: {problem}")
+    };
+    assert!(fields["url"].contains("127.0.0.1"), "{fields:?}");
     let refused = add_hook(
         &app,
         &cookie,

@@ -10,6 +10,7 @@ use crate::{
     domain::notify::Topic,
     model::{
         notify::{DeliveryView, HookView, HooksPage as Page},
+        refusal::refusal_message,
         repositories::RepoRef,
     },
 };
@@ -70,14 +71,14 @@ fn Hooks(
             .value()
             .get()
             .and_then(Result::err)
-            .map(|err| view! { <p class="error" role="alert">{err.to_string()}</p> })
+            .map(|err| view! { <p class="error" role="alert">{refusal_message(&err)}</p> })
     };
     let change_error = move || {
         change
             .value()
             .get()
             .and_then(Result::err)
-            .map(|err| view! { <p class="error" role="alert">{err.to_string()}</p> })
+            .map(|err| view! { <p class="error" role="alert">{refusal_message(&err)}</p> })
     };
     let no_hooks = hooks.is_empty();
     let listed = hooks

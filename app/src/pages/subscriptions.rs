@@ -54,8 +54,12 @@ fn Subscribe(page: Page, sent: bool) -> impl IntoView {
         refusal,
     } = page;
     let history = format!("/{owner}/{name}");
+    // Problems with a field show beside it; others (too many requests) above the form.
     let (chosen, problems, message) = match refusal {
-        Some(refusal) => (Some(refusal.form), refusal.fields, Some(refusal.message)),
+        Some(refusal) if refusal.fields.is_empty() => {
+            (Some(refusal.form), refusal.fields, Some(refusal.message))
+        }
+        Some(refusal) => (Some(refusal.form), refusal.fields, None),
         None => (None, Default::default(), None),
     };
     view! {

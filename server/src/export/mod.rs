@@ -84,7 +84,6 @@ pub fn site_router(pool: sqlx::SqlitePool, site_root: &str, base: Option<Url>) -
         sync: None,
         metrics: Default::default(),
         bodies: Default::default(),
-        hooks: Default::default(),
     };
     crate::http::router(state, services)
 }

@@ -60,8 +60,6 @@ pub struct Services {
     pub metrics: HttpMetrics,
     /// How large and how slow request bodies may be.
     pub bodies: bodies::BodyLimits,
-    /// How outgoing hooks are reached (checked when they are made).
-    pub hooks: crate::notify::hooks::HookClient,
 }
 
 pub fn router(state: AppState, services: Services) -> Router {
@@ -136,7 +134,6 @@ pub fn router(state: AppState, services: Services) -> Router {
             move |request, next| http_metrics.clone().track(request, next)
         }))
         .layer(axum::Extension(services.auth.clone()))
-        .layer(axum::Extension(services.hooks.clone()))
         .layer(axum::Extension(subscriptions::SubscribeLimit::default()))
         .layer(axum::Extension(services.clone()))
         .with_state(state.clone());

@@ -122,7 +122,7 @@ async fn refused(
     }
     let refusal = NotifyRefusal {
         place,
-        message: err.to_string(),
+        message: app::model::refusal::refusal_message(&err),
         fields,
         form,
     };

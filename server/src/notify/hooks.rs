@@ -37,6 +37,8 @@ impl Default for HookClient {
 pub struct Answer {
     pub status: Option<u16>,
     pub error: Option<String>,
+    /// Trying again cannot help: the address is not one a hook may have.
+    pub permanent: bool,
 }
 
 impl Answer {
@@ -44,6 +46,33 @@ impl Answer {
         Answer {
             status: None,
             error: Some(error.into()),
+            permanent: false,
+        }
+    }
+
+    fn refused(error: impl Into<String>) -> Answer {
+        Answer {
+            permanent: true,
+            ..Answer::failed(error)
+        }
+    }
+}
+
+/// Why a hook's address cannot be reached.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unreachable {
+    /// Not now (DNS failed): worth trying again.
+    Unresolved(String),
+    /// Never: the address is one hooks may not have.
+    Refused(String),
+}
+
+impl std::fmt::Display for Unreachable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unreachable::Unresolved(problem) | Unreachable::Refused(problem) => {
+                f.write_str(problem)
+            }
         }
     }
 }
@@ -59,24 +88,28 @@ pub struct HookRequest<'a> {
 }
 
 impl HookClient {
-    /// The addresses `url`'s host resolves to, all allowed; an error names what is refused.
-    pub async fn resolve(&self, url: &url::Url) -> Result<Vec<SocketAddr>, String> {
-        let host = url.host_str().ok_or("the address names no host")?;
+    /// The addresses `url`'s host resolves to, all allowed.
+    pub async fn resolve(&self, url: &url::Url) -> Result<Vec<SocketAddr>, Unreachable> {
+        let host = url
+            .host_str()
+            .ok_or_else(|| Unreachable::Refused("the address names no host".to_owned()))?;
         let port = url.port_or_known_default().unwrap_or(443);
         let host = host.trim_start_matches('[').trim_end_matches(']');
         let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
             .await
-            .map_err(|err| format!("cannot resolve {host}: {err}"))?
+            .map_err(|err| Unreachable::Unresolved(format!("cannot resolve {host}: {err}")))?
             .collect();
         if addresses.is_empty() {
-            return Err(format!("{host} resolves to no address"));
+            return Err(Unreachable::Unresolved(format!(
+                "{host} resolves to no address"
+            )));
         }
         if !self.allow_private {
             if let Some(refused) = addresses.iter().find(|a| is_forbidden_address(a.ip())) {
-                return Err(format!(
+                return Err(Unreachable::Refused(format!(
                     "{host} resolves to {}, a loopback, private or link-local address; hooks may not reach the server's own network",
                     refused.ip()
-                ));
+                )));
             }
         }
         Ok(addresses)
@@ -86,11 +119,12 @@ impl HookClient {
     pub async fn send(&self, request: &HookRequest<'_>) -> Answer {
         let url = match check_hook_url(request.url) {
             Ok(url) => url,
-            Err(problem) => return Answer::failed(problem),
+            Err(problem) => return Answer::refused(problem),
         };
         let addresses = match self.resolve(&url).await {
             Ok(addresses) => addresses,
-            Err(problem) => return Answer::failed(problem),
+            Err(Unreachable::Refused(problem)) => return Answer::refused(problem),
+            Err(Unreachable::Unresolved(problem)) => return Answer::failed(problem),
         };
         let host = url.host_str().unwrap_or_default().to_owned();
         let client = match reqwest::Client::builder()
@@ -121,10 +155,12 @@ impl HookClient {
             Ok(response) if response.status().is_success() => Answer {
                 status: Some(response.status().as_u16()),
                 error: None,
+                permanent: false,
             },
             Ok(response) => Answer {
                 status: Some(response.status().as_u16()),
                 error: Some(format!("the hook answered {}", response.status())),
+                permanent: false,
             },
             Err(err) if err.is_timeout() => {
                 Answer::failed(format!("no answer within {} s", self.timeout.as_secs()))

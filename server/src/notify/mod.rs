@@ -21,11 +21,13 @@ impl Sealer for SecretKey {
     }
 }
 
-/// The notifier of a server with this key, whose links start at `base_url`.
-pub fn notifier(key: &SecretKey, base_url: &str) -> Notifier {
+/// The notifier of a server with this key, whose links start at `base_url`; `allow_private`
+/// lets hooks reach the server's own network (RELEASEDESK_HOOKS_ALLOW_PRIVATE).
+pub fn notifier(key: &SecretKey, base_url: &str, allow_private: bool) -> Notifier {
     Notifier::new(
         key.derive("subscription links"),
         std::sync::Arc::new(key.clone()),
         base_url,
+        allow_private,
     )
 }

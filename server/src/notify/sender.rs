@@ -84,8 +84,9 @@ struct Attempt {
     status: Option<i64>,
     /// None: sent.
     error: Option<String>,
-    /// The recipient is gone or turned off: nothing more to try.
-    stop: bool,
+    /// Nothing more to try: `dropped` (the recipient is gone or turned off) or `failed`
+    /// (trying again cannot help).
+    stop: Option<&'static str>,
 }
 
 impl Attempt {
@@ -93,7 +94,7 @@ impl Attempt {
         Attempt {
             status,
             error: None,
-            stop: false,
+            stop: None,
         }
     }
 
@@ -101,7 +102,7 @@ impl Attempt {
         Attempt {
             status,
             error: Some(error),
-            stop: false,
+            stop: None,
         }
     }
 
@@ -109,7 +110,7 @@ impl Attempt {
         Attempt {
             status: None,
             error: Some(error.to_owned()),
-            stop: true,
+            stop: Some("dropped"),
         }
     }
 }
@@ -141,8 +142,8 @@ impl Sender {
             None => Outcome::Sent {
                 status: attempt.status,
             },
-            Some(error) if attempt.stop => Outcome::Stop {
-                state: "dropped",
+            Some(error) if attempt.stop.is_some() => Outcome::Stop {
+                state: attempt.stop.unwrap_or("failed"),
                 status: attempt.status,
                 error,
             },
@@ -326,7 +327,11 @@ impl Sender {
                 if disabled {
                     tracing::warn!(hook = hook.id, url = %hook.url, "{reason}");
                 }
-                Ok(Attempt::failed(status, error))
+                let mut attempt = Attempt::failed(status, error);
+                if answer.permanent {
+                    attempt.stop = Some("failed");
+                }
+                Ok(attempt)
             }
         }
     }

@@ -7,7 +7,7 @@ use super::Notifier;
 use crate::{
     domain::notify::{
         chat::Format,
-        hook_url::check_hook_url,
+        hook_url::{check_hook_url, is_forbidden_address},
         topics::{join_topics, parse_topics, split_topics},
     },
     error::AppError,
@@ -104,6 +104,34 @@ fn check(
     }
 }
 
+/// A hook's address must resolve, and, unless the server allows it, only to addresses outside
+/// its own network. The sender checks again at each delivery: names can change what they name.
+async fn check_reachable(notifier: &Notifier, url: &str) -> Result<(), AppError> {
+    let refused = |problem: String| AppError::validation([("url", problem)]);
+    let url = url::Url::parse(url).map_err(|err| refused(err.to_string()))?;
+    let host = url
+        .host_str()
+        .unwrap_or_default()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned();
+    let port = url.port_or_known_default().unwrap_or(443);
+    let addresses: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
+        .await
+        .map_err(|err| refused(format!("cannot resolve {host}: {err}")))?
+        .collect();
+    if notifier.allows_private_hooks() {
+        return Ok(());
+    }
+    match addresses.iter().find(|a| is_forbidden_address(a.ip())) {
+        Some(address) => Err(refused(format!(
+            "{host} resolves to {}, a loopback, private or link-local address; hooks may not reach the server's own network",
+            address.ip()
+        ))),
+        None => Ok(()),
+    }
+}
+
 fn check_secret(secret: &str) -> Result<(), String> {
     let length = secret.chars().count();
     if !(MIN_SECRET..=MAX_SECRET).contains(&length) {
@@ -123,6 +151,7 @@ pub async fn create(
     by: &str,
 ) -> Result<HookView, AppError> {
     let checked = check(notifier, input, None)?;
+    check_reachable(notifier, &checked.url).await?;
     let fields = HookFields {
         url: &checked.url,
         events: &checked.events,
@@ -170,6 +199,9 @@ pub async fn edit(
 ) -> Result<HookView, AppError> {
     let current = find_record(pool, repository, id).await?;
     let checked = check(notifier, input, Some(&current))?;
+    if input.url.is_some() {
+        check_reachable(notifier, &checked.url).await?;
+    }
     let fields = HookFields {
         url: &checked.url,
         events: &checked.events,

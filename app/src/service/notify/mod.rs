@@ -23,6 +23,8 @@ pub struct Notifier {
     links_key: Arc<[u8; 32]>,
     sealer: Option<Arc<dyn Sealer>>,
     base_url: String,
+    /// Hooks may reach loopback, private and link-local addresses.
+    allow_private_hooks: bool,
     wake: Arc<tokio::sync::Notify>,
 }
 
@@ -43,19 +45,30 @@ impl Default for Notifier {
             links_key: Arc::new(key),
             sealer: None,
             base_url: "http://127.0.0.1:3000".to_owned(),
+            allow_private_hooks: false,
             wake: Arc::default(),
         }
     }
 }
 
 impl Notifier {
-    pub fn new(links_key: [u8; 32], sealer: Arc<dyn Sealer>, base_url: &str) -> Notifier {
+    pub fn new(
+        links_key: [u8; 32],
+        sealer: Arc<dyn Sealer>,
+        base_url: &str,
+        allow_private_hooks: bool,
+    ) -> Notifier {
         Notifier {
             links_key: Arc::new(links_key),
             sealer: Some(sealer),
             base_url: base_url.trim_end_matches('/').to_owned(),
+            allow_private_hooks,
             wake: Arc::default(),
         }
+    }
+
+    pub fn allows_private_hooks(&self) -> bool {
+        self.allow_private_hooks
     }
 
     pub fn links_key(&self) -> &[u8] {
