@@ -100,15 +100,21 @@ fn site_files(site: &Site, profile: Profile, tools: &Tools) -> Result<()> {
     let source = site::source_stamp(&site.front_wasm(profile), profile)?;
     let wasm = pkg.join(format!("{}.wasm", site.output_name));
     let made = std::fs::read_to_string(&stamp).ok();
-    if !wasm.exists() || made.as_deref() != Some(source.as_str()) {
+    let script = pkg.join(format!("{}.js", site.output_name));
+    let uncompressed =
+        profile == Profile::Release && !pkg.join(format!("{}.wasm.br", site.output_name)).exists();
+    if !wasm.exists() || uncompressed || made.as_deref() != Some(source.as_str()) {
         bindgen(site, profile)?;
         if profile == Profile::Release {
             tools.optimise_wasm(&wasm)?;
-            tools.minify_script(&pkg.join(format!("{}.js", site.output_name)))?;
+            tools.minify_script(&script)?;
         }
+        tools.precompress(profile, &[&wasm, &script])?;
         std::fs::write(&stamp, source).with_context(|| format!("writing {}", stamp.display()))?;
     }
     tools.compile_stylesheet(site, profile)?;
+    let stylesheet = pkg.join(format!("{}.css", site.output_name));
+    tools.precompress(profile, &[&stylesheet])?;
     copy_dir(&site.assets_dir(), &site.site_root())
 }
 
@@ -159,9 +165,10 @@ fn bindgen(site: &Site, profile: Profile) -> Result<()> {
         .with_context(|| format!("renaming {} to {}", generated.display(), wasm.display()))
 }
 
-/// The prebuilt tools from npm (`xtask/package.json`).
+/// The prebuilt tools from npm (`xtask/package.json`), and our scripts for Node beside them.
 struct Tools {
     bin: std::path::PathBuf,
+    scripts: std::path::PathBuf,
 }
 
 impl Tools {
@@ -175,7 +182,10 @@ impl Tools {
                 );
             }
         }
-        Ok(Self { bin })
+        Ok(Self {
+            bin,
+            scripts: workspace_root.join("xtask"),
+        })
     }
 
     fn optimise_wasm(&self, wasm: &Path) -> Result<()> {
@@ -193,6 +203,35 @@ impl Tools {
             .arg("-o")
             .arg(wasm);
         run_command(&mut command)
+    }
+
+    /// A release's files compressed once at build time (gzip -9 and brotli 11, beside each
+    /// file), which the server sends as they are; a debug build removes them, so a stale copy
+    /// is never sent for a file made since.
+    fn precompress(&self, profile: Profile, files: &[&Path]) -> Result<()> {
+        if profile == Profile::Release {
+            let script = self.scripts.join("precompress.mjs");
+            let mut command = Command::new("node");
+            command.arg(script).args(files);
+            return run_command(&mut command);
+        }
+        for file in files {
+            for extension in ["gz", "br"] {
+                let copy = file.with_extension(format!(
+                    "{}.{extension}",
+                    file.extension()
+                        .and_then(|e| e.to_str())
+                        .unwrap_or_default()
+                ));
+                match std::fs::remove_file(&copy) {
+                    Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(err).with_context(|| format!("removing {}", copy.display()))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
     }
 
     fn minify_script(&self, script: &Path) -> Result<()> {

@@ -100,7 +100,18 @@ pub fn router(state: AppState, services: Services) -> Router {
                     http::header::CACHE_CONTROL,
                     http::HeaderValue::from_static("public, max-age=300"),
                 ))
-                .service(ServeDir::new(pkg_dir)),
+                // Which copy is sent depends on Accept-Encoding: caches must keep each.
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    http::header::VARY,
+                    http::HeaderValue::from_static("accept-encoding"),
+                ))
+                // A release build writes each file gzipped and in brotli beside it: sent as
+                // they are, never compressed again per answer.
+                .service(
+                    ServeDir::new(pkg_dir)
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                ),
         )
         .leptos_routes_with_context(&state, page_routes(), context.clone(), pages)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
