@@ -252,6 +252,10 @@ pub struct ServeArgs {
         default_value = "Release Desk <releasedesk@localhost>"
     )]
     pub mail_from: String,
+    /// Requests to subscribe by mail per 10 minutes from one address (raise it behind a proxy,
+    /// where everyone shares its address).
+    #[arg(long, env = "RELEASEDESK_SUBSCRIBE_LIMIT", default_value = "10")]
+    pub subscribe_limit: String,
     /// Let outgoing hooks reach loopback, private and link-local addresses: true or false.
     #[arg(long, env = "RELEASEDESK_HOOKS_ALLOW_PRIVATE", default_value = "false")]
     pub hooks_allow_private: String,
@@ -351,6 +355,7 @@ pub struct ServeConfig {
     pub smtp_url: Option<Secret>,
     pub mail_from: lettre::message::Mailbox,
     pub hooks_allow_private: bool,
+    pub subscribe_limit: u32,
 }
 
 impl ServeConfig {
@@ -462,6 +467,21 @@ impl ServeConfig {
                     ),
                 )
             })?,
+            subscribe_limit: args
+                .subscribe_limit
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| {
+                    ConfigError::new(
+                        "RELEASEDESK_SUBSCRIBE_LIMIT (--subscribe-limit)",
+                        format!(
+                            "'{}' is not a number of requests per 10 minutes like 10",
+                            args.subscribe_limit
+                        ),
+                    )
+                })?,
             hooks_allow_private: match args.hooks_allow_private.trim() {
                 "true" | "1" | "yes" => true,
                 "false" | "0" | "no" | "" => false,

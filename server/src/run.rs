@@ -311,6 +311,7 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
         sync,
         metrics: Default::default(),
         bodies: config.bodies.clone(),
+        subscribe_limit: crate::http::subscriptions::SubscribeLimit::new(config.subscribe_limit),
     };
     let state = AppState {
         pool: pool.clone(),

@@ -162,6 +162,7 @@ pub fn router_with_host(pool: SqlitePool, dir: &TempDir, auth: Arc<Auth>, host: 
         sync: None,
         metrics: Default::default(),
         bodies: Default::default(),
+        subscribe_limit: Default::default(),
     };
     releasedesk::http::router(
         AppState {

@@ -685,3 +685,39 @@ async fn chat_formats_send_their_services_message_shapes() {
             .expect("version");
     assert!(announced.is_some());
 }
+
+#[tokio::test]
+async fn one_address_may_ask_ten_times_in_ten_minutes() {
+    let app = TestApp::with_demo().await;
+    let ask =
+        |from: [u8; 4], n: usize| {
+            let body = json!({"email": format!("reader{n}@example.com"), "topics": ["releases"]});
+            let mut request = Request::post("/api/v1/repos/acme/orbit/subscriptions")
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("request");
+            request.extensions_mut().insert(axum::extract::ConnectInfo(
+                std::net::SocketAddr::from((from, 5000)),
+            ));
+            request
+        };
+    for n in 0..10 {
+        let answer = app.send(ask([10, 9, 9, 9], n), None).await;
+        assert_eq!(answer.status, StatusCode::ACCEPTED, "{n}: {}", answer.body);
+    }
+    let refused = app.send(ask([10, 9, 9, 9], 10), None).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        refused.json()["error"]["code"],
+        "rate_limited",
+        "{}",
+        refused.body
+    );
+    let other = app.send(ask([10, 9, 9, 8], 11), None).await;
+    assert_eq!(other.status, StatusCode::ACCEPTED);
+}

@@ -39,7 +39,7 @@ fn defaults_are_valid() {
 
 #[test]
 fn each_bad_value_names_its_setting() {
-    let cases: [(&[&str], &str); 11] = [
+    let cases: [(&[&str], &str); 12] = [
         (&["--database-url", "nonsense"], "RELEASEDESK_DATABASE_URL"),
         (
             &["--database-url", "postgres://x/y"],
@@ -72,6 +72,7 @@ fn each_bad_value_names_its_setting() {
             &["--hooks-allow-private", "sometimes"],
             "RELEASEDESK_HOOKS_ALLOW_PRIVATE",
         ),
+        (&["--subscribe-limit", "0"], "RELEASEDESK_SUBSCRIBE_LIMIT"),
     ];
     for (args, setting) in cases {
         let err = ServeConfig::from_args(serve_args(args)).expect_err("invalid");

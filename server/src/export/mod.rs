@@ -84,6 +84,7 @@ pub fn site_router(pool: sqlx::SqlitePool, site_root: &str, base: Option<Url>) -
         sync: None,
         metrics: Default::default(),
         bodies: Default::default(),
+        subscribe_limit: Default::default(),
     };
     crate::http::router(state, services)
 }

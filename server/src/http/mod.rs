@@ -60,6 +60,8 @@ pub struct Services {
     pub metrics: HttpMetrics,
     /// How large and how slow request bodies may be.
     pub bodies: bodies::BodyLimits,
+    /// Requests to subscribe by mail from one address.
+    pub subscribe_limit: subscriptions::SubscribeLimit,
 }
 
 pub fn router(state: AppState, services: Services) -> Router {
@@ -145,7 +147,7 @@ pub fn router(state: AppState, services: Services) -> Router {
             move |request, next| http_metrics.clone().track(request, next)
         }))
         .layer(axum::Extension(services.auth.clone()))
-        .layer(axum::Extension(subscriptions::SubscribeLimit::default()))
+        .layer(axum::Extension(services.subscribe_limit.clone()))
         .layer(axum::Extension(services.clone()))
         .with_state(state.clone());
     // Anonymous answers kept in memory are served before routing, sessions and the caller,

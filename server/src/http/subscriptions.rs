@@ -37,17 +37,22 @@ pub fn router() -> Router<AppState> {
         .route("/subscriptions/unsubscribe/{token}", post(unsubscribe))
 }
 
-/// Requests to subscribe from one address: 10 in 10 minutes.
+/// Requests to subscribe from one address in 10 minutes (`RELEASEDESK_SUBSCRIBE_LIMIT`).
 #[derive(Clone, Debug)]
 pub struct SubscribeLimit(Arc<RateLimiter>);
 
 impl Default for SubscribeLimit {
     fn default() -> SubscribeLimit {
-        SubscribeLimit(Arc::new(RateLimiter::new(10, Duration::from_secs(600))))
+        SubscribeLimit::new(10)
     }
 }
 
 impl SubscribeLimit {
+    pub fn new(per_ten_minutes: u32) -> SubscribeLimit {
+        let window = Duration::from_secs(600);
+        SubscribeLimit(Arc::new(RateLimiter::new(per_ten_minutes, window)))
+    }
+
     pub fn check(&self, client: Option<IpAddr>) -> Result<(), AppError> {
         if self.0.allow(client, Instant::now()) {
             Ok(())
