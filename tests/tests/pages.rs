@@ -759,3 +759,22 @@ async fn an_ended_version_wears_a_grey_chip_and_its_neighbours_are_releases() {
     );
     assert!(!supported.contains("chip-stable ended"));
 }
+
+/// The hydration data carries what the page shows: the notes' HTML, not their Markdown too.
+#[tokio::test]
+async fn a_version_page_sends_its_notes_once() {
+    let app = TestApp::with_demo().await;
+    let page = app.page_text(None, "/acme/orbit/v/v3.2.0-rc.1").await;
+    assert!(page.contains("<strong>Orbit 3.2.0</strong>"), "{page}");
+    assert!(
+        !page.contains("**Orbit 3.2.0**"),
+        "the Markdown went to the browser too"
+    );
+    // The REST API still answers both.
+    let api = app
+        .get("/api/v1/repos/acme/orbit/versions/v3.2.0-rc.1")
+        .await
+        .json();
+    let markdown = api["notes"]["markdown"].as_str().expect("markdown");
+    assert!(markdown.contains("**Orbit 3.2.0**"), "{api}");
+}

@@ -58,11 +58,14 @@ pub struct VersionPage {
     pub line: String,
     pub released_at: Option<DateTime<Utc>>,
     pub title: String,
-    /// The release notes as written (Markdown) and as shown (sanitised HTML).
+    /// The release notes as written (Markdown), for the REST API: the page shows only the
+    /// HTML, so the Markdown never crosses to the browser in the hydration data.
+    #[serde(skip)]
     pub notes_markdown: String,
+    /// The release notes as shown (sanitised HTML).
     pub notes_html: String,
-    /// The version's section of the repository's CHANGELOG.md, as written and as shown.
-    pub changelog: Option<(String, String)>,
+    /// The version's section of the repository's CHANGELOG.md.
+    pub changelog: Option<ChangelogSection>,
     /// The GitHub release page; empty for a bare tag.
     pub html_url: String,
     /// The release's files, by name.
@@ -137,4 +140,13 @@ pub struct WithdrawForm {
     pub version: String,
     pub reason: String,
     pub superseded_by: String,
+}
+
+/// A version's section of CHANGELOG.md: as shown (sanitised HTML), and as written (Markdown)
+/// for the REST API only, never sent to the browser.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangelogSection {
+    #[serde(skip)]
+    pub markdown: String,
+    pub html: String,
 }

@@ -236,10 +236,10 @@ fn VersionView(
                 </ul>
             </section>
         })}
-        {changelog.map(|(_, html)| view! {
+        {changelog.map(|section| view! {
             <article class="notes changelog" aria-labelledby="changelog-title">
                 <h2 id="changelog-title">"From CHANGELOG.md"</h2>
-                <div class="notes-body" inner_html=html></div>
+                <div class="notes-body" inner_html=section.html></div>
             </article>
         })}
         <VersionChecklist data=checklist/>

@@ -12,7 +12,7 @@ use crate::{
     },
     error::AppError,
     markdown,
-    model::versions::{ComparedVersion, Comparison, VersionPage, WithdrawalInfo},
+    model::versions::{ChangelogSection, ComparedVersion, Comparison, VersionPage, WithdrawalInfo},
     service::{
         host::{log_write, Asked, Host, ReleaseEdit},
         incidents::affecting,
@@ -109,8 +109,10 @@ pub async fn version_page(
         .await?
         .and_then(|stored| stored.markdown)
         .and_then(|text| {
-            section_for(&text, &version)
-                .map(|section| (section.to_owned(), markdown::render(section)))
+            section_for(&text, &version).map(|section| ChangelogSection {
+                markdown: section.to_owned(),
+                html: markdown::render(section),
+            })
         });
     let assets = store::versions::list_assets(pool, repository.id, &detail.tag).await?;
     let incidents = affecting(pool, repository.id, &version).await?;

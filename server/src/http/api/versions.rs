@@ -245,9 +245,10 @@ pub(crate) async fn get_version(
             markdown: page.notes_markdown,
             html: page.notes_html,
         },
-        changelog: page
-            .changelog
-            .map(|(markdown, html)| Notes { markdown, html }),
+        changelog: page.changelog.map(|section| Notes {
+            markdown: section.markdown,
+            html: section.html,
+        }),
         html_url: (!page.html_url.is_empty()).then_some(page.html_url),
         assets: page.assets,
         has_release: page.has_release,
