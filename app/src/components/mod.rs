@@ -24,6 +24,6 @@ pub use not_found::NotFound;
 pub use progress_bar::ProgressBar;
 pub use refused::Refused;
 pub use relative_time::RelativeTime;
-pub use subscribe_box::{SubscribeBox, SubscribePanel};
+pub use subscribe_box::{LineChoices, SubscribeBox, SubscribePanel, TopicChoices};
 pub use support_timeline::{phase_class, phase_label, SupportTimeline};
 pub use sync_status::SyncStatus;

@@ -3,11 +3,60 @@ use leptos::prelude::*;
 use crate::domain::notify::Topic;
 
 /// The topics ticked when nobody chose yet: what most readers want.
-fn ticked_by_default(topic: Topic) -> bool {
-    matches!(
-        topic,
-        Topic::Releases | Topic::Incidents | Topic::Withdrawals
-    )
+fn default_topics() -> Vec<String> {
+    [Topic::Releases, Topic::Incidents, Topic::Withdrawals]
+        .iter()
+        .map(|topic| topic.as_str().to_owned())
+        .collect()
+}
+
+/// A checkbox per topic (`topics=releases`, ...), those named in `ticked` ticked: the subscribe
+/// form's and the manage page's.
+#[component]
+pub fn TopicChoices(ticked: Vec<String>) -> impl IntoView {
+    let boxes = Topic::ALL
+        .iter()
+        .map(|topic| {
+            let checked = ticked.iter().any(|t| t == topic.as_str());
+            view! {
+                <label>
+                    <input type="checkbox" name="topics" value=topic.as_str() checked=checked/>
+                    " " {topic.label()}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset>
+            <legend>"Tell me about"</legend>
+            {boxes}
+        </fieldset>
+    }
+}
+
+/// A checkbox per line (`lines=2.x`, ...); nothing when there are no lines to offer.
+#[component]
+pub fn LineChoices(lines: Vec<String>, ticked: Vec<String>) -> impl IntoView {
+    (!lines.is_empty()).then(|| {
+        let boxes = lines
+            .into_iter()
+            .map(|line| {
+                let checked = ticked.contains(&line);
+                view! {
+                    <label>
+                        <input type="checkbox" name="lines" value=line.clone() checked=checked/>
+                        " " {line}
+                    </label>
+                }
+            })
+            .collect_view();
+        view! {
+            <fieldset>
+                <legend>"Only these lines (none ticked: every line)"</legend>
+                {boxes}
+            </fieldset>
+        }
+    })
 }
 
 /// A plain form that asks to subscribe by mail (`POST /{owner}/{repo}/subscribe`): it works the
@@ -25,45 +74,16 @@ pub fn SubscribeBox(
     problems: std::collections::BTreeMap<String, String>,
 ) -> impl IntoView {
     let action = format!("/{owner}/{name}/subscribe");
-    let more = format!("/{owner}/{name}/subscribe");
+    let more = action.clone();
     let compact = lines.is_empty();
     let email = chosen
         .as_ref()
         .map(|form| form.email.clone())
         .unwrap_or_default();
-    let topic_ticked = {
-        let chosen = chosen.clone();
-        move |topic: Topic| match &chosen {
-            Some(form) => form.topics.iter().any(|t| t == topic.as_str()),
-            None => ticked_by_default(topic),
-        }
+    let (ticked_topics, ticked_lines) = match &chosen {
+        Some(form) => (form.topics.clone(), form.lines.clone()),
+        None => (default_topics(), Vec::new()),
     };
-    let topics = Topic::ALL
-        .iter()
-        .map(|topic| {
-            let topic = *topic;
-            view! {
-                <label>
-                    <input type="checkbox" name="topics" value=topic.as_str() checked=topic_ticked(topic)/>
-                    " " {topic.label()}
-                </label>
-            }
-        })
-        .collect_view();
-    let line_boxes = lines
-        .into_iter()
-        .map(|line| {
-            let ticked = chosen
-                .as_ref()
-                .is_some_and(|form| form.lines.contains(&line));
-            view! {
-                <label>
-                    <input type="checkbox" name="lines" value=line.clone() checked=ticked/>
-                    " " {line.clone()}
-                </label>
-            }
-        })
-        .collect_view();
     let problem = |field: &str| {
         problems
             .get(field)
@@ -75,17 +95,9 @@ pub fn SubscribeBox(
             <input id="subscribe-email" type="email" name="email" required maxlength="254"
                 autocomplete="email" placeholder="you@example.org" value=email/>
             {problem("email")}
-            <fieldset>
-                <legend>"Tell me about"</legend>
-                {topics}
-            </fieldset>
+            <TopicChoices ticked=ticked_topics/>
             {problem("topics")}
-            {(!compact).then(|| view! {
-                <fieldset>
-                    <legend>"Only these lines (none ticked: every line)"</legend>
-                    {line_boxes}
-                </fieldset>
-            })}
+            <LineChoices lines ticked=ticked_lines/>
             {problem("lines")}
             <button type="submit">"Subscribe"</button>
             <p class="hint">

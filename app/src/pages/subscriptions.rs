@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     api::notify::{get_link_page, get_subscribe_page},
-    components::{NotFound, PageTitle, Refused, SubscribeBox},
+    components::{LineChoices, NotFound, PageTitle, Refused, SubscribeBox, TopicChoices},
     domain::notify::Topic,
     model::{
         notify::{LinkPage, LinkRef, SubscribePage as Page, SubscriptionView},
@@ -210,39 +210,11 @@ fn manage_view(
 ) -> impl IntoView {
     let action = format!("/subscriptions/manage/{token}");
     let unsubscribe = format!("/subscriptions/unsubscribe/{token}");
-    let chosen = refusal.map(|refusal| refusal.form);
-    let ticked_topic = |topic: Topic| match &chosen {
-        Some(form) => form.topics.iter().any(|t| t == topic.as_str()),
-        None => subscription.topics.iter().any(|t| t == topic.as_str()),
+    // What a refused post asked for, else what the subscription has.
+    let (ticked_topics, ticked_lines) = match refusal {
+        Some(refusal) => (refusal.form.topics, refusal.form.lines),
+        None => (subscription.topics.clone(), subscription.lines.clone()),
     };
-    let ticked_line = |line: &str| match &chosen {
-        Some(form) => form.lines.iter().any(|l| l == line),
-        None => subscription.lines.iter().any(|l| l == line),
-    };
-    let topics = Topic::ALL
-        .iter()
-        .map(|topic| {
-            let topic = *topic;
-            view! {
-                <label>
-                    <input type="checkbox" name="topics" value=topic.as_str() checked=ticked_topic(topic)/>
-                    " " {topic.label()}
-                </label>
-            }
-        })
-        .collect_view();
-    let lines = subscription
-        .known_lines
-        .iter()
-        .map(|line| {
-            view! {
-                <label>
-                    <input type="checkbox" name="lines" value=line.clone() checked=ticked_line(line)/>
-                    " " {line.clone()}
-                </label>
-            }
-        })
-        .collect_view();
     if subscription.unsubscribed {
         let again = format!("/{}/{}/subscribe", subscription.owner, subscription.repo);
         return view! {
@@ -256,14 +228,8 @@ fn manage_view(
             <p class="notice">"Not confirmed yet: follow the link in the confirmation mail first."</p>
         })}
         <form method="post" action=action class="stacked-form">
-            <fieldset>
-                <legend>"Tell me about"</legend>
-                {topics}
-            </fieldset>
-            <fieldset>
-                <legend>"Only these lines (none ticked: every line)"</legend>
-                {lines}
-            </fieldset>
+            <TopicChoices ticked=ticked_topics/>
+            <LineChoices lines=subscription.known_lines.clone() ticked=ticked_lines/>
             <button type="submit">"Save"</button>
         </form>
         <form method="post" action=unsubscribe class="stacked-form">

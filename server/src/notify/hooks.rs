@@ -2,12 +2,15 @@
 //! sent to an address checked again at each delivery (a name that now resolves to a private
 //! address is refused, and the request goes to the address that was checked).
 
-use std::{net::SocketAddr, time::Duration};
+use std::time::Duration;
 
-use app::domain::notify::{
-    chat::{payload, signature, Format},
-    hook_url::{check_hook_url, is_forbidden_address},
-    notice::Event,
+use app::{
+    domain::notify::{
+        chat::{payload, signature, Format},
+        hook_url::check_hook_url,
+        notice::Event,
+    },
+    service::notify::hooks::{resolve, Unreachable},
 };
 
 /// How long a hook may take to answer.
@@ -58,25 +61,6 @@ impl Answer {
     }
 }
 
-/// Why a hook's address cannot be reached.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Unreachable {
-    /// Not now (DNS failed): worth trying again.
-    Unresolved(String),
-    /// Never: the address is one hooks may not have.
-    Refused(String),
-}
-
-impl std::fmt::Display for Unreachable {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Unreachable::Unresolved(problem) | Unreachable::Refused(problem) => {
-                f.write_str(problem)
-            }
-        }
-    }
-}
-
 /// One delivery to a hook.
 pub struct HookRequest<'a> {
     pub url: &'a str,
@@ -88,40 +72,13 @@ pub struct HookRequest<'a> {
 }
 
 impl HookClient {
-    /// The addresses `url`'s host resolves to, all allowed.
-    pub async fn resolve(&self, url: &url::Url) -> Result<Vec<SocketAddr>, Unreachable> {
-        let host = url
-            .host_str()
-            .ok_or_else(|| Unreachable::Refused("the address names no host".to_owned()))?;
-        let port = url.port_or_known_default().unwrap_or(443);
-        let host = host.trim_start_matches('[').trim_end_matches(']');
-        let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
-            .await
-            .map_err(|err| Unreachable::Unresolved(format!("cannot resolve {host}: {err}")))?
-            .collect();
-        if addresses.is_empty() {
-            return Err(Unreachable::Unresolved(format!(
-                "{host} resolves to no address"
-            )));
-        }
-        if !self.allow_private {
-            if let Some(refused) = addresses.iter().find(|a| is_forbidden_address(a.ip())) {
-                return Err(Unreachable::Refused(format!(
-                    "{host} resolves to {}, a loopback, private or link-local address; hooks may not reach the server's own network",
-                    refused.ip()
-                )));
-            }
-        }
-        Ok(addresses)
-    }
-
     /// Sends one delivery; never follows redirects.
     pub async fn send(&self, request: &HookRequest<'_>) -> Answer {
         let url = match check_hook_url(request.url) {
             Ok(url) => url,
             Err(problem) => return Answer::refused(problem),
         };
-        let addresses = match self.resolve(&url).await {
+        let addresses = match resolve(&url, self.allow_private).await {
             Ok(addresses) => addresses,
             Err(Unreachable::Refused(problem)) => return Answer::refused(problem),
             Err(Unreachable::Unresolved(problem)) => return Answer::failed(problem),

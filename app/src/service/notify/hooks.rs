@@ -104,32 +104,65 @@ fn check(
     }
 }
 
-/// A hook's address must resolve, and, unless the server allows it, only to addresses outside
-/// its own network. The sender checks again at each delivery: names can change what they name.
+/// Why a hook's address cannot be reached.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unreachable {
+    /// Not now (DNS failed): worth trying again.
+    Unresolved(String),
+    /// Never: the address is one hooks may not have.
+    Refused(String),
+}
+
+impl std::fmt::Display for Unreachable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unreachable::Unresolved(problem) | Unreachable::Refused(problem) => {
+                f.write_str(problem)
+            }
+        }
+    }
+}
+
+/// The addresses `url`'s host resolves to, every one allowed: unless `allow_private`, none may
+/// be loopback, private or link-local. Checked when a hook is added and again at each delivery
+/// (names can change what they name), which then goes to the addresses checked.
+pub async fn resolve(
+    url: &url::Url,
+    allow_private: bool,
+) -> Result<Vec<std::net::SocketAddr>, Unreachable> {
+    let host = url
+        .host_str()
+        .ok_or_else(|| Unreachable::Refused("the address names no host".to_owned()))?;
+    let port = url.port_or_known_default().unwrap_or(443);
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let addresses: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|err| Unreachable::Unresolved(format!("cannot resolve {host}: {err}")))?
+        .collect();
+    if addresses.is_empty() {
+        return Err(Unreachable::Unresolved(format!(
+            "{host} resolves to no address"
+        )));
+    }
+    if !allow_private {
+        if let Some(refused) = addresses.iter().find(|a| is_forbidden_address(a.ip())) {
+            return Err(Unreachable::Refused(format!(
+                "{host} resolves to {}, a loopback, private or link-local address; hooks may not reach the server's own network",
+                refused.ip()
+            )));
+        }
+    }
+    Ok(addresses)
+}
+
+/// A new or changed hook's address must resolve, and only to addresses it may have.
 async fn check_reachable(notifier: &Notifier, url: &str) -> Result<(), AppError> {
     let refused = |problem: String| AppError::validation([("url", problem)]);
     let url = url::Url::parse(url).map_err(|err| refused(err.to_string()))?;
-    let host = url
-        .host_str()
-        .unwrap_or_default()
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_owned();
-    let port = url.port_or_known_default().unwrap_or(443);
-    let addresses: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
+    resolve(&url, notifier.allows_private_hooks())
         .await
-        .map_err(|err| refused(format!("cannot resolve {host}: {err}")))?
-        .collect();
-    if notifier.allows_private_hooks() {
-        return Ok(());
-    }
-    match addresses.iter().find(|a| is_forbidden_address(a.ip())) {
-        Some(address) => Err(refused(format!(
-            "{host} resolves to {}, a loopback, private or link-local address; hooks may not reach the server's own network",
-            address.ip()
-        ))),
-        None => Ok(()),
-    }
+        .map(|_| ())
+        .map_err(|problem| refused(problem.to_string()))
 }
 
 fn check_secret(secret: &str) -> Result<(), String> {

@@ -159,6 +159,18 @@ async fn view(
     })
 }
 
+/// The subscription as it stands after a change to it.
+async fn view_now(
+    pool: &SqlitePool,
+    before: Subscription,
+    repository: &Repository,
+) -> Result<SubscriptionView, AppError> {
+    let now = store::notify::subscriptions::find(pool, before.id)
+        .await?
+        .unwrap_or(before);
+    view(pool, now, repository).await
+}
+
 /// The repository's lines, newest first, for the forms' choices.
 pub async fn known_lines(
     pool: &SqlitePool,
@@ -197,10 +209,7 @@ pub async fn confirm(
             "this address unsubscribed since; subscribe again to get a new link".to_owned(),
         ));
     }
-    let confirmed = store::notify::subscriptions::find(pool, subscription.id)
-        .await?
-        .unwrap_or(subscription);
-    view(pool, confirmed, &repository).await
+    view_now(pool, subscription, &repository).await
 }
 
 /// The manage page's subscription.
@@ -237,10 +246,7 @@ pub async fn set_preferences(
         &join_lines(&lines),
     )
     .await?;
-    let changed = store::notify::subscriptions::find(pool, subscription.id)
-        .await?
-        .unwrap_or(subscription);
-    view(pool, changed, &repository).await
+    view_now(pool, subscription, &repository).await
 }
 
 /// Unsubscribes at once (the one-click POST, and the page's button); mail not yet sent to the
@@ -255,10 +261,7 @@ pub async fn unsubscribe(
     let mut tx = pool.begin().await?;
     store::notify::subscriptions::unsubscribe(&mut tx, subscription.id, now).await?;
     tx.commit().await?;
-    let gone = store::notify::subscriptions::find(pool, subscription.id)
-        .await?
-        .unwrap_or(subscription);
-    view(pool, gone, &repository).await
+    view_now(pool, subscription, &repository).await
 }
 
 /// How many confirmed subscribers each topic has; addresses are never shown.
