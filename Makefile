@@ -26,7 +26,7 @@ help:
 	@echo "make run    build the release and serve the demo at http://127.0.0.1:3000"
 	@echo "make test   fmt, clippy (ssr and wasm), every Rust test, the Playwright tests"
 	@echo "make build  the release build: target/release/releasedesk and target/site/"
-	@echo "make bench  requests/s and latency beside nginx, peak memory, bytes per page"
+	@echo "make bench  requests/s and latency beside nginx, peak memory, bytes per page, first tap"
 	@echo "make lighthouse  Lighthouse scores of the history, version and support pages"
 	@echo "make bench-sync  a 10,000-tag sync against the fake GitHub"
 	@echo "make bench-history  server render times of a 10,000-version history"
@@ -107,8 +107,8 @@ export-check: build
 	cargo test --workspace --locked --no-run --quiet
 	scripts/export-check.sh "$(TARGET_DIR)/debug/link-check"
 
-# Our server beside nginx serving the export, peak memory, bytes per page (scripts/bench.sh),
-# then the Lighthouse scores.
+# Our server beside nginx serving the export, peak memory, bytes per page, the first interaction
+# on a throttled phone (scripts/bench.sh), then the Lighthouse scores.
 bench: build bench-tools end2end/node_modules/.installed
 	scripts/bench.sh
 	scripts/lighthouse.sh

@@ -4,7 +4,9 @@
 # (a) requests per second for the support answer as JSON and as a page (also asked for gzipped,
 #     as browsers ask), from our server and from nginx serving the files `releasedesk export`
 #     wrote for the same addresses, and their ratios; (b) p50/p99 latency at 64 connections; (c) our peak RSS under that load;
-#     (d) gzipped bytes each page ships (HTML, CSS, JS, wasm); plus binary size and idle memory.
+#     (d) gzipped bytes each page ships (HTML, CSS, JS, wasm); (e) the bytes fetched before the
+#     first interaction answers on a throttled phone, and how long it takes
+#     (end2end/bench/first-interaction.mjs); plus binary size and idle memory.
 # Figures are medians of ROUNDS rounds, the servers taking turns so that noise from the shared
 # machine falls on both. Usage: scripts/bench.sh   (ROUNDS=5 DURATION=10 CONNECTIONS=64)
 set -euo pipefail
@@ -120,6 +122,9 @@ for path in / /acme/orbit /acme/orbit/v/v2.3.1 /acme/orbit/support /acme/orbit/i
   printf '%-40s %10s %10s %10s %10s %10s\n' "$path" "$(kib <<<"$h")" "$(kib <<<"${sizes[css]}")" \
     "$(kib <<<"${sizes[js]}")" "$(kib <<<"${sizes[wasm]}")" "$(kib <<<"$total")"
 done
+
+echo
+(cd end2end && ROUNDS="$rounds" node bench/first-interaction.mjs "$ours_url")
 
 # Idle RSS: a fresh server with the demo, after rendering each page once.
 idle_port=$(free_port)
