@@ -2,16 +2,15 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 use crate::{
     components::{NotFound, SiteFooter, SiteHeader},
     pages::{
-        ApiDocsPage, ChecklistsPage, ComparePage, ConfirmPage, HistoryPage, HomePage, HooksPage,
-        IncidentDetailPage, IncidentsPage, ManagePage, OutboxPage, PlanPage, PlansPage,
-        SettingsPage, SubscribePage, SupportPage, TemplatePage, TokensPage, TrainPage,
-        UnsubscribePage, VersionPage,
+        routes, ApiDocsPage, ComparePage, ConfirmPage, HistoryPage, HomePage, IncidentDetailPage,
+        IncidentsPage, ManagePage, SubscribePage, SupportPage, TrainPage, UnsubscribePage,
+        VersionPage,
     },
 };
 
@@ -94,12 +93,6 @@ fn set_content_security_policy() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // End-to-end tests wait for this marker: clicks made before hydration would be lost.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 
     // Pages render only once their data is loaded (`SsrMode::Async`), so that they are complete
     // without JavaScript and can answer with the right status code.
@@ -115,7 +108,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     // Before `/:owner/:repo`, which the address would also match.
                     <Route path=path!("/api/docs") view=ApiDocsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/outbox") view=OutboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/outbox") view={Lazy::<routes::Outbox>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/subscriptions/confirm/:token") view=ConfirmPage ssr=SsrMode::Async/>
                     <Route path=path!("/subscriptions/manage/:token") view=ManagePage ssr=SsrMode::Async/>
                     <Route path=path!("/subscriptions/unsubscribe/:token") view=UnsubscribePage ssr=SsrMode::Async/>
@@ -123,17 +116,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/:owner/:repo/support") view=SupportPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/v/:version") view=VersionPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/compare/:range") view=ComparePage ssr=SsrMode::Async/>
-                    <Route path=path!("/:owner/:repo/checklists") view=ChecklistsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/:owner/:repo/checklists/templates/:kind") view=TemplatePage ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/checklists") view={Lazy::<routes::Checklists>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/checklists/templates/:kind") view={Lazy::<routes::Template>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/incidents") view=IncidentsPage ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/incidents/:id") view=IncidentDetailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/:owner/:repo/plans") view=PlansPage ssr=SsrMode::Async/>
-                    <Route path=path!("/:owner/:repo/plans/:version") view=PlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/plans") view={Lazy::<routes::Plans>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/plans/:version") view={Lazy::<routes::Plan>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/trains/:train") view=TrainPage ssr=SsrMode::Async/>
-                    <Route path=path!("/:owner/:repo/tokens") view=TokensPage ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/tokens") view={Lazy::<routes::Tokens>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/subscribe") view=SubscribePage ssr=SsrMode::Async/>
-                    <Route path=path!("/:owner/:repo/hooks") view=HooksPage ssr=SsrMode::Async/>
-                    <Route path=path!("/:owner/:repo/settings") view=SettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/hooks") view={Lazy::<routes::Hooks>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/settings") view={Lazy::<routes::Settings>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

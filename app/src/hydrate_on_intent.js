@@ -18,19 +18,32 @@
   };
   const hydrate = () => {
     for (const intent of intents) removeEventListener(intent, hydrate, true);
+    // What a person types while the app loads and hydrates, field by field: hydration sets each
+    // field to the value the server rendered, so it is put back afterwards.
+    const typed = new Map(typedSoFar());
+    const note = ({ target }) => {
+      if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement) {
+        typed.set(target, target.value);
+      }
+    };
+    addEventListener("input", note, true);
+    const stopNoting = () => removeEventListener("input", note, true);
     fetchApp().then(
       async ([app, module]) => {
         await app.default({ module_or_path: module });
-        const typed = typedSoFar();
-        app.hydrate();
+        // Kept once the module of the page's own route has loaded and the page has hydrated.
+        await app.hydrate();
+        stopNoting();
         replay(typed);
       },
       // The network failed: the page still works without the app.
-      listen,
+      () => {
+        stopNoting();
+        listen();
+      },
     );
   };
-  // Hydration sets each field to the value the server rendered; what a person typed while the
-  // app was loading is put back and announced, so the app answers it as if typed just now.
+  // Put back what was typed, and announce it, so the app answers it as if typed just now.
   const fields = () => document.querySelectorAll("input, textarea");
   const typedSoFar = () =>
     [...fields()].filter((f) => f.value !== f.defaultValue).map((f) => [f, f.value]);

@@ -24,10 +24,19 @@ pub mod state;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-/// The browser entry point: takes over the server-rendered page.
+/// The browser entry point: takes over the server-rendered page. The promise it returns is kept
+/// once the page has hydrated, after the module of the page's lazy route has loaded, so that
+/// `hydrate_on_intent.js` knows when to put back what was typed meanwhile.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
-pub fn hydrate() {
+pub async fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    let Some(body) = leptos::prelude::document().body() else {
+        return;
+    };
+    leptos::mount::hydrate_from_async(body.clone(), app::App)
+        .await
+        .forget();
+    // End-to-end tests wait for this marker: clicks made before hydration would be lost.
+    let _ = body.set_attribute("data-hydrated", "true");
 }

@@ -78,7 +78,6 @@ async function visit(spec, moment) {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   const sizes = await countBytes(cdp);
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   await cdp.send('Network.emulateNetworkConditions', slow4g);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpuSlowdown });
   await page.goto(base + spec.path, { waitUntil: 'load', timeout: 120_000 });

@@ -2,13 +2,13 @@
 //! `[[workspace.metadata.leptos]]` settings, without compiling a large tool first.
 //!
 //! The browser app and the server are compiled at once (two cargo processes, each with its own
-//! lock in the shared target folder), then wasm-bindgen runs as a library at the version the app
-//! links, and the prebuilt npm tools in `xtask/node_modules` optimise the WebAssembly
+//! lock in the shared target folder), then wasm-split cuts the app at its lazy routes and
+//! wasm-bindgen runs as a library at the version the app links, and the prebuilt npm tools in `xtask/node_modules` optimise the WebAssembly
 //! (wasm-opt), minify the script (esbuild) and compile the stylesheet (lightningcss).
 
 mod site;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
@@ -89,12 +89,12 @@ fn build(site: &Site, profile: Profile, verbose: bool) -> Result<()> {
     Ok(())
 }
 
-/// The site's files: the app's script and WebAssembly (optimised and minified for a release),
-/// the stylesheet, and the static assets.
+/// The site's files: the app's script and WebAssembly, cut at its lazy routes (optimised and
+/// minified for a release), the stylesheet, and the static assets.
 fn site_files(site: &Site, profile: Profile, tools: &Tools) -> Result<()> {
     let pkg = site.pkg_dir();
     std::fs::create_dir_all(&pkg).with_context(|| format!("creating {}", pkg.display()))?;
-    // wasm-bindgen and wasm-opt take a quarter of a minute: the app's files are made again
+    // wasm-split, wasm-bindgen and wasm-opt take a minute: the app's files are made again
     // only when the compiled app (or the profile) changed since they were last made.
     let stamp = site.target_dir.join("xtask-site-made-from");
     let source = site::source_stamp(&site.front_wasm(profile), profile)?;
@@ -104,18 +104,65 @@ fn site_files(site: &Site, profile: Profile, tools: &Tools) -> Result<()> {
     let uncompressed =
         profile == Profile::Release && !pkg.join(format!("{}.wasm.br", site.output_name)).exists();
     if !wasm.exists() || uncompressed || made.as_deref() != Some(source.as_str()) {
+        let chunks = split(site, profile)?;
         bindgen(site, profile)?;
+        let mut modules = vec![wasm.clone()];
+        modules.extend(chunks);
         if profile == Profile::Release {
-            tools.optimise_wasm(&wasm)?;
+            for module in &modules {
+                tools.optimise_wasm(module)?;
+            }
             tools.minify_script(&script)?;
         }
-        tools.precompress(profile, &[&wasm, &script])?;
+        let mut files: Vec<&Path> = modules.iter().map(PathBuf::as_path).collect();
+        let loader = pkg.join(SPLIT_LOADER);
+        files.extend([script.as_path(), loader.as_path()]);
+        tools.precompress(profile, &files)?;
         std::fs::write(&stamp, source).with_context(|| format!("writing {}", stamp.display()))?;
     }
     tools.compile_stylesheet(site, profile)?;
     let stylesheet = pkg.join(format!("{}.css", site.output_name));
     tools.precompress(profile, &[&stylesheet])?;
     copy_dir(&site.assets_dir(), &site.site_root())
+}
+
+/// The loader wasm-split writes beside the app's script, under the name Leptos looks for.
+const SPLIT_LOADER: &str = "__wasm_split.______________________.js";
+
+/// wasm-split cuts the compiled app at its lazy routes (`#[lazy_route]`): a main module for
+/// wasm-bindgen, a module per route and chunks that routes share, which the loader
+/// (`SPLIT_LOADER`) fetches when a route first needs them. Returns the route modules and
+/// chunks, written into the site's pkg folder after the previous build's are removed.
+fn split(site: &Site, profile: Profile) -> Result<Vec<PathBuf>> {
+    let pkg = site.pkg_dir();
+    for entry in std::fs::read_dir(&pkg).with_context(|| format!("reading {}", pkg.display()))? {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if name.starts_with("split_")
+            || name.starts_with("chunk_")
+            || name.starts_with("__wasm_split")
+        {
+            std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+        }
+    }
+    let input = site.front_wasm(profile);
+    let wasm = std::fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
+    let main = site.front_main_wasm(profile);
+    // The loader imports the app's script by this name, the same address the page imports it
+    // from (a second address would load a second, uninitialised copy).
+    let script = format!("./{}.js", site.output_name);
+    let link = format!("./{SPLIT_LOADER}");
+    let mut options = wasm_split_cli_support::Options::new(&wasm);
+    options.output_dir = &pkg;
+    options.main_out_path = &main;
+    options.main_module = &script;
+    options.link_name = &link;
+    let split = wasm_split_cli_support::transform(options)
+        .map_err(|err| anyhow::anyhow!("wasm-split on {}: {err:#}", input.display()))?;
+    Ok(split.split_modules)
 }
 
 fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> Result<T> {
@@ -136,23 +183,28 @@ fn available_cores() -> usize {
 
 fn cargo(site: &Site, args: &[String], verbose: bool) -> Result<()> {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    command
-        .args(args)
-        .envs(site.leptos_env())
-        .current_dir(&site.workspace_root);
+    let (subcommand, rest) = args.split_first().context("no cargo command")?;
+    command.arg(subcommand);
     if !verbose {
         command.arg("--quiet");
     }
+    command
+        .args(rest)
+        .envs(site.leptos_env())
+        .current_dir(&site.workspace_root);
     run_command(&mut command)
 }
 
-/// wasm-bindgen as the CLI runs it for cargo-leptos (`--target web`), into the site's pkg
-/// folder, with the WebAssembly named `{output}.wasm` as Leptos' hydration script asks for.
+/// wasm-bindgen as the CLI runs it for cargo-leptos (`--target web`) on the split app's main
+/// module, into the site's pkg folder, with the WebAssembly named `{output}.wasm` as Leptos'
+/// hydration script asks for. The linker's exports stay: the loader gives the route modules
+/// the main module's memory and function table through them.
 fn bindgen(site: &Site, profile: Profile) -> Result<()> {
-    let input = site.front_wasm(profile);
+    let input = site.front_main_wasm(profile);
     let pkg = site.pkg_dir();
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(&input)
+        .keep_lld_exports(true)
         .web(true)?
         .out_name(&site.output_name)
         .typescript(false)

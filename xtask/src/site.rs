@@ -96,10 +96,13 @@ impl Site {
         }
     }
 
-    /// `cargo` arguments for the browser app, as cargo-leptos gives them.
+    /// `cargo` arguments for the browser app, as cargo-leptos gives them for a split build:
+    /// the linker keeps its relocations (`--emit-relocs`), which wasm-split needs to cut the
+    /// app at its lazy routes. Only the app's own link gets the flag (`cargo rustc`), so the
+    /// compiled dependencies stay valid.
     pub fn front_args(&self, profile: Profile) -> Vec<String> {
         let mut args = vec![
-            "build".to_string(),
+            "rustc".to_string(),
             "--locked".to_string(),
             format!("--package={}", self.lib_package),
             "--lib".to_string(),
@@ -112,6 +115,7 @@ impl Site {
         if !self.lib_features.is_empty() {
             args.push(format!("--features={}", self.lib_features.join(",")));
         }
+        args.extend(["--".to_string(), "-Clink-args=--emit-relocs".to_string()]);
         args
     }
 
@@ -160,6 +164,13 @@ impl Site {
                 Profile::Release => self.front_profile(profile),
             })
             .join(format!("{}.wasm", self.lib_package.replace('-', "_")))
+    }
+
+    /// Where wasm-split writes the app's main module, beside the compiled app (never over it,
+    /// so that splitting again starts from what the linker wrote).
+    pub fn front_main_wasm(&self, profile: Profile) -> PathBuf {
+        self.front_wasm(profile)
+            .with_file_name(format!("{}_main.wasm", self.lib_package.replace('-', "_")))
     }
 
     pub fn server_binary(&self, profile: Profile) -> PathBuf {
@@ -270,7 +281,7 @@ mod tests {
         assert_eq!(
             site.front_args(Profile::Release),
             [
-                "build",
+                "rustc",
                 "--locked",
                 "--package=app",
                 "--lib",
@@ -278,6 +289,8 @@ mod tests {
                 "--profile=wasm-release",
                 "--no-default-features",
                 "--features=hydrate",
+                "--",
+                "-Clink-args=--emit-relocs",
             ]
         );
         assert!(site
