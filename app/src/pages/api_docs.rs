@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::pages::data::page_data;
 use crate::{
     api::docs::get_api_description,
     components::PageTitle,
@@ -25,7 +26,7 @@ fn Prose(text: String) -> impl IntoView {
 /// from elsewhere.
 #[component]
 pub fn ApiDocsPage() -> impl IntoView {
-    let description = Resource::new(|| (), |_| get_api_description());
+    let description = page_data(|| (), |_| get_api_description());
     view! {
         <PageTitle text="REST API · Release Desk"/>
         <Suspense fallback=|| view! { <p class="loading">"Loading the API description…"</p> }>

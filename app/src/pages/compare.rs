@@ -1,3 +1,4 @@
+use crate::pages::data::page_data;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -15,7 +16,7 @@ pub fn ComparePage() -> impl IntoView {
     let owner = move || params.read().get("owner").unwrap_or_default();
     let repo = move || params.read().get("repo").unwrap_or_default();
     let range = move || params.read().get("range").unwrap_or_default();
-    let comparison = Resource::new(
+    let comparison = page_data(
         move || (owner(), repo(), range()),
         |(owner, repo, range)| compare(CompareRef { owner, repo, range }),
     );

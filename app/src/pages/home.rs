@@ -1,3 +1,4 @@
+use crate::pages::data::page_data;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
@@ -10,7 +11,7 @@ use crate::{
 /// `/`: every tracked repository.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let repositories = Resource::new(|| (), |_| list_repositories());
+    let repositories = page_data(|| (), |_| list_repositories());
     view! {
         <PageTitle text="Repositories · Release Desk"/>
         <h1>"Repositories"</h1>

@@ -1,6 +1,7 @@
 //! `/{owner}/{repo}/hooks`: maintainers' outgoing webhooks, each with its delivery log, and how
 //! many people subscribe by mail to each topic.
 
+use crate::pages::data::page_data;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -22,7 +23,7 @@ pub fn HooksPage() -> impl IntoView {
     let repo = move || params.read().get("repo").unwrap_or_default();
     let create = ServerAction::<CreateHook>::new();
     let change = ServerAction::<ChangeHook>::new();
-    let page = Resource::new(
+    let page = page_data(
         move || {
             (
                 owner(),

@@ -1,6 +1,7 @@
 //! Incident pages: the list (open first, then history, with the form for a new notice) and one
 //! incident with its timeline, the rollback clock and the maintainers' forms.
 
+use crate::pages::data::page_data;
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
@@ -27,7 +28,7 @@ pub fn IncidentsPage() -> impl IntoView {
     let owner = move || params.read().get("owner").unwrap_or_default();
     let repo = move || params.read().get("repo").unwrap_or_default();
     let save = ServerAction::<SaveIncident>::new();
-    let page = Resource::new(
+    let page = page_data(
         move || (owner(), repo(), save.version().get(), save.value().get()),
         |(owner, repo, _, _)| get_incidents(RepoRef { owner, repo }),
     );
@@ -220,7 +221,7 @@ pub fn IncidentDetailPage() -> impl IntoView {
     let save = ServerAction::<SaveIncident>::new();
     let update = ServerAction::<AddIncidentUpdate>::new();
     let publish = ServerAction::<PublishIncident>::new();
-    let page = Resource::new(
+    let page = page_data(
         move || {
             (
                 owner(),

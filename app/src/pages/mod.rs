@@ -4,6 +4,7 @@
 mod api_docs;
 pub mod checklist;
 mod compare;
+pub mod data;
 mod evidence;
 mod history;
 mod home;

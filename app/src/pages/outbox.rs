@@ -1,5 +1,6 @@
 //! `/admin/outbox`: the mail a server without SMTP keeps, for its local administrator.
 
+use crate::pages::data::page_data;
 use leptos::prelude::*;
 
 use crate::{
@@ -9,7 +10,7 @@ use crate::{
 
 #[component]
 pub fn OutboxPage() -> impl IntoView {
-    let mails = Resource::new(|| (), |()| get_outbox());
+    let mails = page_data(|| (), |()| get_outbox());
     view! {
         <PageTitle text="Outbox · Release Desk"/>
         <h1>"Outbox"</h1>

@@ -1,6 +1,7 @@
 //! `/{owner}/{repo}/plans` and `/{owner}/{repo}/plans/{version}`: releases planned before their
 //! tag, each with its pre-release checklist, the gate on its branch, and publishing.
 
+use crate::pages::data::page_data;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -39,7 +40,7 @@ pub fn PlansPage() -> impl IntoView {
     let repo = move || params.read().get("repo").unwrap_or_default();
     let suggest = move || query.read().get("suggest").unwrap_or_default();
     let save = ServerAction::<SavePlan>::new();
-    let page = Resource::new(
+    let page = page_data(
         move || {
             (
                 owner(),
@@ -223,7 +224,7 @@ pub fn PlanPage() -> impl IntoView {
     let publish = ServerAction::<PublishRelease>::new();
     let cancel = ServerAction::<CancelPlan>::new();
     let checklist = VersionChecklistData::new(owner, repo, version);
-    let page = Resource::new(
+    let page = page_data(
         move || {
             (
                 owner(),

@@ -1,3 +1,4 @@
+use crate::pages::data::page_data;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -19,7 +20,7 @@ pub fn SettingsPage() -> impl IntoView {
     let repo = move || params.read().get("repo").unwrap_or_default();
     let save = ServerAction::<SaveSettings>::new();
     // Read again after each submission, refused ones included: the outcome waits in the session.
-    let page = Resource::new(
+    let page = page_data(
         move || (owner(), repo(), save.version().get(), save.value().get()),
         |(owner, repo, _, _)| get_settings(RepoRef { owner, repo }),
     );

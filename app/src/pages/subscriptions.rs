@@ -2,6 +2,7 @@
 //! open (`/subscriptions/{confirm|manage|unsubscribe}/{token}`). Their forms are plain posts,
 //! answered by the server with a redirect back here.
 
+use crate::pages::data::page_data;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -27,7 +28,7 @@ pub fn SubscribePage() -> impl IntoView {
     let owner = move || params.read().get("owner").unwrap_or_default();
     let repo = move || params.read().get("repo").unwrap_or_default();
     let sent = flagged("sent");
-    let page = Resource::new(
+    let page = page_data(
         move || (owner(), repo()),
         |(owner, repo)| get_subscribe_page(RepoRef { owner, repo }),
     );
@@ -86,7 +87,7 @@ fn Subscribe(page: Page, sent: bool) -> impl IntoView {
 fn link_page(purpose: &'static str) -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let page = Resource::new(token, move |token| {
+    let page = page_data(token, move |token| {
         get_link_page(LinkRef {
             purpose: purpose.to_owned(),
             token,

@@ -1,3 +1,4 @@
+use crate::pages::data::{page_data, PageData};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -37,14 +38,14 @@ pub fn SupportPage() -> impl IntoView {
     let query = use_query_map();
     let owner = move || params.read().get("owner").unwrap_or_default();
     let repo = move || params.read().get("repo").unwrap_or_default();
-    let support = Resource::new(
+    let support = page_data(
         move || (owner(), repo()),
         |(owner, repo)| get_support(RepoRef { owner, repo }),
     );
     // What is being checked: the query string at first (so the form works without JavaScript),
     // then each keystroke once hydrated.
     let typed = RwSignal::new(query.read_untracked().get("version").unwrap_or_default());
-    let check = Resource::new(
+    let check = page_data(
         move || (owner(), repo(), typed.get()),
         |(owner, repo, text)| async move {
             match typed_version(&text) {
@@ -81,7 +82,7 @@ pub fn SupportPage() -> impl IntoView {
 fn SupportView(
     overview: SupportOverview,
     typed: RwSignal<String>,
-    check: Resource<Option<CheckAnswer>>,
+    check: PageData<Option<CheckAnswer>>,
 ) -> impl IntoView {
     let SupportOverview {
         owner,

@@ -1,3 +1,4 @@
+use crate::pages::data::page_data;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -18,7 +19,7 @@ pub fn TokensPage() -> impl IntoView {
     let repo = move || params.read().get("repo").unwrap_or_default();
     let create = ServerAction::<CreateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
-    let tokens = Resource::new(
+    let tokens = page_data(
         move || {
             (
                 owner(),

@@ -1,5 +1,6 @@
 //! `/{owner}/{repo}/trains/{x.y.z}`: a release from its first pre-release to stable.
 
+use crate::pages::data::page_data;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -16,7 +17,7 @@ pub fn TrainPage() -> impl IntoView {
     let owner = move || params.read().get("owner").unwrap_or_default();
     let repo = move || params.read().get("repo").unwrap_or_default();
     let train = move || params.read().get("train").unwrap_or_default();
-    let page = Resource::new(
+    let page = page_data(
         move || (owner(), repo(), train()),
         |(owner, repo, train)| get_train(TrainRef { owner, repo, train }),
     );

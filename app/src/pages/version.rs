@@ -1,3 +1,4 @@
+use crate::pages::data::page_data;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -36,7 +37,7 @@ pub fn VersionPage() -> impl IntoView {
     let restore = ServerAction::<Restore>::new();
     let publish = ServerAction::<PublishRelease>::new();
     let checklist = VersionChecklistData::new(owner, repo, version);
-    let page = Resource::new(
+    let page = page_data(
         move || {
             (
                 owner(),

@@ -5,6 +5,7 @@ mod item;
 mod open_items;
 mod template;
 
+use crate::pages::data::{page_data, PageData};
 use leptos::prelude::*;
 
 use crate::{
@@ -28,7 +29,7 @@ pub use self::{open_items::ChecklistsPage, template::TemplatePage};
 /// the browser never makes, which breaks hydration.
 #[derive(Clone, Copy)]
 pub struct VersionChecklistData {
-    panel: Resource<Result<Option<ChecklistPanel>, AppError>>,
+    panel: PageData<Result<Option<ChecklistPanel>, AppError>>,
     change: ServerAction<ChangeChecklistItem>,
     start: ServerAction<StartChecklist>,
     /// The item and note of the last change sent from this page, kept past the action (whose
@@ -50,7 +51,7 @@ impl VersionChecklistData {
                 last_sent.set(Some((input.item, input.note.clone())));
             }
         });
-        let panel = Resource::new(
+        let panel = page_data(
             move || {
                 (
                     owner(),

@@ -1,5 +1,6 @@
 //! `/{owner}/{repo}/checklists`: every open item of a repository.
 
+use crate::pages::data::page_data;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -19,7 +20,7 @@ pub fn ChecklistsPage() -> impl IntoView {
     let owner = move || params.read().get("owner").unwrap_or_default();
     let repo = move || params.read().get("repo").unwrap_or_default();
     let only = move || query.read().get("only");
-    let page = Resource::new(
+    let page = page_data(
         move || (owner(), repo(), only()),
         |(owner, repo, only)| get_open_items(OpenItemsRef { owner, repo, only }),
     );

@@ -1,5 +1,6 @@
 //! `/{owner}/{repo}/checklists/templates/{kind}`: the template editor.
 
+use crate::pages::data::page_data;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -20,7 +21,7 @@ pub fn TemplatePage() -> impl IntoView {
     let repo = move || params.read().get("repo").unwrap_or_default();
     let kind = move || params.read().get("kind").unwrap_or_default();
     let save = ServerAction::<SaveTemplate>::new();
-    let page = Resource::new(
+    let page = page_data(
         move || {
             (
                 owner(),

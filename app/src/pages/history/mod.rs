@@ -3,6 +3,7 @@
 mod filters;
 mod versions;
 
+use crate::pages::data::{page_data, PageData};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -35,7 +36,7 @@ pub fn HistoryPage() -> impl IntoView {
     let owner = move || params.read().get("owner").unwrap_or_default();
     let repo = move || params.read().get("repo").unwrap_or_default();
     // The repository and its counts depend on the path only; the list below on the query.
-    let history = Resource::new(
+    let history = page_data(
         move || (owner(), repo()),
         |(owner, repo)| get_history(RepoRef { owner, repo }),
     );
@@ -43,7 +44,7 @@ pub fn HistoryPage() -> impl IntoView {
     // resource made there gets an id the browser never makes.
     let requested = requested();
     let query = Memo::new(move |_| requested.read().query.clone());
-    let page = Resource::new(
+    let page = page_data(
         move || (owner(), repo(), query.get()),
         |(owner, repo, q)| {
             get_history_page(HistoryPageQuery {
@@ -115,7 +116,7 @@ fn requested() -> Memo<Requested> {
 #[component]
 fn HistoryView(
     history: History,
-    page: Resource<Result<Option<HistoryPage>, AppError>>,
+    page: PageData<Result<Option<HistoryPage>, AppError>>,
     requested: Memo<Requested>,
 ) -> impl IntoView {
     let History {
