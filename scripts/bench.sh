@@ -31,10 +31,12 @@ trap cleanup EXIT
 # Our server, with the demo.
 ours_port=$(free_port)
 export RELEASEDESK_DATABASE_URL="sqlite://$work/bench.db" RELEASEDESK_SECRET_KEY="bench only, not a secret"
-RUST_LOG=error LEPTOS_SITE_ROOT="$site" "$bin" serve --demo --bind "127.0.0.1:$ours_port" >/dev/null & ours=$!
+RUST_LOG=error LEPTOS_SITE_ROOT="$site" "$bin" serve --demo --bind "127.0.0.1:$ours_port" >"$work/ours.out" & ours=$!
 pids+=("$ours")
 for _ in $(seq 200); do curl -sf "http://127.0.0.1:$ours_port/readyz" >/dev/null && break; sleep 0.1; done
 ours_url="http://127.0.0.1:$ours_port"
+# The local administrator's sign-in link, printed once at start, for (e)'s checklist tick.
+admin_link=$(grep -A1 'Sign in as the local administrator with this link' "$work/ours.out" | tail -n1 | tr -d '[:space:]')
 
 # The same answers exported, served by Debian's nginx.
 LEPTOS_SITE_ROOT="$site" "$bin" export --out "$work/site" >/dev/null
@@ -124,7 +126,7 @@ for path in / /acme/orbit /acme/orbit/v/v2.3.1 /acme/orbit/support /acme/orbit/i
 done
 
 echo
-(cd end2end && ROUNDS="$rounds" node bench/first-interaction.mjs "$ours_url")
+(cd end2end && ROUNDS="$rounds" node bench/first-interaction.mjs "$ours_url" "$admin_link")
 
 # Idle RSS: a fresh server with the demo, after rendering each page once.
 idle_port=$(free_port)

@@ -7,11 +7,7 @@ use leptos_router::{
 
 use crate::{
     components::{NotFound, SiteFooter, SiteHeader},
-    pages::{
-        routes, ApiDocsPage, ComparePage, ConfirmPage, HistoryPage, HomePage, IncidentDetailPage,
-        IncidentsPage, ManagePage, SubscribePage, SupportPage, TrainPage, UnsubscribePage,
-        VersionPage,
-    },
+    pages::routes,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -105,26 +101,26 @@ pub fn App() -> impl IntoView {
             <SiteHeader/>
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound what="There is no page at this address."/> }>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/") view={Lazy::<routes::Home>::new()} ssr=SsrMode::Async/>
                     // Before `/:owner/:repo`, which the address would also match.
-                    <Route path=path!("/api/docs") view=ApiDocsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/api/docs") view={Lazy::<routes::ApiDocs>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/outbox") view={Lazy::<routes::Outbox>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/subscriptions/confirm/:token") view=ConfirmPage ssr=SsrMode::Async/>
-                    <Route path=path!("/subscriptions/manage/:token") view=ManagePage ssr=SsrMode::Async/>
-                    <Route path=path!("/subscriptions/unsubscribe/:token") view=UnsubscribePage ssr=SsrMode::Async/>
-                    <Route path=path!("/:owner/:repo") view=HistoryPage ssr=SsrMode::Async/>
-                    <Route path=path!("/:owner/:repo/support") view=SupportPage ssr=SsrMode::Async/>
-                    <Route path=path!("/:owner/:repo/v/:version") view=VersionPage ssr=SsrMode::Async/>
-                    <Route path=path!("/:owner/:repo/compare/:range") view=ComparePage ssr=SsrMode::Async/>
+                    <Route path=path!("/subscriptions/confirm/:token") view={Lazy::<routes::Confirm>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/subscriptions/manage/:token") view={Lazy::<routes::Manage>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/subscriptions/unsubscribe/:token") view={Lazy::<routes::Unsubscribe>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo") view={Lazy::<routes::History>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/support") view={Lazy::<routes::Support>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/v/:version") view={Lazy::<routes::Version>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/compare/:range") view={Lazy::<routes::Compare>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/checklists") view={Lazy::<routes::Checklists>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/checklists/templates/:kind") view={Lazy::<routes::Template>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/:owner/:repo/incidents") view=IncidentsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/:owner/:repo/incidents/:id") view=IncidentDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/incidents") view={Lazy::<routes::Incidents>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/incidents/:id") view={Lazy::<routes::IncidentDetail>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/plans") view={Lazy::<routes::Plans>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/plans/:version") view={Lazy::<routes::Plan>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/:owner/:repo/trains/:train") view=TrainPage ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/trains/:train") view={Lazy::<routes::Train>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/tokens") view={Lazy::<routes::Tokens>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/:owner/:repo/subscribe") view=SubscribePage ssr=SsrMode::Async/>
+                    <Route path=path!("/:owner/:repo/subscribe") view={Lazy::<routes::Subscribe>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/hooks") view={Lazy::<routes::Hooks>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/:owner/:repo/settings") view={Lazy::<routes::Settings>::new()} ssr=SsrMode::Async/>
                 </Routes>

@@ -4,14 +4,28 @@
 // Every page works without them, so a visit that only reads never pays for hydration.
 ((glue, wasm) => {
   let fetched;
+  // The modules of the page's lazy route, which hydration loads (the build's manifest lists
+  // them by route), fetched with the app into the browser's cache, where the app finds them.
+  const pkg = wasm.slice(0, wasm.lastIndexOf("/"));
+  const fetchLazyModules = async () => {
+    const route = document.querySelector("[data-lazy-route]")?.dataset.lazyRoute;
+    if (!route) return;
+    const manifest = await (await fetch(`${pkg}/__wasm_split_manifest.json`)).json();
+    const [, modules = []] =
+      Object.entries(manifest).find(([name]) => name.startsWith(`${route}_`)) ?? [];
+    await Promise.all(modules.map((name) => fetch(`${pkg}/${name}.wasm`).then((a) => a.arrayBuffer())));
+  };
   // A failed fetch is forgotten, so the next intent tries again.
   const fetchApp = () =>
-    (fetched ??= Promise.all([import(glue), WebAssembly.compileStreaming(fetch(wasm))]).catch(
-      (failure) => {
-        fetched = undefined;
-        throw failure;
-      },
-    ));
+    (fetched ??= Promise.all([
+      import(glue),
+      WebAssembly.compileStreaming(fetch(wasm)),
+      // Only a head start: should it fail, hydration fetches them itself.
+      fetchLazyModules().catch(() => {}),
+    ]).catch((failure) => {
+      fetched = undefined;
+      throw failure;
+    }));
   const intents = ["pointerover", "pointerdown", "touchstart", "keydown", "focusin"];
   const listen = () => {
     for (const intent of intents) addEventListener(intent, hydrate, { capture: true, passive: true });

@@ -2,7 +2,7 @@ import { test, expect } from '@playwright/test';
 import { HistoryPage, hydrated } from './pages';
 
 // The maintainers' pages are one WebAssembly module of their own (app/src/pages/mod.rs, routes).
-const maintainersModule = /\/pkg\/split_maintainers_page_[0-9]+\.wasm$/;
+const maintainersModule = /\/pkg\/split_maintainers_pages_[0-9]+\.wasm$/;
 
 test.beforeEach(() => {
   test.skip(test.info().project.name !== 'hydrated', 'the split is of the app that hydrates');
@@ -23,6 +23,34 @@ test("a reader's pages work without ever fetching the maintainers' module", asyn
 
   expect(fetched.filter((url) => url.includes('/pkg/')).length).toBeGreaterThan(0);
   expect(fetched.filter((url) => maintainersModule.test(url))).toEqual([]);
+});
+
+test("a page's own modules are fetched with the app once the page has loaded; hydration finds them cached", async ({ page }) => {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const fetched: string[] = [];
+  const afterIntent = new Map<string, string>();
+  const cached = new Set<string>();
+  let intended = false;
+  cdp.on('Network.requestWillBeSent', ({ requestId, request }) => {
+    fetched.push(request.url);
+    if (intended && request.url.endsWith('.wasm')) afterIntent.set(requestId, request.url);
+  });
+  cdp.on('Network.requestServedFromCache', ({ requestId }) => cached.add(requestId));
+  cdp.on('Network.responseReceived', ({ requestId, response }) => {
+    if (response.fromDiskCache || response.fromPrefetchCache) cached.add(requestId);
+  });
+
+  await page.goto('/acme/orbit');
+  await page.waitForLoadState('networkidle');
+  await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
+  expect(fetched.some((url) => /\/pkg\/split_history_pages_[0-9]+\.wasm$/.test(url))).toBe(true);
+  expect(fetched.filter((url) => maintainersModule.test(url))).toEqual([]);
+
+  intended = true;
+  await hydrated(page);
+  expect(afterIntent.size).toBeGreaterThan(0);
+  expect([...afterIntent].filter(([id]) => !cached.has(id)).map(([, url]) => url)).toEqual([]);
 });
 
 test("a maintainer goes from a reader's page to a maintainer's page in the same tab, and it works", async ({ page }) => {

@@ -128,11 +128,15 @@ fn site_files(site: &Site, profile: Profile, tools: &Tools) -> Result<()> {
 
 /// The loader wasm-split writes beside the app's script, under the name Leptos looks for.
 const SPLIT_LOADER: &str = "__wasm_split.______________________.js";
+/// Which modules each lazy route needs, by the name of its split point: `hydrate_on_intent.js`
+/// reads it to fetch a page's modules with the app.
+const SPLIT_MANIFEST: &str = "__wasm_split_manifest.json";
 
 /// wasm-split cuts the compiled app at its lazy routes (`#[lazy_route]`): a main module for
 /// wasm-bindgen, a module per route and chunks that routes share, which the loader
-/// (`SPLIT_LOADER`) fetches when a route first needs them. Returns the route modules and
-/// chunks, written into the site's pkg folder after the previous build's are removed.
+/// (`SPLIT_LOADER`) fetches when a route first needs them, and the manifest of which modules
+/// each route needs (`SPLIT_MANIFEST`). Returns the route modules and chunks, written into the
+/// site's pkg folder after the previous build's are removed.
 fn split(site: &Site, profile: Profile) -> Result<Vec<PathBuf>> {
     let pkg = site.pkg_dir();
     for entry in std::fs::read_dir(&pkg).with_context(|| format!("reading {}", pkg.display()))? {
@@ -162,6 +166,10 @@ fn split(site: &Site, profile: Profile) -> Result<Vec<PathBuf>> {
     options.link_name = &link;
     let split = wasm_split_cli_support::transform(options)
         .map_err(|err| anyhow::anyhow!("wasm-split on {}: {err:#}", input.display()))?;
+    let manifest: std::collections::BTreeMap<_, _> = split.prefetch_map.into_iter().collect();
+    let manifest_path = pkg.join(SPLIT_MANIFEST);
+    std::fs::write(&manifest_path, serde_json::to_string_pretty(&manifest)?)
+        .with_context(|| format!("writing {}", manifest_path.display()))?;
     Ok(split.split_modules)
 }
 

@@ -35,64 +35,66 @@ pub use tokens::TokensPage;
 pub use trains::TrainPage;
 pub use version::VersionPage;
 
-/// The maintainers' pages as lazy routes: in the browser their code (their views and the
-/// decoding of their data) is one WebAssembly module of its own, fetched the first time one of
-/// them is shown (or, when a visit starts on one, as the app hydrates), so a reader never
-/// downloads it. One module for all of them, not one each: wasm-split puts the code that
-/// several modules share into a chunk for each combination, hundreds of small files that a
-/// browser would fetch one by one. The server renders them as it always did.
+/// Pages as lazy routes, in groups: in the browser each group's code (its views and the
+/// decoding of their data) is a WebAssembly module of its own, fetched with a page of the group,
+/// so a page never carries the others' code and a reader never loads the maintainers' pages.
+/// The server renders them as it always did.
 pub mod routes {
     use leptos::prelude::*;
-    use leptos_router::LazyRoute;
 
-    #[derive(Clone, Copy)]
-    pub enum MaintainersPage {
-        Checklists,
-        Template,
-        Plans,
-        Plan,
-        Tokens,
-        Hooks,
-        Settings,
-        Outbox,
+    /// Names the page's group (`data-lazy-route`): once the page has loaded,
+    /// `hydrate_on_intent.js` fetches the group's modules, as the build's manifest lists them,
+    /// so that hydration on the first intent finds them in the browser's cache.
+    #[component]
+    fn LazyRouteName(group: &'static str) -> impl IntoView {
+        view! { <span hidden data-lazy-route=group></span> }
     }
 
-    #[leptos::lazy]
-    fn maintainers_page(page: MaintainersPage) -> AnyView {
-        use MaintainersPage::*;
-        match page {
-            Checklists => view! { <super::ChecklistsPage/> }.into_any(),
-            Template => view! { <super::TemplatePage/> }.into_any(),
-            Plans => view! { <super::PlansPage/> }.into_any(),
-            Plan => view! { <super::PlanPage/> }.into_any(),
-            Tokens => view! { <super::TokensPage/> }.into_any(),
-            Hooks => view! { <super::HooksPage/> }.into_any(),
-            Settings => view! { <super::SettingsPage/> }.into_any(),
-            Outbox => view! { <super::OutboxPage/> }.into_any(),
-        }
-    }
+    macro_rules! lazy_group {
+        ($group:ident, $preload:ident: $($route:ident => $page:ident),+ $(,)?) => {
+            mod $group {
+                use leptos::prelude::*;
+                use leptos_router::LazyRoute;
 
-    macro_rules! maintainers_routes {
-        ($($route:ident),* $(,)?) => {$(
-            pub struct $route;
+                #[derive(Clone, Copy)]
+                pub enum Page { $($route),+ }
 
-            impl LazyRoute for $route {
-                // A page loads its own data as it renders, as before.
-                fn data() -> Self {
-                    Self
+                #[leptos::lazy]
+                fn $group(page: Page) -> AnyView {
+                    match page {
+                        $(Page::$route => view! { <crate::pages::$page/> }.into_any(),)+
+                    }
                 }
 
-                async fn view(_: Self) -> AnyView {
-                    maintainers_page(MaintainersPage::$route).await
-                }
+                $(
+                    pub struct $route;
 
-                async fn preload() {
-                    #[cfg(feature = "hydrate")]
-                    __preload_maintainers_page().await;
-                }
+                    impl LazyRoute for $route {
+                        // A page loads its own data as it renders, as before.
+                        fn data() -> Self {
+                            Self
+                        }
+
+                        async fn view(_: Self) -> AnyView {
+                            let page = $group(Page::$route).await;
+                            view! { <super::LazyRouteName group=stringify!($group)/> {page} }.into_any()
+                        }
+
+                        async fn preload() {
+                            #[cfg(feature = "hydrate")]
+                            $preload().await;
+                        }
+                    }
+                )+
             }
-        )*};
+            pub use $group::{$($route),+};
+        };
     }
 
-    maintainers_routes!(Checklists, Template, Plans, Plan, Tokens, Hooks, Settings, Outbox);
+    lazy_group!(history_pages, __preload_history_pages: History => HistoryPage);
+    lazy_group!(version_pages, __preload_version_pages: Version => VersionPage, Compare => ComparePage, Train => TrainPage);
+    lazy_group!(support_pages, __preload_support_pages: Support => SupportPage);
+    lazy_group!(incident_pages, __preload_incident_pages: Incidents => IncidentsPage, IncidentDetail => IncidentDetailPage);
+    lazy_group!(other_pages, __preload_other_pages: Home => HomePage, ApiDocs => ApiDocsPage, Subscribe => SubscribePage, Confirm => ConfirmPage, Manage => ManagePage, Unsubscribe => UnsubscribePage);
+    lazy_group!(maintainers_pages, __preload_maintainers_pages: Checklists => ChecklistsPage, Template => TemplatePage, Plans => PlansPage, Plan => PlanPage, Tokens => TokensPage, Hooks => HooksPage, Settings => SettingsPage, Outbox => OutboxPage);
 }
