@@ -52,11 +52,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn page_data_reads_back_what_it_wrote() {
+    fn page_data_reads_back_what_it_wrote() -> Result<(), serde_json::Error> {
         let value = (Some("v2.3.1".to_owned()), vec![1u32, 2, 3]);
-        let json = <Json as Encoder<_>>::encode(&value).unwrap();
-        let back: (Option<String>, Vec<u32>) = <Json as Decoder<_>>::decode(&json).unwrap();
+        let json = <Json as Encoder<_>>::encode(&value)?;
+        let back: (Option<String>, Vec<u32>) = <Json as Decoder<_>>::decode(&json)?;
         assert_eq!(back, value);
         assert!(<Json as Decoder<Vec<u32>>>::decode("[1,").is_err());
+        Ok(())
     }
 }
