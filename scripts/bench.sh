@@ -110,13 +110,22 @@ echo "peak RSS under load: $(awk -v k="$peak" 'BEGIN { printf "%.1f MiB", k / 10
 echo "server binary:       $(stat -c %s "$bin" | awk '{ printf "%.1f MiB", $1 / 1048576 }')"
 
 echo
-echo "## (d) bytes each page ships, gzip -9"
+echo "## (d) bytes each page ships, gzip -9 (the app's core and its group's modules)"
 printf '%-40s %10s %10s %10s %10s %10s\n' page html css js wasm total
 for path in / /acme/orbit /acme/orbit/v/v2.3.1 /acme/orbit/support /acme/orbit/incidents /acme/orbit/incidents/1; do
   html=$(curl -sf "$ours_url$path")
   h=$(gz <<<"$html")
   declare -A sizes=([css]=0 [js]=0 [wasm]=0)
-  for asset in $(grep -oE '/pkg/[^"]+\.(css|js|wasm)' <<<"$html" | sort -u); do
+  # With the modules of the page's group of lazy routes, which the app fetches with it.
+  route=$(grep -oE 'data-lazy-route="[a-z_]+"' <<<"$html" | cut -d'"' -f2 || true)
+  modules=$(python3 -c '
+import json, sys
+manifest = json.load(open(sys.argv[1]))
+for name, files in manifest.items():
+    if sys.argv[2] and name.startswith(sys.argv[2] + "_"):
+        print(" ".join("/pkg/" + f + ".wasm" for f in files), "/pkg/__wasm_split.______________________.js")' \
+    "$site/pkg/__wasm_split_manifest.json" "$route")
+  for asset in $( (grep -oE '/pkg/[^"]+\.(css|js|wasm)' <<<"$html"; tr ' ' '\n' <<<"$modules") | grep . | sort -u); do
     ext=${asset##*.}
     sizes[$ext]=$(( ${sizes[$ext]} + $(curl -sf "$ours_url$asset" | gz) ))
   done
