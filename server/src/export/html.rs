@@ -1,4 +1,5 @@
-//! Pages made fit for a static host: the hydration scripts, the forms and whatever a page marks
+//! Pages made fit for a static host: the hydration scripts (and the name of the page's lazy
+//! route, which only they read), the forms and whatever a page marks
 //! `data-live-only` (all of which need the live server) go, every link is rewritten to where
 //! the export keeps its target, and the footer says when the copy was made.
 
@@ -56,7 +57,7 @@ pub fn rewrite_page(
     let settings = RewriteStrSettings::new()
         .with_enable_esi_tags(false)
         .append_element_content_handler(element!(
-            "script, form, [data-live-only], link[rel=modulepreload], link[rel=preload]",
+            "script, form, [data-live-only], [data-lazy-route], link[rel=modulepreload], link[rel=preload]",
             |el| {
                 el.remove();
                 Ok(())
@@ -108,7 +109,7 @@ mod tests {
 
     #[test]
     fn scripts_preloads_and_forms_go() {
-        let html = r#"<head><link rel="modulepreload" href="/pkg/x.js"><link rel="preload" href="/pkg/x.wasm"><script type="module">go()</script></head><body><form action="/acme/orbit/support"><input name="version"></form><section data-live-only><h2>Check</h2></section><p>kept</p></body>"#;
+        let html = r#"<head><link rel="modulepreload" href="/pkg/x.js"><link rel="preload" href="/pkg/x.wasm"><script type="module">go()</script></head><body><form action="/acme/orbit/support"><input name="version"></form><section data-live-only><h2>Check</h2></section><span hidden data-lazy-route="support_pages"></span><p>kept</p></body>"#;
         let out = rewrite_page(html, &page(), |_| LinkAction::Keep).expect("rewrites");
         assert_eq!(out, "<head></head><body><p>kept</p></body>");
     }
