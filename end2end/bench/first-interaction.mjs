@@ -20,6 +20,9 @@ const rounds = Number(process.env.ROUNDS ?? 5);
 const slow4g = { offline: false, latency: 562.5, downloadThroughput: (1474.56 * 1024) / 8, uploadThroughput: (675 * 1024) / 8 };
 const cpuSlowdown = 4;
 
+/** Waits, checking each frame, until `test` holds in the page. */
+const shows = (test) => (page) => page.waitForFunction(test, undefined, { timeout: 120_000, polling: 'raf' });
+
 /** Each page's first interaction: what a person does, and the wait for what shows the answer. */
 const pages = [
   {
@@ -29,14 +32,11 @@ const pages = [
       await page.focus('#history-search');
       await page.keyboard.type('beta');
     },
-    answered: (page) =>
-      page.waitForFunction(
-        () =>
-          new URLSearchParams(location.search).get('q') === 'beta' &&
-          document.querySelectorAll('.version-link').length === 5,
-        undefined,
-        { timeout: 120_000, polling: 'raf' },
-      ),
+    answered: shows(
+      () =>
+        new URLSearchParams(location.search).get('q') === 'beta' &&
+        document.querySelectorAll('.version-link').length === 5,
+    ),
   },
   {
     // A checklist tick, by the local administrator; each visit turns the item the other way.
@@ -60,12 +60,9 @@ const pages = [
       await page.focus('#version');
       await page.keyboard.type('v2.3.1');
     },
-    answered: (page) =>
-      page.waitForFunction(
-        () => document.querySelector('[data-testid=verdict]')?.textContent?.includes('security fixes only') ?? false,
-        undefined,
-        { timeout: 120_000, polling: 'raf' },
-      ),
+    answered: shows(
+      () => document.querySelector('[data-testid=verdict]')?.textContent?.includes('security fixes only') ?? false,
+    ),
   },
 ];
 

@@ -423,21 +423,15 @@ impl ServeConfig {
                 })?,
                 ..BodyLimits::default()
             },
-            sign_in_limit: args
-                .sign_in_limit
-                .trim()
-                .parse()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| {
-                    ConfigError::new(
-                        "RELEASEDESK_SIGN_IN_LIMIT (--sign-in-limit)",
-                        format!(
-                            "'{}' is not a number of sign-ins a minute like 30",
-                            args.sign_in_limit
-                        ),
-                    )
-                })?,
+            sign_in_limit: positive_count(&args.sign_in_limit).ok_or_else(|| {
+                ConfigError::new(
+                    "RELEASEDESK_SIGN_IN_LIMIT (--sign-in-limit)",
+                    format!(
+                        "'{}' is not a number of sign-ins a minute like 30",
+                        args.sign_in_limit
+                    ),
+                )
+            })?,
             max_connections: match non_empty(args.max_connections) {
                 None => None,
                 Some(text) => Some(text.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
@@ -467,21 +461,15 @@ impl ServeConfig {
                     ),
                 )
             })?,
-            subscribe_limit: args
-                .subscribe_limit
-                .trim()
-                .parse()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| {
-                    ConfigError::new(
-                        "RELEASEDESK_SUBSCRIBE_LIMIT (--subscribe-limit)",
-                        format!(
-                            "'{}' is not a number of requests per 10 minutes like 10",
-                            args.subscribe_limit
-                        ),
-                    )
-                })?,
+            subscribe_limit: positive_count(&args.subscribe_limit).ok_or_else(|| {
+                ConfigError::new(
+                    "RELEASEDESK_SUBSCRIBE_LIMIT (--subscribe-limit)",
+                    format!(
+                        "'{}' is not a number of requests per 10 minutes like 10",
+                        args.subscribe_limit
+                    ),
+                )
+            })?,
             hooks_allow_private: match args.hooks_allow_private.trim() {
                 "true" | "1" | "yes" => true,
                 "false" | "0" | "no" | "" => false,
@@ -497,6 +485,11 @@ impl ServeConfig {
 }
 
 const SMTP_URL: &str = "RELEASEDESK_SMTP_URL (--smtp-url)";
+
+/// A whole number above zero, such as a limit per minute.
+fn positive_count(text: &str) -> Option<u32> {
+    text.trim().parse().ok().filter(|n| *n > 0)
+}
 
 fn non_empty(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
