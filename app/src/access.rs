@@ -46,16 +46,17 @@ pub fn current_session() -> Result<tower_sessions::Session, AppError> {
 }
 
 /// Passes only for the local administrator of a server without GitHub sign-in (the local
-/// outbox): 401 for nobody, 403 for anyone else.
-pub fn local_administrator() -> Result<(), AppError> {
+/// outbox, setting up a GitHub App): 401 for nobody, 403 for anyone else. `what` completes
+/// "sign in as the local administrator to ...".
+pub fn local_administrator(what: &str) -> Result<(), AppError> {
     match current_caller() {
         Caller::Person(person) if person.local_admin => Ok(()),
-        Caller::Anonymous => Err(AppError::Unauthorized(
-            "sign in as the local administrator to read the outbox".to_owned(),
-        )),
-        _ => Err(AppError::Forbidden(
-            "only the local administrator reads the outbox".to_owned(),
-        )),
+        Caller::Anonymous => Err(AppError::Unauthorized(format!(
+            "sign in as the local administrator to {what}"
+        ))),
+        _ => Err(AppError::Forbidden(format!(
+            "only the local administrator may {what}"
+        ))),
     }
 }
 

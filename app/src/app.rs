@@ -105,6 +105,7 @@ pub fn App() -> impl IntoView {
                     // Before `/:owner/:repo`, which the address would also match.
                     <Route path=path!("/api/docs") view={Lazy::<routes::ApiDocs>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/outbox") view={Lazy::<routes::Outbox>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/setup/github-app") view={Lazy::<routes::SetupApp>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/subscriptions/confirm/:token") view={Lazy::<routes::Confirm>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/subscriptions/manage/:token") view={Lazy::<routes::Manage>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/subscriptions/unsubscribe/:token") view={Lazy::<routes::Unsubscribe>::new()} ssr=SsrMode::Async/>

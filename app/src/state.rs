@@ -18,6 +18,16 @@ pub struct AppState {
     pub host: Host,
     /// Mail and hooks: signed links, sealed hook secrets, the sender's bell.
     pub notifier: Notifier,
+    /// Where people reach us and where GitHub's pages are, for a GitHub App's manifest.
+    pub sites: Sites,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Sites {
+    /// Our public address (RELEASEDESK_PUBLIC_URL, else the address we listen on).
+    pub public_url: String,
+    /// GitHub's web address (RELEASEDESK_GITHUB_OAUTH_URL).
+    pub github_web: String,
 }
 
 /// The state inside a server function; an error rather than a panic if it is missing.

@@ -44,6 +44,15 @@ pub enum Command {
     Token(TokenCommand),
     /// Write the public site as static files, for any static host or CDN.
     Export(ExportArgs),
+    /// The GitHub App this server acts as.
+    #[command(subcommand)]
+    App(AppCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppCommand {
+    /// Say which GitHub App is set up and where it is installed (never its secrets).
+    Show(DatabaseArgs),
 }
 
 #[derive(Debug, Args)]
@@ -125,6 +134,9 @@ pub struct SyncArgs {
     pub database: DatabaseArgs,
     #[command(flatten)]
     pub github: GitHubArgs,
+    /// Key that opens the GitHub App's sealed credentials (as `serve`'s).
+    #[arg(long, env = "RELEASEDESK_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
 }
 
 #[derive(Debug, Args)]

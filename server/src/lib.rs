@@ -9,6 +9,7 @@ pub mod evidence;
 pub mod export;
 pub mod github;
 pub mod http;
+pub mod installations;
 pub mod notify;
 mod run;
 pub mod scheduler;

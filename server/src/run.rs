@@ -18,11 +18,10 @@ use crate::{
         Auth,
     },
     config::{
-        self, Command, ConfigError, Database, DatabaseArgs, GitHubApi, RepoAddArgs, RepoCommand,
-        ServeConfig, SyncArgs, TokenCommand, TokenCreateArgs,
+        self, AppCommand, Command, ConfigError, Database, DatabaseArgs, GitHubApi, RepoAddArgs,
+        RepoCommand, ServeConfig, SyncArgs, TokenCommand, TokenCreateArgs,
     },
     evidence::refresh_repository,
-    github::{Fetcher, FetcherSettings, OctocrabGitHub},
     sync::{sync_repository, Progress},
 };
 
@@ -64,6 +63,7 @@ pub async fn run(command: Command) -> Result<(), Failure> {
         Command::Sync(args) => sync(args).await,
         Command::Token(TokenCommand::Create(args)) => create_token(args).await,
         Command::Export(args) => export(args).await,
+        Command::App(AppCommand::Show(args)) => show_app(args).await,
         Command::Demo(args) => {
             let pool = open(&args).await?;
             load_demo(&pool).await?;
@@ -93,6 +93,54 @@ async fn add_repository(args: RepoAddArgs) -> Result<(), Failure> {
         .map_err(database_failure)?;
     pool.close().await;
     println!("tracking {repo}; sync it with `releasedesk sync {repo}`");
+    Ok(())
+}
+
+/// What `releasedesk app show` prints: the App and its installations, never a secret.
+async fn show_app(args: DatabaseArgs) -> Result<(), Failure> {
+    let pool = open(&args).await?;
+    let app = store::github_app::find_app(&pool)
+        .await
+        .map_err(database_failure)?;
+    let installations = store::github_app::list_installations(&pool)
+        .await
+        .map_err(database_failure)?;
+    pool.close().await;
+    let Some(app) = app else {
+        println!(
+            "no GitHub App is set up; the local administrator sets one up at /setup/github-app"
+        );
+        return Ok(());
+    };
+    println!(
+        "GitHub App {} ({}, id {}), owned by {}",
+        app.name, app.slug, app.app_id, app.owner_login
+    );
+    println!("  page:       {}", app.html_url);
+    println!("  client id:  {}", app.client_id);
+    println!(
+        "  set up:     {}",
+        app.created_at.format("%Y-%m-%d %H:%M UTC")
+    );
+    println!(
+        "  secrets:    private key, webhook secret and client secret, sealed with the secret key"
+    );
+    if installations.is_empty() {
+        println!(
+            "not installed anywhere yet: install it from {}/installations/new",
+            app.html_url
+        );
+    }
+    for installation in installations {
+        let state = match installation.deleted_at {
+            Some(at) => format!("removed {}", at.format("%Y-%m-%d")),
+            None => format!("{} repositories synced", installation.repositories),
+        };
+        println!(
+            "installation {} on {}: {state}",
+            installation.id, installation.account_login
+        );
+    }
     Ok(())
 }
 
@@ -157,9 +205,28 @@ async fn sync(args: SyncArgs) -> Result<(), Failure> {
                 "{name} is not tracked; add it with `releasedesk repo add {name}`"
             ))
         })?;
-    let github = OctocrabGitHub::new(&api.url, api.token.as_ref().map(|t| t.expose()))
-        .map_err(Failure::Runtime)?;
-    let fetcher = Fetcher::new(github, FetcherSettings::default());
+    let app = match store::github_app::find_app(&pool)
+        .await
+        .map_err(database_failure)?
+    {
+        Some(_) => {
+            let key = secret_key(
+                args.secret_key.as_deref(),
+                &Database::from_args(&args.database)?,
+            )?;
+            stored_app(&pool, &key, &api.url).await?.map(Arc::new)
+        }
+        None => None,
+    };
+    let clients = crate::github::GitHubClients::for_api(&api, app).map_err(Failure::Runtime)?;
+    let fetcher = clients
+        .for_repository(&repo)
+        .map_err(Failure::Runtime)?
+        .ok_or_else(|| {
+            Failure::Runtime(format!(
+            "{name} is no longer synced: the GitHub App was removed from it (its history stays)"
+        ))
+        })?;
     let progress = SyncProgress::new(name.to_string());
     let outcome = sync_repository(&pool, &fetcher, &repo, "cli", &progress).await;
     progress.finish();
@@ -271,8 +338,6 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
     }
     let listener = bind(config.bind).await?;
     let leptos_options = crate::http::leptos_options(&config.site_root, config.bind);
-    let host = crate::github::host::host_for(&config.github, config.public_url.as_ref())
-        .map_err(Failure::Runtime)?;
     let auth = Arc::new(auth_for(&config)?);
     let address = listener
         .local_addr()
@@ -281,6 +346,27 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
         .public_url
         .as_ref()
         .map_or_else(|| format!("http://{address}"), Url::to_string);
+    let public =
+        Url::parse(&base_url).map_err(|err| Failure::Runtime(format!("bad public URL: {err}")))?;
+    let github_app = stored_app(&pool, &auth.key, &config.github.url)
+        .await?
+        .map(Arc::new);
+    let clients = Arc::new(
+        crate::github::GitHubClients::for_api(&config.github, github_app.clone())
+            .map_err(Failure::Runtime)?,
+    );
+    let site = crate::http::github_app::GitHubSite::new(
+        clients.clone(),
+        &config.github.url,
+        &config.github_oauth_url,
+        &public,
+    )
+    .map_err(Failure::Runtime)?;
+    if let Some(app) = &github_app {
+        crate::http::github_app::sign_in_through(&auth, app, &site).map_err(Failure::Runtime)?;
+        tracing::info!(app_id = app.app_id, slug = %app.slug, "acting as the GitHub App; people sign in through it");
+    }
+    let host = crate::github::host::host_for(clients.clone(), config.public_url.as_ref());
     let notifier = crate::notify::notifier(&auth.key, &base_url, config.hooks_allow_private);
     crate::notify::spawn(sender_for(&config, &pool, &notifier, &base_url)?);
     let sync = if config.demo {
@@ -288,26 +374,24 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
         None
     } else {
         let debounce = std::time::Duration::from_secs(10);
-        Some(
-            crate::scheduler::spawn(
-                pool.clone(),
-                &config.github,
-                &config.github_oauth_url,
-                config.sync_interval,
-                debounce,
-                host.clone(),
-                notifier.clone(),
-            )
-            .map_err(Failure::Runtime)?,
-        )
+        Some(crate::scheduler::spawn(
+            pool.clone(),
+            clients.clone(),
+            &config.github_oauth_url,
+            config.sync_interval,
+            debounce,
+            host.clone(),
+            notifier.clone(),
+        ))
     };
-    if config.webhook_secret.is_none() {
-        tracing::warn!("RELEASEDESK_WEBHOOK_SECRET is not set: webhooks are refused");
+    if config.webhook_secret.is_none() && clients.app().is_none() {
+        tracing::warn!("RELEASEDESK_WEBHOOK_SECRET is not set and no GitHub App is set up: webhooks are refused");
     }
     forget_expired_sessions(&pool);
     let services = crate::http::Services {
         auth: auth.clone(),
         webhook_secret: config.webhook_secret.clone(),
+        github: Some(site),
         sync,
         metrics: Default::default(),
         bodies: config.bodies.clone(),
@@ -318,11 +402,15 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
         leptos_options,
         host,
         notifier,
+        sites: app::state::Sites {
+            public_url: base_url.clone(),
+            github_web: config.github_oauth_url.to_string(),
+        },
     };
     let router = crate::http::router(state, services);
 
     tracing::info!("serving Release Desk at http://{address}");
-    if auth.github.is_none() {
+    if auth.github().is_none() {
         let token = auth.issue_local_link(std::time::Instant::now());
         let base = config
             .public_url
@@ -351,6 +439,28 @@ async fn serve(config: ServeConfig) -> Result<(), Failure> {
     pool.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The GitHub App kept in the database, opened with the secret key; `None` when there is none,
+/// or (with a warning) when the key is not the one it was sealed with.
+async fn stored_app(
+    pool: &SqlitePool,
+    key: &SecretKey,
+    api_url: &Url,
+) -> Result<Option<crate::github::app::GitHubApp>, Failure> {
+    let Some(stored) = store::github_app::find_app(pool)
+        .await
+        .map_err(database_failure)?
+    else {
+        return Ok(None);
+    };
+    match crate::github::app::GitHubApp::open(&stored, key, api_url) {
+        Ok(app) => Ok(Some(app)),
+        Err(err) => {
+            tracing::warn!("{err}; syncing with the personal token instead");
+            Ok(None)
+        }
+    }
 }
 
 /// Deletes expired sessions hourly, for as long as the server runs.
@@ -408,9 +518,38 @@ fn sender_for(
 }
 
 fn auth_for(config: &ServeConfig) -> Result<Auth, Failure> {
-    let key = match &config.secret_key {
-        Some(secret) => SecretKey::from_secret(secret.expose()),
-        None => match config.database.options.get_filename() {
+    let key = secret_key(
+        config.secret_key.as_ref().map(|s| s.expose()),
+        &config.database,
+    )?;
+    let public = config.public_url.clone().unwrap_or_else(|| {
+        Url::parse(&format!("http://{}/", config.bind)).expect("an address makes a URL")
+    });
+    let github = match &config.oauth {
+        Some(app) => {
+            let redirect = public
+                .join("auth/callback")
+                .map_err(|err| Failure::Runtime(format!("bad public URL: {err}")))?;
+            Some(
+                GitHubOAuth::new(app, &config.github_oauth_url, &config.github.url, redirect)
+                    .map_err(Failure::Runtime)?,
+            )
+        }
+        None => None,
+    };
+    let mut auth = Auth::new(key, github, config.public_url.clone());
+    auth.sign_in_limit = crate::auth::rate_limit::RateLimiter::new(
+        config.sign_in_limit,
+        std::time::Duration::from_secs(60),
+    );
+    Ok(auth)
+}
+
+/// The secret key: configured, or kept beside the database (made on first use).
+fn secret_key(secret: Option<&str>, database: &Database) -> Result<SecretKey, Failure> {
+    let key = match secret {
+        Some(secret) => SecretKey::from_secret(secret),
+        None => match database.options.get_filename() {
             path if path.as_os_str().is_empty() || path.as_os_str() == ":memory:" => {
                 tracing::warn!("RELEASEDESK_SECRET_KEY is not set and the database is in memory: using a key that ends with this process");
                 SecretKey::random()
@@ -435,27 +574,7 @@ fn auth_for(config: &ServeConfig) -> Result<Auth, Failure> {
             }
         },
     };
-    let public = config.public_url.clone().unwrap_or_else(|| {
-        Url::parse(&format!("http://{}/", config.bind)).expect("an address makes a URL")
-    });
-    let github = match &config.oauth {
-        Some(app) => {
-            let redirect = public
-                .join("auth/callback")
-                .map_err(|err| Failure::Runtime(format!("bad public URL: {err}")))?;
-            Some(
-                GitHubOAuth::new(app, &config.github_oauth_url, &config.github.url, redirect)
-                    .map_err(Failure::Runtime)?,
-            )
-        }
-        None => None,
-    };
-    let mut auth = Auth::new(key, github, config.public_url.clone());
-    auth.sign_in_limit = crate::auth::rate_limit::RateLimiter::new(
-        config.sign_in_limit,
-        std::time::Duration::from_secs(60),
-    );
-    Ok(auth)
+    Ok(key)
 }
 
 /// `releasedesk.db` keeps its key in `releasedesk.db.secret-key`.

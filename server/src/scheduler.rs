@@ -15,9 +15,8 @@ use tokio::{sync::mpsc, time::Instant};
 use url::Url;
 
 use crate::{
-    config::GitHubApi,
     evidence::refresh_repository,
-    github::{Fetcher, FetcherSettings, GitHub, OctocrabGitHub},
+    github::{clients::Client, Fetcher, GitHub, GitHubClients},
     sync::sync_repository,
 };
 
@@ -49,15 +48,13 @@ impl SyncTrigger {
 /// `web` is GitHub's web address, for the links evidence keeps.
 pub fn spawn(
     pool: SqlitePool,
-    api: &GitHubApi,
+    clients: Arc<GitHubClients>,
     web: &Url,
     interval: Duration,
     debounce: Duration,
     host: Host,
     notifier: Notifier,
-) -> Result<SyncTrigger, String> {
-    let github = OctocrabGitHub::new(&api.url, api.token.as_ref().map(|t| t.expose()))?;
-    let fetcher = Arc::new(Fetcher::new(github, FetcherSettings::default()));
+) -> SyncTrigger {
     let web = web.as_str().to_owned();
     let (sender, mut requests) = mpsc::unbounded_channel::<Request>();
     tokio::spawn(async move {
@@ -73,7 +70,7 @@ pub fn spawn(
                 }
             };
             tokio::select! {
-                _ = ticker.tick() => sync_all(&pool, &fetcher, &web, &host, &notifier).await,
+                _ = ticker.tick() => sync_all(&pool, &clients, &web, &host, &notifier).await,
                 Some(request) = requests.recv() => {
                     pending.insert(request);
                     deadline = Some(Instant::now() + debounce);
@@ -81,10 +78,10 @@ pub fn spawn(
                 () = wait => {
                     for request in pending.drain() {
                         match request {
-                            Request::Sync(id) => run(&pool, &fetcher, &web, &host, &notifier, id, "webhook").await,
+                            Request::Sync(id) => run(&pool, &clients, &web, &host, &notifier, id, "webhook").await,
                             Request::Evidence(id, commit) => {
-                                if let Some(repo) = repository(&pool, id).await {
-                                    evidence(&pool, &fetcher, &web, &host, &repo, commit.as_deref()).await;
+                                if let Some((repo, client)) = repository(&pool, &clients, id).await {
+                                    evidence(&pool, &client, &web, &host, &repo, commit.as_deref()).await;
                                 }
                             }
                         }
@@ -94,17 +91,17 @@ pub fn spawn(
             }
         }
     });
-    Ok(SyncTrigger(sender))
+    SyncTrigger(sender)
 }
 
-async fn sync_all<G: GitHub>(
+async fn sync_all(
     pool: &SqlitePool,
-    fetcher: &Fetcher<G>,
+    clients: &GitHubClients,
     web: &str,
     host: &Host,
     notifier: &Notifier,
 ) {
-    let ids = match store::repositories::list_ids(pool).await {
+    let ids = match store::repositories::list_synced_ids(pool).await {
         Ok(ids) => ids,
         Err(err) => {
             tracing::error!(error = %err, "cannot list repositories to sync");
@@ -112,15 +109,28 @@ async fn sync_all<G: GitHub>(
         }
     };
     for id in ids {
-        run(pool, fetcher, web, host, notifier, id, "schedule").await;
+        run(pool, clients, web, host, notifier, id, "schedule").await;
     }
 }
 
-async fn repository(pool: &SqlitePool, id: i64) -> Option<Repository> {
-    match store::repositories::find_by_id(pool, id).await {
-        Ok(repo) => repo,
+/// The repository and the client that reaches it; `None` when it is gone or no longer synced.
+async fn repository(
+    pool: &SqlitePool,
+    clients: &GitHubClients,
+    id: i64,
+) -> Option<(Repository, Client)> {
+    let repo = match store::repositories::find_by_id(pool, id).await {
+        Ok(repo) => repo?,
         Err(err) => {
             tracing::error!(error = %err, "cannot load a repository to sync");
+            return None;
+        }
+    };
+    match clients.for_repository(&repo) {
+        Ok(Some(client)) => Some((repo, client)),
+        Ok(None) => None,
+        Err(err) => {
+            tracing::error!(error = %err, "cannot reach GitHub");
             None
         }
     }
@@ -128,21 +138,21 @@ async fn repository(pool: &SqlitePool, id: i64) -> Option<Repository> {
 
 /// Syncs one repository, announces what it brought, then reads the evidence of its open
 /// checklists.
-async fn run<G: GitHub>(
+async fn run(
     pool: &SqlitePool,
-    fetcher: &Fetcher<G>,
+    clients: &GitHubClients,
     web: &str,
     host: &Host,
     notifier: &Notifier,
     id: i64,
     trigger: &str,
 ) {
-    let Some(repo) = repository(pool, id).await else {
+    let Some((repo, fetcher)) = repository(pool, clients, id).await else {
         return;
     };
     let name = format!("{}/{}", repo.owner, repo.name);
     let quiet = |_: &str| {};
-    match sync_repository(pool, fetcher, &repo, trigger, &quiet).await {
+    match sync_repository(pool, &fetcher, &repo, trigger, &quiet).await {
         Ok(summary) => {
             tracing::info!(repository = %name, trigger, tags = summary.tags, releases = summary.releases, "synced")
         }
@@ -151,7 +161,7 @@ async fn run<G: GitHub>(
     if let Err(err) = announce(pool, notifier, &repo).await {
         tracing::warn!(repository = %name, error = %err, "cannot announce new releases");
     }
-    evidence(pool, fetcher, web, host, &repo, None).await;
+    evidence(pool, &fetcher, web, host, &repo, None).await;
 }
 
 /// Tells subscribers and hooks of releases the sync brought. Versions are kept before this

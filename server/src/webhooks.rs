@@ -54,8 +54,31 @@ pub enum Event {
         branch: String,
         sha: String,
     },
+    /// The GitHub App was installed, lost repositories or was removed.
+    Installation(InstallationChange),
     /// Events and refs Release Desk has no use for (issues, stars...).
     Ignored,
+}
+
+/// What an `installation` or `installation_repositories` delivery changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstallationChange {
+    /// The App it is an installation of.
+    pub app_id: i64,
+    pub installation: i64,
+    pub account: String,
+    pub kind: InstallationKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InstallationKind {
+    /// Installed (or back from suspension), or given these repositories: they are synced
+    /// through it.
+    Added(Vec<(String, String)>),
+    /// These repositories were taken from it: they stop syncing.
+    Removed(Vec<(String, String)>),
+    /// Uninstalled or suspended: all its repositories stop syncing.
+    Deleted,
 }
 
 /// A parsed delivery: its event, and the repository it is about.
@@ -143,6 +166,67 @@ struct CodeScanningEvent {
     commit_oid: String,
 }
 
+#[derive(Deserialize)]
+struct InstallationEvent {
+    action: String,
+    installation: InstallationRef,
+    /// `installation` events list the repositories it can reach.
+    #[serde(default)]
+    repositories: Vec<FullName>,
+    #[serde(default)]
+    repositories_added: Vec<FullName>,
+    #[serde(default)]
+    repositories_removed: Vec<FullName>,
+}
+
+#[derive(Deserialize)]
+struct InstallationRef {
+    id: i64,
+    app_id: i64,
+    account: Owner,
+}
+
+#[derive(Deserialize)]
+struct FullName {
+    full_name: String,
+}
+
+/// `owner/name` pairs of the repositories a payload lists; anything else is not GitHub's.
+fn full_names(list: Vec<FullName>) -> Result<Vec<(String, String)>, String> {
+    list.into_iter()
+        .map(|r| {
+            app::domain::repository::RepoName::parse(&r.full_name)
+                .map(|n| (n.owner, n.name))
+                .map_err(|err| format!("'{}' is not a repository: {err}", r.full_name))
+        })
+        .collect()
+}
+
+fn installation(event: &str, body: &[u8]) -> Result<Event, String> {
+    let fields =
+        |err: serde_json::Error| format!("the {event} payload is not what GitHub sends: {err}");
+    let payload: InstallationEvent = serde_json::from_slice(body).map_err(fields)?;
+    let kind = match (event, payload.action.as_str()) {
+        ("installation", "created" | "unsuspend" | "new_permissions_accepted") => {
+            InstallationKind::Added(full_names(payload.repositories)?)
+        }
+        ("installation", "deleted" | "suspend") => InstallationKind::Deleted,
+        ("installation_repositories", "added") => {
+            InstallationKind::Added(full_names(payload.repositories_added)?)
+        }
+        ("installation_repositories", "removed") => {
+            InstallationKind::Removed(full_names(payload.repositories_removed)?)
+        }
+        _ => return Ok(Event::Ignored),
+    };
+    Ok(Event::Installation(InstallationChange {
+        app_id: payload.installation.app_id,
+        installation: payload.installation.id,
+        account: payload.installation.account.login,
+        kind,
+    }))
+}
+
 /// Parses a delivery of GitHub's `event` (the `X-GitHub-Event` header). A body that is not JSON,
 /// or lacks what the event needs, is an error worded for the sender.
 pub fn parse(event: &str, body: &[u8]) -> Result<Delivery, String> {
@@ -213,9 +297,11 @@ pub fn parse(event: &str, body: &[u8]) -> Result<Delivery, String> {
                 .commit_oid,
         ),
         "dependabot_alert" => Event::Evidence { commit: None },
+        "installation" | "installation_repositories" => installation(event, body)?,
         _ => Event::Ignored,
     };
-    if repository.is_none() && !matches!(event, Event::Ping | Event::Ignored) {
+    let about_the_app = matches!(event, Event::Ping | Event::Ignored | Event::Installation(_));
+    if repository.is_none() && !about_the_app {
         return Err(format!(
             "the {} payload has no repository",
             event_name(&event)
@@ -239,6 +325,7 @@ fn event_name(event: &Event) -> &'static str {
         Event::TagDeleted { .. } => "delete",
         Event::TagPushed { .. } | Event::BranchPushed { .. } => "push",
         Event::Evidence { .. } => "CI or security",
+        Event::Installation(_) => "installation",
         Event::Ignored => "other",
     }
 }
@@ -252,7 +339,11 @@ pub async fn apply(
     let now = Utc::now();
     match event {
         // Evidence is read by the scheduler, not from the delivery.
-        Event::Ping | Event::Ignored | Event::Evidence { .. } | Event::BranchPushed { .. } => {}
+        Event::Ping
+        | Event::Ignored
+        | Event::Evidence { .. }
+        | Event::BranchPushed { .. }
+        | Event::Installation(_) => {}
         Event::Release { action, release } => {
             let id = store::versions::upsert(&mut *db, repo, &release.tag_name).await?;
             if action == "deleted" {
@@ -318,6 +409,62 @@ mod tests {
         assert!(!signature_is_valid("s3cret", body, None));
         assert!(!signature_is_valid("s3cret", body, Some("sha1=abc")));
         assert!(!signature_is_valid("s3cret", body, Some("sha256=not-hex")));
+    }
+
+    /// GitHub's own examples (`tests/fixtures/github/`).
+    fn example(name: &str) -> Vec<u8> {
+        let path = format!(
+            "{}/../tests/fixtures/github/webhook-{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read(&path).unwrap_or_else(|err| panic!("{path}: {err}"))
+    }
+
+    fn change(event: &str, name: &str) -> InstallationChange {
+        match parse(event, &example(name)).map(|d| d.event) {
+            Ok(Event::Installation(change)) => change,
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn installations_name_their_repositories() {
+        let created = change("installation", "installation-created");
+        assert_eq!(
+            (
+                created.app_id,
+                created.installation,
+                created.account.as_str()
+            ),
+            (29310, 957387, "Codertocat")
+        );
+        assert_eq!(
+            created.kind,
+            InstallationKind::Added(vec![("Codertocat".into(), "Hello-World".into())])
+        );
+        let added = change(
+            "installation_repositories",
+            "installation-repositories-added",
+        );
+        assert_eq!(
+            added.kind,
+            InstallationKind::Added(vec![("Codertocat".into(), "Space".into())])
+        );
+        let removed = change(
+            "installation_repositories",
+            "installation-repositories-removed",
+        );
+        assert_eq!(
+            removed.kind,
+            InstallationKind::Removed(vec![("octocat".into(), "Hello-World".into())])
+        );
+        let deleted = change("installation", "installation-deleted");
+        assert_eq!(
+            (deleted.installation, deleted.kind),
+            (2, InstallationKind::Deleted)
+        );
+        let bad = br#"{"action":"created","installation":{"id":1,"app_id":2,"account":{"login":"a"}},"repositories":[{"full_name":"no-slash"}]}"#;
+        assert!(parse("installation", bad).is_err());
     }
 
     #[test]

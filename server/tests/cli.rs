@@ -313,3 +313,67 @@ fn export_writes_a_site_and_refuses_a_folder_of_other_files() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("--base-url"), "{stderr}");
 }
+
+#[test]
+fn app_show_says_which_app_is_set_up_and_never_a_secret() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let url = format!("sqlite://{}", dir.path().join("app.db").display());
+    let show = |dir: &tempfile::TempDir| {
+        let output = releasedesk(dir)
+            .args(["app", "show", "--database-url", &url])
+            .output()
+            .expect("releasedesk runs");
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    assert!(
+        show(&dir).contains("no GitHub App is set up"),
+        "{}",
+        show(&dir)
+    );
+
+    let key = releasedesk::auth::secret_key::SecretKey::random();
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let options: sqlx::sqlite::SqliteConnectOptions = url.parse().expect("url");
+        let pool = app::store::connect(options).await.expect("database");
+        app::store::MIGRATOR.run(&pool).await.expect("migrated");
+        let now = chrono::Utc::now();
+        app::store::github_app::save_app(
+            &pool,
+            &app::store::github_app::StoredApp {
+                app_id: 77,
+                slug: "acme-releases".into(),
+                name: "Acme releases".into(),
+                owner_login: "acme".into(),
+                html_url: "https://github.com/apps/acme-releases".into(),
+                client_id: "Iv1.0123456789abcdef".into(),
+                client_secret_sealed: key.seal(b"CLIENT-SECRET"),
+                private_key_sealed: key.seal(b"-----BEGIN RSA PRIVATE KEY-----"),
+                webhook_secret_sealed: key.seal(b"WEBHOOK-SECRET"),
+                created_at: now,
+            },
+        )
+        .await
+        .expect("saved");
+        app::store::github_app::save_installation(&pool, 42, "acme", now)
+            .await
+            .expect("installed");
+        app::store::github_app::track_through(&pool, "acme", "rocket", 42, now)
+            .await
+            .expect("tracked");
+        pool.close().await;
+    });
+    let shown = show(&dir);
+    assert!(
+        shown.contains("GitHub App Acme releases (acme-releases, id 77), owned by acme"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("installation 42 on acme: 1 repositories synced"),
+        "{shown}"
+    );
+    for secret in ["CLIENT-SECRET", "PRIVATE KEY", "WEBHOOK-SECRET"] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+}

@@ -18,6 +18,7 @@ use axum::{
 };
 use serde_json::{json, Value};
 
+pub mod app;
 pub mod evidence;
 pub mod writes;
 
@@ -75,6 +76,8 @@ pub struct LoggedRequest {
     pub path: String,
     pub status: u16,
     pub conditional: bool,
+    /// Who asked: `installation N`, `token`, `jwt`, or `none`. Rate limits count per credential.
+    pub credential: String,
 }
 
 #[derive(Default)]
@@ -84,6 +87,7 @@ struct State_ {
     delays: VecDeque<(String, Duration)>,
     log: Vec<LoggedRequest>,
     latency: Duration,
+    app: app::AppState_,
 }
 
 type Shared = Arc<Mutex<State_>>;
@@ -113,7 +117,12 @@ impl FakeGitHub {
             .route("/repos/{owner}/{repo}/contents/{*path}", get(contents))
             .merge(evidence::router())
             .merge(writes::router(&oauth))
+            .merge(app::router(&oauth))
             .fallback(not_found)
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                app::check_installation_token,
+            ))
             .with_state(state.clone())
             .merge(oauth.router());
         let listener = tokio::net::TcpListener::bind(address)
@@ -180,13 +189,49 @@ pub fn fetcher(
     releasedesk::github::Fetcher::new(github, settings)
 }
 
+/// The server's GitHub clients pointed at the fake: the personal token's, and an App's once
+/// one is set up.
+pub fn clients(fake: &FakeGitHub) -> Arc<releasedesk::github::GitHubClients> {
+    let url = url::Url::parse(&fake.url).expect("fake URL");
+    let settings = releasedesk::github::FetcherSettings {
+        attempts: 3,
+        backoff: Duration::from_millis(10),
+        max_wait: Duration::from_secs(5),
+    };
+    Arc::new(releasedesk::github::GitHubClients::new(
+        &url,
+        Arc::new(fetcher(fake)),
+        settings,
+    ))
+}
+
 /// GitHub for the service's writes, through the real client pointed at the fake.
-pub fn host(fake: &FakeGitHub) -> app::service::host::Host {
-    let fetcher = Arc::new(fetcher(fake));
-    app::service::host::Host::new(
-        Arc::new(releasedesk::github::host::GitHubHost::new(fetcher)),
-        Some(crate::ORIGIN.to_owned()),
+pub fn host(fake: &FakeGitHub) -> ::app::service::host::Host {
+    host_through(clients(fake))
+}
+
+pub fn host_through(
+    clients: Arc<releasedesk::github::GitHubClients>,
+) -> ::app::service::host::Host {
+    releasedesk::github::host::host_for(
+        clients,
+        Some(&url::Url::parse(crate::ORIGIN).expect("origin")),
     )
+}
+
+/// How the server under test reaches the fake: `clients`, and the fake as GitHub's web side.
+pub fn site(
+    fake: &FakeGitHub,
+    clients: Arc<releasedesk::github::GitHubClients>,
+) -> releasedesk::http::github_app::GitHubSite {
+    let url = url::Url::parse(&fake.url).expect("fake URL");
+    releasedesk::http::github_app::GitHubSite::new(
+        clients,
+        &url,
+        &url,
+        &url::Url::parse(crate::ORIGIN).expect("origin"),
+    )
+    .expect("GitHub site")
 }
 
 /// grafana/alloy's real tags from `shared/data`, annotated where they were.
@@ -458,6 +503,16 @@ async fn answer_object(
     }
 }
 
+/// Who a request comes from, as GitHub counts rate limits: per installation, else per token.
+fn credential(s: &State_, headers: &HeaderMap) -> String {
+    match app::installation_of(s, headers) {
+        Ok(Some(installation)) => format!("installation {installation}"),
+        Err(()) => "expired installation token".to_owned(),
+        Ok(None) if headers.contains_key("authorization") => "token".to_owned(),
+        Ok(None) => "none".to_owned(),
+    }
+}
+
 async fn respond(
     state: &Shared,
     uri: &Uri,
@@ -479,7 +534,7 @@ async fn respond(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("127.0.0.1")
         .to_owned();
-    let (fault, latency, remaining) = {
+    let (fault, latency, remaining, credential) = {
         let mut s = state.lock().expect("fake GitHub state");
         let position = s
             .faults
@@ -495,11 +550,17 @@ async fn respond(
         let delay = position
             .and_then(|i| s.delays.remove(i))
             .map_or(Duration::ZERO, |(_, d)| d);
-        let spent = s.log.iter().filter(|r| r.status != 304).count();
+        let credential = credential(&s, headers);
+        let spent = s
+            .log
+            .iter()
+            .filter(|r| r.status != 304 && r.credential == credential)
+            .count();
         (
             fault,
             s.latency + delay,
             5000usize.saturating_sub(spent + 1),
+            credential,
         )
     };
     if !latency.is_zero() {
@@ -566,6 +627,7 @@ async fn respond(
         path: path.clone(),
         status: response.status().as_u16(),
         conditional: if_none_match.is_some(),
+        credential,
     };
     state.lock().expect("fake GitHub state").log.push(logged);
     response

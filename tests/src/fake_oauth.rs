@@ -72,6 +72,19 @@ struct OAuthState {
     codes: HashMap<String, Grant>,
     tokens: HashMap<String, String>,
     counter: u64,
+    /// OAuth clients besides ours: a GitHub App's, once made from a manifest.
+    apps: Vec<(String, String)>,
+}
+
+impl OAuthState {
+    fn knows_client(&self, id: &str) -> bool {
+        id == CLIENT_ID || self.apps.iter().any(|(app, _)| app == id)
+    }
+
+    fn client_secret_matches(&self, id: &str, secret: &str) -> bool {
+        (id == CLIENT_ID && secret == CLIENT_SECRET)
+            || self.apps.iter().any(|(app, s)| app == id && s == secret)
+    }
 }
 
 #[derive(Clone, Default)]
@@ -122,6 +135,14 @@ impl FakeOAuth {
         });
     }
 
+    /// Takes a GitHub App's OAuth client as well as ours.
+    pub fn add_app_client(&self, client_id: &str, client_secret: &str) {
+        self.with(|s| {
+            s.apps
+                .push((client_id.to_owned(), client_secret.to_owned()))
+        });
+    }
+
     /// A token for `login` as if it had signed in: for tests of the API calls alone.
     pub fn token_for(&self, login: &str) -> String {
         self.with(|s| {
@@ -146,7 +167,11 @@ async fn authorize(
     State(state): State<Arc<Mutex<OAuthState>>>,
     Query(query): Query<AuthorizeQuery>,
 ) -> Response {
-    if query.client_id != CLIENT_ID {
+    if !state
+        .lock()
+        .expect("fake OAuth state")
+        .knows_client(&query.client_id)
+    {
         return (StatusCode::NOT_FOUND, "unknown OAuth app").into_response();
     }
     if query.code_challenge.is_some() && query.code_challenge_method.as_deref() != Some("S256") {
@@ -215,7 +240,7 @@ async fn access_token(
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("application/json"));
     let (id, secret) = client_credentials(&headers, &form);
-    let answer: Vec<(&str, String)> = if id != CLIENT_ID || secret != CLIENT_SECRET {
+    let answer: Vec<(&str, String)> = if !s.client_secret_matches(&id, &secret) {
         error(
             "incorrect_client_credentials",
             "The client_id and/or client_secret passed are incorrect.",

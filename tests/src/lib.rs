@@ -52,14 +52,38 @@ impl TestApp {
     /// An app that signs people in with the fake GitHub, and writes to it (plans, publishing,
     /// mirrored withdrawals).
     pub async fn with_github(github: &fake_github::FakeGitHub) -> TestApp {
-        TestApp::with_auth_and_host(test_auth(Some(github)), fake_github::host(github)).await
+        let clients = fake_github::clients(github);
+        TestApp::with_auth_and_host(
+            test_auth(Some(github)),
+            fake_github::host_through(clients.clone()),
+            Some(fake_github::site(github, clients)),
+        )
+        .await
+    }
+
+    /// An app that reaches the fake GitHub through `clients` (shared with a scheduler, say),
+    /// with no sign-in until a GitHub App brings its own.
+    pub async fn with_clients(
+        github: &fake_github::FakeGitHub,
+        clients: Arc<releasedesk::github::GitHubClients>,
+    ) -> TestApp {
+        TestApp::with_auth_and_host(
+            test_auth(None),
+            fake_github::host_through(clients.clone()),
+            Some(fake_github::site(github, clients)),
+        )
+        .await
     }
 
     async fn with_auth(auth: Auth) -> TestApp {
-        TestApp::with_auth_and_host(auth, Host::default()).await
+        TestApp::with_auth_and_host(auth, Host::default(), None).await
     }
 
-    async fn with_auth_and_host(auth: Auth, host: Host) -> TestApp {
+    async fn with_auth_and_host(
+        auth: Auth,
+        host: Host,
+        github: Option<releasedesk::http::github_app::GitHubSite>,
+    ) -> TestApp {
         let auth = Arc::new(auth);
         let dir = tempfile::tempdir().expect("temporary folder");
         let pool = app::store::connect(
@@ -71,7 +95,7 @@ impl TestApp {
             .run(&pool)
             .await
             .expect("migrations apply");
-        let router = router_with_host(pool.clone(), &dir, auth.clone(), host);
+        let router = router_with_github(pool.clone(), &dir, auth.clone(), host, github, None);
         TestApp {
             pool,
             router,
@@ -151,6 +175,23 @@ pub fn router_for(pool: SqlitePool, dir: &TempDir, auth: Arc<Auth>) -> Router {
 
 /// The real router over `pool`, reaching GitHub through `host`.
 pub fn router_with_host(pool: SqlitePool, dir: &TempDir, auth: Arc<Auth>, host: Host) -> Router {
+    router_with_github(pool, dir, auth, host, None, None)
+}
+
+/// The real router over `pool`, reaching GitHub through `host` and `github`, asking `sync` for
+/// background work.
+pub fn router_with_github(
+    pool: SqlitePool,
+    dir: &TempDir,
+    auth: Arc<Auth>,
+    host: Host,
+    github: Option<releasedesk::http::github_app::GitHubSite>,
+    sync: Option<releasedesk::scheduler::SyncTrigger>,
+) -> Router {
+    let github_web = github.as_ref().map_or_else(
+        || "https://github.com".to_owned(),
+        |github| github.oauth_url.to_string(),
+    );
     let site_root = dir.path().join("site");
     let options = releasedesk::http::leptos_options(
         &site_root.to_string_lossy(),
@@ -159,7 +200,8 @@ pub fn router_with_host(pool: SqlitePool, dir: &TempDir, auth: Arc<Auth>, host: 
     let services = releasedesk::http::Services {
         auth,
         webhook_secret: Some(releasedesk::config::Secret::new(WEBHOOK_SECRET)),
-        sync: None,
+        github,
+        sync,
         metrics: Default::default(),
         bodies: Default::default(),
         subscribe_limit: Default::default(),
@@ -171,6 +213,10 @@ pub fn router_with_host(pool: SqlitePool, dir: &TempDir, auth: Arc<Auth>, host: 
             pool,
             leptos_options: options,
             host,
+            sites: app::state::Sites {
+                public_url: ORIGIN.to_owned(),
+                github_web,
+            },
         },
         services,
     )

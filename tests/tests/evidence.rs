@@ -516,20 +516,15 @@ async fn evidence_of_an_unknown_version_is_a_json_404() {
 #[tokio::test]
 async fn the_scheduler_reads_evidence_after_its_sync_and_again_when_a_webhook_asks() {
     let world = world(widget()).await;
-    let api = releasedesk::config::GitHubApi {
-        url: url::Url::parse(&world.fake.url).expect("url"),
-        token: None,
-    };
     let trigger = releasedesk::scheduler::spawn(
         world.app.pool.clone(),
-        &api,
+        releasedesk_tests::fake_github::clients(&world.fake),
         &url::Url::parse("https://github.com").expect("url"),
         Duration::from_secs(3600),
         Duration::from_millis(100),
         Default::default(),
         world.app.notifier(),
-    )
-    .expect("scheduler starts");
+    );
     assert!(
         eventually(async || world.item("All tests passing").await["state"] == "done").await,
         "the reconciliation at start reads the evidence"

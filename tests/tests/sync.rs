@@ -418,20 +418,15 @@ async fn the_scheduler_reconciles_at_start_and_debounces_webhook_requests() {
     fake.put_repo("grafana/alloy", alloy_repo());
     let app = TestApp::new().await;
     let repo = app.track("grafana", "alloy").await;
-    let api = releasedesk::config::GitHubApi {
-        url: url::Url::parse(&fake.url).expect("url"),
-        token: None,
-    };
     let trigger = releasedesk::scheduler::spawn(
         app.pool.clone(),
-        &api,
+        releasedesk_tests::fake_github::clients(&fake),
         &url::Url::parse("https://github.com").expect("url"),
         Duration::from_secs(3600),
         Duration::from_millis(200),
         Default::default(),
         app.notifier(),
-    )
-    .expect("scheduler starts");
+    );
 
     let runs = |trigger: &'static str| {
         let pool = app.pool.clone();

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod checklists;
 pub mod docs;
+pub mod github_app;
 pub mod history;
 pub mod incidents;
 pub mod notify;

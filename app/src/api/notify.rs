@@ -153,7 +153,7 @@ pub async fn change_hook(#[server(flatten)] hook: HookRef) -> Result<(), AppErro
 pub async fn get_outbox() -> Result<Vec<OutboxMail>, AppError> {
     use crate::{access, state::app_state, store};
 
-    access::local_administrator()?;
+    access::local_administrator("read the outbox")?;
     let pool = app_state()?.pool;
     Ok(store::notify::outbox::local_mail(&pool, 200)
         .await?

@@ -11,6 +11,7 @@ pub mod drift;
 pub mod endoflife;
 pub mod evidence;
 pub mod feed;
+pub mod github_app;
 pub mod history;
 pub mod incident;
 pub mod next_version;

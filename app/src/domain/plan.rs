@@ -120,6 +120,18 @@ pub fn gate_for(open: usize, total: usize) -> Gate {
     }
 }
 
+/// The gate's summary in Markdown: the open pre-release items, or that none is.
+pub fn gate_summary(open: &[String]) -> String {
+    if open.is_empty() {
+        return "Every pre-release item of the checklist is done.".to_owned();
+    }
+    let mut summary = format!("{} pre-release items are open:\n", open.len());
+    for item in open {
+        summary.push_str(&format!("\n- [ ] {}", item.replace('\n', " ")));
+    }
+    summary
+}
+
 /// GitHub's `make_latest` for publishing `version`: only a stable release that becomes the
 /// highest stable one is marked latest.
 pub fn makes_latest(version: &semver::Version, highest_stable: Option<&semver::Version>) -> bool {
@@ -223,6 +235,18 @@ mod tests {
         assert!(version_refusal(&v("2.4.0"), true, None)
             .expect("refused")
             .contains("already"));
+    }
+
+    #[test]
+    fn the_gate_summary_lists_the_open_items() {
+        assert_eq!(
+            gate_summary(&["Run the tests".to_owned(), "Sign\nthe tag".to_owned()]),
+            "2 pre-release items are open:\n\n- [ ] Run the tests\n- [ ] Sign the tag"
+        );
+        assert_eq!(
+            gate_summary(&[]),
+            "Every pre-release item of the checklist is done."
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod checklists;
 pub mod evidence;
 pub mod form;
+pub mod github_app;
 pub mod history;
 pub mod incidents;
 pub mod notify;

@@ -13,6 +13,7 @@ mod incidents;
 mod outbox;
 mod plans;
 mod settings;
+mod setup_app;
 mod subscriptions;
 mod support;
 mod tokens;
@@ -29,6 +30,7 @@ pub use incidents::{IncidentDetailPage, IncidentsPage};
 pub use outbox::OutboxPage;
 pub use plans::{PlanPage, PlansPage};
 pub use settings::SettingsPage;
+pub use setup_app::SetupAppPage;
 pub use subscriptions::{ConfirmPage, ManagePage, SubscribePage, UnsubscribePage};
 pub use support::SupportPage;
 pub use tokens::TokensPage;
@@ -96,5 +98,5 @@ pub mod routes {
     lazy_group!(support_pages, __preload_support_pages: Support => SupportPage);
     lazy_group!(incident_pages, __preload_incident_pages: Incidents => IncidentsPage, IncidentDetail => IncidentDetailPage);
     lazy_group!(other_pages, __preload_other_pages: Home => HomePage, ApiDocs => ApiDocsPage, Subscribe => SubscribePage, Confirm => ConfirmPage, Manage => ManagePage, Unsubscribe => UnsubscribePage);
-    lazy_group!(maintainers_pages, __preload_maintainers_pages: Checklists => ChecklistsPage, Template => TemplatePage, Plans => PlansPage, Plan => PlanPage, Tokens => TokensPage, Hooks => HooksPage, Settings => SettingsPage, Outbox => OutboxPage);
+    lazy_group!(maintainers_pages, __preload_maintainers_pages: Checklists => ChecklistsPage, Template => TemplatePage, Plans => PlansPage, Plan => PlanPage, Tokens => TokensPage, Hooks => HooksPage, Settings => SettingsPage, Outbox => OutboxPage, SetupApp => SetupAppPage);
 }

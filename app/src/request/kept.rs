@@ -110,3 +110,32 @@ impl Kept for PublishRefusal {
     const KEY: &'static str = "publish_refusal";
     const WHAT: &'static str = "publish refusal";
 }
+
+impl Kept for crate::model::github_app::SetupOutcome {
+    const KEY: &'static str = "github_app_setup";
+    const WHAT: &'static str = "GitHub App set-up";
+}
+
+/// The manifest flow's `state`: made once per session, checked when GitHub sends the person
+/// back, so a code only counts when this session started the flow.
+#[derive(Serialize, Deserialize)]
+pub struct SetupState(pub String);
+
+impl Kept for SetupState {
+    const KEY: &'static str = "github_app_state";
+    const WHAT: &'static str = "GitHub App set-up state";
+}
+
+impl SetupState {
+    /// This session's state, made on first use (and kept, unlike other kept values, until the
+    /// flow comes back).
+    pub async fn of_session() -> Result<String, AppError> {
+        let session = current_session()?;
+        if let Ok(Some(SetupState(state))) = session.get::<SetupState>(Self::KEY).await {
+            return Ok(state);
+        }
+        let state = crate::service::tokens::new_token("rds_");
+        keep(SetupState(state.clone())).await?;
+        Ok(state)
+    }
+}

@@ -58,13 +58,15 @@ pub struct ReleaseEdit {
     pub body: String,
 }
 
-/// A commit status to write.
+/// The release gate to write on a commit: a commit status, or a check run when an App writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CommitStatus {
     pub state: String,
     pub description: String,
     pub context: String,
     pub target_url: Option<String>,
+    /// Markdown: the open items (a check run's summary; a status has no room for it).
+    pub summary: String,
 }
 
 /// One commit of a comparison.
@@ -98,12 +100,13 @@ pub trait ReleaseHost: Send + Sync {
         repo: &'a Repository,
         branch: &'a str,
     ) -> HostFuture<'a, Option<String>>;
+    /// Writes the gate; answers the request that wrote it (`POST /repos/o/r/check-runs`).
     fn set_status<'a>(
         &'a self,
         repo: &'a Repository,
         sha: &'a str,
         status: &'a CommitStatus,
-    ) -> HostFuture<'a, ()>;
+    ) -> HostFuture<'a, String>;
     /// The repository's default branch.
     fn default_branch<'a>(&'a self, repo: &'a Repository) -> HostFuture<'a, String>;
     /// The commits of `head` after `base`, oldest first.

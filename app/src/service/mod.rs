@@ -5,6 +5,7 @@
 pub mod checklists;
 pub mod evidence;
 pub mod feed;
+pub mod github_app;
 pub mod history;
 pub mod host;
 pub mod incidents;

@@ -14,8 +14,8 @@ use crate::{
         changelog::section_for,
         next_version::{suggest, Bump, Commit, Reason},
         plan::{
-            before_release, check_branch, check_notes, default_branch, gate_for, makes_latest,
-            parse_target_date, release_body, version_refusal, GATE_CONTEXT,
+            before_release, check_branch, check_notes, default_branch, gate_for, gate_summary,
+            makes_latest, parse_target_date, release_body, version_refusal, GATE_CONTEXT,
         },
         version::{parse_tag, Channel, Line},
     },
@@ -266,8 +266,17 @@ pub async fn pre_release_items(
     pool: &SqlitePool,
     version_id: i64,
 ) -> Result<(usize, usize), AppError> {
+    let (open, total) = open_pre_release_items(pool, version_id).await?;
+    Ok((open.len(), total))
+}
+
+/// The text of each pre-release item still open, and how many pre-release items there are.
+async fn open_pre_release_items(
+    pool: &SqlitePool,
+    version_id: i64,
+) -> Result<(Vec<String>, usize), AppError> {
     let Some(checklist) = store::checklists::find(pool, version_id).await? else {
-        return Ok((0, 0));
+        return Ok((Vec::new(), 0));
     };
     let items = store::checklists::items(pool, checklist.id).await?;
     let sections: Vec<&str> = items.iter().map(|i| i.section.as_str()).collect();
@@ -276,7 +285,8 @@ pub async fn pre_release_items(
     let open = pre
         .iter()
         .filter(|(item, _)| item.state() == crate::domain::checklist::ItemState::Open)
-        .count();
+        .map(|(item, _)| item.text.clone())
+        .collect();
     Ok((open, pre.len()))
 }
 
@@ -309,8 +319,8 @@ pub async fn refresh_gate(
             None => return Ok(()),
         },
     };
-    let (open, total) = pre_release_items(pool, version_id).await?;
-    let gate = gate_for(open, total);
+    let (open, total) = open_pre_release_items(pool, version_id).await?;
+    let gate = gate_for(open.len(), total);
     if !store::plans::claim_gate(pool, version_id, &sha, gate.state, &gate.description).await? {
         return Ok(());
     }
@@ -327,21 +337,26 @@ pub async fn refresh_gate(
                 plan.version
             )
         }),
+        summary: gate_summary(&open),
     };
     let result = github.set_status(repository, &sha, &status).await;
     if result.is_err() {
         store::plans::unclaim_gate(pool, version_id, &sha).await?;
     }
-    let asked = Asked {
-        action: "status",
-        request: &format!(
+    let request = match &result {
+        Ok(request) => request.clone(),
+        Err(_) => format!(
             "POST /repos/{}/{}/statuses/{sha}",
             repository.owner, repository.name
         ),
+    };
+    let asked = Asked {
+        action: "status",
+        request: &request,
         detail: &format!("{}: {}", gate.state, gate.description),
         by: "Release Desk",
     };
-    let outcome = result.as_ref().map(|()| (201, "written".to_owned()));
+    let outcome = result.as_ref().map(|_| (201, "written".to_owned()));
     log_write(pool, repository, version_id, &asked, outcome).await?;
     result?;
     Ok(())

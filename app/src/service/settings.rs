@@ -187,6 +187,8 @@ mod tests {
             supported_lines: 2,
             product: "orbit".into(),
             mirror_withdrawals: false,
+            installation_id: None,
+            sync_stopped: false,
         }
     }
 

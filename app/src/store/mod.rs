@@ -6,6 +6,7 @@ pub mod changelogs;
 pub mod checklists;
 pub mod data_version;
 pub mod evidence;
+pub mod github_app;
 pub mod github_writes;
 pub mod incidents;
 pub mod notify;

@@ -17,9 +17,23 @@ pub struct Repository {
     pub product: String,
     /// Withdrawals are mirrored to the GitHub release (pre-release flag and a warning).
     pub mirror_withdrawals: bool,
+    /// The GitHub App installation it is reached through; the personal token when `None`.
+    pub installation_id: Option<i64>,
+    /// The App lost access to it: nothing more is synced, and everything kept stays.
+    pub sync_stopped: bool,
 }
 
 impl Repository {
+    /// How GitHub is reached for it.
+    pub fn reach(&self) -> super::github_app::Reach {
+        use super::github_app::Reach;
+        match (self.sync_stopped, self.installation_id) {
+            (true, _) => Reach::Stopped,
+            (false, Some(id)) => Reach::Installation(id),
+            (false, None) => Reach::Token,
+        }
+    }
+
     /// The repository's support policy settings.
     pub fn policy(&self) -> crate::domain::support::Policy {
         crate::domain::support::Policy {
@@ -67,7 +81,8 @@ pub async fn find(
         r#"SELECT id AS "id!", owner, name, description, tag_prefix,
                   zero_major_lines AS "zero_major_lines: bool", security_months, supported_lines,
                   COALESCE(product, name) AS "product!: String",
-                  mirror_withdrawals AS "mirror_withdrawals: bool"
+                  mirror_withdrawals AS "mirror_withdrawals: bool", installation_id,
+                  sync_stopped_at IS NOT NULL AS "sync_stopped!: bool"
            FROM repositories
            WHERE owner = ? COLLATE NOCASE AND name = ? COLLATE NOCASE"#,
         owner,
@@ -122,7 +137,8 @@ pub async fn find_by_id(db: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Op
         r#"SELECT id AS "id!", owner, name, description, tag_prefix,
                   zero_major_lines AS "zero_major_lines: bool", security_months, supported_lines,
                   COALESCE(product, name) AS "product!: String",
-                  mirror_withdrawals AS "mirror_withdrawals: bool"
+                  mirror_withdrawals AS "mirror_withdrawals: bool", installation_id,
+                  sync_stopped_at IS NOT NULL AS "sync_stopped!: bool"
            FROM repositories WHERE id = ?"#,
         id,
     )
@@ -135,6 +151,15 @@ pub async fn list_ids(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar!(r#"SELECT id AS "id!" FROM repositories ORDER BY id"#)
         .fetch_all(db)
         .await
+}
+
+/// The repositories still synced from GitHub (not those a GitHub App lost), oldest first.
+pub async fn list_synced_ids(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar!(
+        r#"SELECT id AS "id!" FROM repositories WHERE sync_stopped_at IS NULL ORDER BY id"#
+    )
+    .fetch_all(db)
+    .await
 }
 
 /// Every tracked repository as `(id, owner, name)`.
@@ -155,7 +180,8 @@ pub async fn find_by_product(
         r#"SELECT id AS "id!", owner, name, description, tag_prefix,
                   zero_major_lines AS "zero_major_lines: bool", security_months, supported_lines,
                   COALESCE(product, name) AS "product!: String",
-                  mirror_withdrawals AS "mirror_withdrawals: bool"
+                  mirror_withdrawals AS "mirror_withdrawals: bool", installation_id,
+                  sync_stopped_at IS NOT NULL AS "sync_stopped!: bool"
            FROM repositories WHERE COALESCE(product, name) = ? COLLATE NOCASE
            ORDER BY id LIMIT 1"#,
         product,

@@ -6,7 +6,7 @@ pub mod rate_limit;
 pub mod secret_key;
 
 use std::{
-    sync::Mutex,
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
@@ -30,8 +30,9 @@ pub const LOCAL_LINK_LIFETIME: Duration = Duration::from_secs(15 * 60);
 #[derive(Debug)]
 pub struct Auth {
     pub key: SecretKey,
-    /// `None` when no OAuth app is configured: only the local administrator can sign in.
-    pub github: Option<GitHubOAuth>,
+    /// `None` when no OAuth app is configured: only the local administrator can sign in. A
+    /// GitHub App set up while serving brings its own.
+    github: std::sync::RwLock<Option<Arc<GitHubOAuth>>>,
     /// The address people reach us at; when unset, the request's own `Host` is used.
     pub public_url: Option<Url>,
     pub sign_in_limit: RateLimiter,
@@ -48,11 +49,24 @@ impl Auth {
     pub fn new(key: SecretKey, github: Option<GitHubOAuth>, public_url: Option<Url>) -> Auth {
         Auth {
             key,
-            github,
+            github: std::sync::RwLock::new(github.map(Arc::new)),
             public_url,
             sign_in_limit: RateLimiter::new(30, Duration::from_secs(60)),
             local_link: Mutex::new(None),
         }
+    }
+
+    /// Sign-in with GitHub, when set up.
+    pub fn github(&self) -> Option<Arc<GitHubOAuth>> {
+        self.github
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Signs people in through `github` from now on (a GitHub App's own OAuth).
+    pub fn set_github(&self, github: GitHubOAuth) {
+        *self.github.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(github));
     }
 
     /// Session cookies are `Secure` when people reach us over https.
@@ -115,7 +129,7 @@ async fn refresh_roles(pool: &SqlitePool, auth: &Auth, user: &UserRecord) -> sql
         .and_then(|sealed| auth.key.open(sealed))
         .and_then(|plain| String::from_utf8(plain).ok())
         .map(Secret::new);
-    let (Some(github), Some(token)) = (auth.github.as_ref(), token) else {
+    let (Some(github), Some(token)) = (auth.github(), token) else {
         // No way to ask GitHub (OAuth switched off, or a new secret key): no roles.
         let mut conn = pool.acquire().await?;
         return store::access::set_roles(&mut conn, user_id, &[]).await;

@@ -73,6 +73,7 @@ pub fn site_router(pool: sqlx::SqlitePool, site_root: &str, base: Option<Url>) -
         // The export only reads: it never writes to GitHub and tells nobody.
         host: Default::default(),
         notifier: Default::default(),
+        sites: Default::default(),
     };
     let services = crate::http::Services {
         auth: std::sync::Arc::new(crate::auth::Auth::new(
@@ -81,6 +82,7 @@ pub fn site_router(pool: sqlx::SqlitePool, site_root: &str, base: Option<Url>) -
             base,
         )),
         webhook_secret: None,
+        github: None,
         sync: None,
         metrics: Default::default(),
         bodies: Default::default(),

@@ -41,7 +41,9 @@ pub enum Fetched<T> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
-    #[error("GitHub refused the credentials (401): check RELEASEDESK_GITHUB_TOKEN")]
+    #[error(
+        "GitHub refused the credentials (401): check RELEASEDESK_GITHUB_TOKEN, or that the GitHub App is still installed"
+    )]
     Unauthorized,
     #[error("GitHub denied access (403) to {0}: the token lacks permission for this repository")]
     Forbidden(String),

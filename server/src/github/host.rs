@@ -8,12 +8,15 @@ use app::{
         CommitStatus, HostCommit, HostError, HostFuture, HostRelease, NewRelease, ReleaseEdit,
         ReleaseHost,
     },
-    store::repositories::Repository,
+    store::{github_app::Reach, repositories::Repository},
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{payload, FetchError, Fetched, Fetcher, GitHub, Write};
+use super::{
+    clients::{Client, GitHubClients},
+    payload, FetchError, Fetched, Write,
+};
 
 /// A comparison of more than 10,000 commits is read as far as that.
 const MAX_COMPARE_PAGES: usize = 100;
@@ -24,13 +27,38 @@ const CONTENTS_WRITE: &str =
 const STATUSES_WRITE: &str =
     "Commit statuses: write (a fine-grained token or GitHub App; `repo:status` for a classic token)";
 
-pub struct GitHubHost<G> {
-    fetcher: Arc<Fetcher<G>>,
+const CHECKS_WRITE: &str = "Checks: write (the GitHub App's permissions)";
+
+pub struct GitHubHost {
+    clients: Arc<GitHubClients>,
 }
 
-impl<G> GitHubHost<G> {
-    pub fn new(fetcher: Arc<Fetcher<G>>) -> Self {
-        GitHubHost { fetcher }
+impl GitHubHost {
+    pub fn new(clients: Arc<GitHubClients>) -> Self {
+        GitHubHost { clients }
+    }
+
+    /// The client that reaches the repository: its installation's, or the personal token's.
+    fn client(&self, repo: &Repository) -> Result<Client, HostError> {
+        match self.clients.for_repository(repo) {
+            Ok(Some(client)) => Ok(client),
+            Ok(None) => Err(HostError {
+                status: None,
+                message: format!(
+                    "{}/{} is no longer synced: the GitHub App was removed from it",
+                    repo.owner, repo.name
+                ),
+            }),
+            Err(message) => Err(HostError {
+                status: None,
+                message,
+            }),
+        }
+    }
+
+    /// True when the gate goes up as a check run: the repository is reached through the App.
+    fn writes_check_runs(&self, repo: &Repository) -> bool {
+        matches!(repo.reach(), Reach::Installation(_)) && self.clients.app().is_some()
     }
 }
 
@@ -114,7 +142,7 @@ fn github_says(body: &[u8]) -> String {
     }
 }
 
-impl<G: GitHub> GitHubHost<G> {
+impl GitHubHost {
     /// Sends a write and parses a 2xx answer; anything else is a message naming the problem.
     async fn write<T: serde::de::DeserializeOwned>(
         &self,
@@ -125,7 +153,7 @@ impl<G: GitHub> GitHubHost<G> {
         permission: &str,
     ) -> Result<T, HostError> {
         let answer = self
-            .fetcher
+            .client(repo)?
             .send(method, path, body)
             .await
             .map_err(|err| HostError {
@@ -143,7 +171,7 @@ impl<G: GitHub> GitHubHost<G> {
                 })
             }
             401 => {
-                "GitHub refused the credentials (401): check RELEASEDESK_GITHUB_TOKEN".to_owned()
+                "GitHub refused the credentials (401): check RELEASEDESK_GITHUB_TOKEN, or that the GitHub App is still installed".to_owned()
             }
             403 => format!("GitHub refused (403){says}; the token needs {permission} on {name}"),
             404 => format!(
@@ -162,7 +190,7 @@ impl<G: GitHub> GitHubHost<G> {
         repo: &Repository,
         path: &str,
     ) -> Result<Option<T>, HostError> {
-        match self.fetcher.get::<T>(path, None).await {
+        match self.client(repo)?.get::<T>(path, None).await {
             Ok(Fetched::Fresh { value, .. }) => Ok(Some(value)),
             Ok(Fetched::NotModified) => Err(HostError {
                 status: Some(304),
@@ -217,7 +245,7 @@ struct CommitMessage {
 #[derive(Deserialize)]
 struct WrittenStatus {}
 
-impl<G: GitHub + 'static> ReleaseHost for GitHubHost<G> {
+impl ReleaseHost for GitHubHost {
     fn release_by_tag<'a>(
         &'a self,
         repo: &'a Repository,
@@ -289,8 +317,15 @@ impl<G: GitHub + 'static> ReleaseHost for GitHubHost<G> {
         repo: &'a Repository,
         sha: &'a str,
         status: &'a CommitStatus,
-    ) -> HostFuture<'a, ()> {
+    ) -> HostFuture<'a, String> {
         Box::pin(async move {
+            if self.writes_check_runs(repo) {
+                let path = format!("{}/check-runs", repo_path(repo));
+                let body = check_run(sha, status);
+                self.write::<WrittenStatus>(Write::Post, repo, &path, &body, CHECKS_WRITE)
+                    .await?;
+                return Ok(format!("POST {path}"));
+            }
             let body = json!({
                 "state": status.state,
                 "description": status.description,
@@ -300,7 +335,7 @@ impl<G: GitHub + 'static> ReleaseHost for GitHubHost<G> {
             let path = format!("{}/statuses/{}", repo_path(repo), segment(sha)?);
             self.write::<WrittenStatus>(Write::Post, repo, &path, &body, STATUSES_WRITE)
                 .await?;
-            Ok(())
+            Ok(format!("POST {path}"))
         })
     }
 
@@ -330,11 +365,12 @@ impl<G: GitHub + 'static> ReleaseHost for GitHubHost<G> {
                 segment(head)?
             ));
             let mut commits = Vec::new();
+            let client = self.client(repo)?;
             // GitHub pages a long comparison's commits (100 at most per page): read them all,
             // up to a bound no release reaches.
             for _ in 0..MAX_COMPARE_PAGES {
                 let Some(url) = next.take() else { break };
-                match self.fetcher.get::<Comparison>(&url, None).await {
+                match client.get::<Comparison>(&url, None).await {
                     Ok(Fetched::Fresh {
                         value, next: more, ..
                     }) => {
@@ -365,18 +401,35 @@ fn not_comparable(repo: &Repository, base: &str, head: &str) -> HostError {
     }
 }
 
-/// The service's [`Host`](app::service::host::Host) for a configured GitHub API, with our
+/// The gate as a check run: completed when every pre-release item is done, in progress while
+/// some are open, with the open items in its summary.
+fn check_run(sha: &str, status: &CommitStatus) -> Value {
+    let done = status.state == "success";
+    let mut run = json!({
+        "name": status.context,
+        "head_sha": sha,
+        "status": if done { "completed" } else { "in_progress" },
+        "output": { "title": status.description, "summary": status.summary },
+    });
+    if done {
+        run["conclusion"] = json!("success");
+    }
+    if let Some(url) = &status.target_url {
+        run["details_url"] = json!(url);
+    }
+    run
+}
+
+/// The service's [`Host`](app::service::host::Host) through our GitHub clients, with our
 /// public address for the links statuses carry.
 pub fn host_for(
-    api: &crate::config::GitHubApi,
+    clients: Arc<GitHubClients>,
     public_url: Option<&url::Url>,
-) -> Result<app::service::host::Host, String> {
-    let github = super::OctocrabGitHub::new(&api.url, api.token.as_ref().map(|t| t.expose()))?;
-    let fetcher = Arc::new(Fetcher::new(github, super::FetcherSettings::default()));
-    Ok(app::service::host::Host::new(
-        Arc::new(GitHubHost::new(fetcher)),
+) -> app::service::host::Host {
+    app::service::host::Host::new(
+        Arc::new(GitHubHost::new(clients)),
         public_url.map(url::Url::to_string),
-    ))
+    )
 }
 
 #[cfg(test)]

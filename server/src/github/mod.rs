@@ -2,6 +2,8 @@
 //! caller needs on top: conditional requests, retries with backoff, rate-limit waits, and
 //! messages a person can act on. Tests swap in a fake at either level.
 
+pub mod app;
+pub mod clients;
 pub mod evidence;
 mod fetcher;
 pub mod host;
@@ -12,8 +14,9 @@ use std::future::Future;
 
 use bytes::Bytes;
 
+pub use clients::GitHubClients;
 pub use fetcher::{FetchError, Fetched, Fetcher, FetcherSettings};
-pub use octocrab_client::OctocrabGitHub;
+pub use octocrab_client::{Credentials, OctocrabGitHub};
 
 /// One HTTP answer from GitHub, reduced to what the sync reads.
 #[derive(Clone, Debug, Default)]

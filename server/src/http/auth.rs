@@ -61,7 +61,7 @@ async fn login(
     session: Session,
     Query(query): Query<LoginQuery>,
 ) -> Response {
-    let Some(github) = &auth.github else {
+    let Some(github) = auth.github() else {
         // Not an error of the person's: the way in here is the administrator's, and reading
         // needs no sign-in at all.
         return problem_page(
@@ -104,7 +104,7 @@ async fn callback(
     session: Session,
     Query(query): Query<CallbackQuery>,
 ) -> Response {
-    let Some(github) = &auth.github else {
+    let Some(github) = auth.github() else {
         return problem_page(
             &auth,
             StatusCode::NOT_FOUND,
@@ -228,7 +228,7 @@ async fn local_sign_in(
     Query(query): Query<LocalQuery>,
 ) -> Response {
     let token = query.token.unwrap_or_default();
-    if auth.github.is_some() || !auth.redeem_local_link(&token, Instant::now()) {
+    if auth.github().is_some() || !auth.redeem_local_link(&token, Instant::now()) {
         return problem_page(
             &auth,
             StatusCode::BAD_REQUEST,
@@ -346,7 +346,7 @@ fn problem_page(
         "Back to where you were"
     };
     let mut actions = Vec::new();
-    if auth.github.is_some() {
+    if auth.github().is_some() {
         actions.push((again.as_str(), "Sign in again"));
     }
     actions.push((next, back));

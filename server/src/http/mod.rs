@@ -9,6 +9,7 @@ pub mod bodies;
 mod caching;
 mod calendar;
 mod feed;
+pub mod github_app;
 mod health;
 mod metrics;
 pub mod openapi;
@@ -53,8 +54,11 @@ pub fn leptos_options(site_root: &str, address: SocketAddr) -> LeptosOptions {
 pub struct Services {
     /// Sign-in, sessions' secrets, the local administrator's link.
     pub auth: Arc<Auth>,
-    /// Webhooks are refused (401) without it.
+    /// The repository webhooks' secret (the GitHub App has its own).
     pub webhook_secret: Option<Secret>,
+    /// GitHub: the clients, and what setting up an App needs (none in tests and exports
+    /// that never reach it).
+    pub github: Option<github_app::GitHubSite>,
     /// Background syncs; absent in tests and for the demo.
     pub sync: Option<SyncTrigger>,
     pub metrics: HttpMetrics,
@@ -89,6 +93,7 @@ pub fn router(state: AppState, services: Services) -> Router {
         .merge(calendar::router())
         .merge(feed::router())
         .merge(webhooks::router())
+        .merge(github_app::router())
         .merge(subscriptions::router())
         .merge(metrics::router())
         .merge(openapi::router())

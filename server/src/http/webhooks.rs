@@ -41,7 +41,8 @@ fn answer(status: StatusCode, code: &str, message: &str) -> Response {
 }
 
 /// `POST /webhooks/github`: GitHub's `release`, `create`, `delete`, `push` (tags) and `ping`
-/// events, and `check_run`, `check_suite`, `workflow_run`, `status`, `code_scanning_alert` and
+/// events; a GitHub App's `installation` and `installation_repositories`, signed with the App's
+/// webhook secret; and `check_run`, `check_suite`, `workflow_run`, `status`, `code_scanning_alert` and
 /// `dependabot_alert`, which have the evidence of the commit they name read again; signed with
 /// the webhook secret.
 #[utoipa::path(
@@ -71,14 +72,24 @@ pub(crate) async fn receive_webhook(
     body: Bytes,
 ) -> Response {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let Some(secret) = services.webhook_secret.as_ref() else {
+    // The repository webhook's secret, and the GitHub App's for its one webhook.
+    let app = services
+        .github
+        .as_ref()
+        .and_then(|github| github.clients.app());
+    if services.webhook_secret.is_none() && app.is_none() {
         return answer(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
-            "webhooks are off: RELEASEDESK_WEBHOOK_SECRET is not set",
+            "webhooks are off: RELEASEDESK_WEBHOOK_SECRET is not set and no GitHub App is set up",
         );
+    }
+    let signature = header("x-hub-signature-256");
+    let signed = |secret: &crate::config::Secret| {
+        webhooks::signature_is_valid(secret.expose(), &body, signature)
     };
-    if !webhooks::signature_is_valid(secret.expose(), &body, header("x-hub-signature-256")) {
+    let by_app = app.as_ref().is_some_and(|app| signed(&app.webhook_secret));
+    if !by_app && !services.webhook_secret.as_ref().is_some_and(signed) {
         return answer(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
@@ -113,6 +124,22 @@ pub(crate) async fn receive_webhook(
             "ignored",
             "Release Desk does not use this event",
         );
+    }
+    if let Event::Installation(change) = &delivery.event {
+        // Only the App's own webhook speaks for its installations.
+        if !by_app {
+            return answer(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "installation events must be signed with the GitHub App's webhook secret",
+            );
+        }
+        let received = store::webhooks::Delivery {
+            id: delivery_id,
+            event,
+            body_sha256: &hex::encode(Sha256::digest(&body)),
+        };
+        return installation_changed(&pool, &services, app.as_deref(), &received, change).await;
     }
     let Some((owner, name)) = delivery.repository else {
         return answer(
@@ -211,6 +238,56 @@ pub(crate) async fn receive_webhook(
         }
         Err(err) => {
             tracing::error!(error = %err, "applying a webhook failed");
+            answer(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the event could not be stored; GitHub may redeliver it",
+            )
+        }
+    }
+}
+
+/// Applies an App's installation change once: its repositories tracked through it, or
+/// stopped; the added ones synced soon.
+async fn installation_changed(
+    pool: &SqlitePool,
+    services: &Services,
+    app: Option<&crate::github::app::GitHubApp>,
+    received: &store::webhooks::Delivery<'_>,
+    change: &webhooks::InstallationChange,
+) -> Response {
+    if app.is_none_or(|app| app.app_id != change.app_id) {
+        return answer(
+            StatusCode::ACCEPTED,
+            "ignored",
+            "this installation is not of the GitHub App set up here",
+        );
+    }
+    match crate::installations::apply(pool, received, change).await {
+        Ok(None) => answer(
+            StatusCode::OK,
+            "duplicate",
+            "this delivery, or the same body under another id, was applied before",
+        ),
+        Ok(Some(outcome)) => {
+            if let Some(sync) = &services.sync {
+                for id in &outcome.tracked {
+                    sync.request(*id);
+                }
+            }
+            answer(
+                StatusCode::OK,
+                "applied",
+                &format!(
+                    "{} repositories synced through installation {}, {} stopped",
+                    outcome.tracked.len(),
+                    change.installation,
+                    outcome.stopped
+                ),
+            )
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "applying an installation change failed");
             answer(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",

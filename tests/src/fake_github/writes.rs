@@ -171,11 +171,17 @@ fn injected_status(state: &Shared, uri: &Uri, headers: &HeaderMap) -> Option<Res
         other => other.canonical_reason().unwrap_or("Server Error"),
     };
     let body = github_error(status, message, "https://docs.github.com/rest");
-    let spent = s.log.iter().filter(|r| r.status != 304).count();
+    let credential = super::credential(&s, headers);
+    let spent = s
+        .log
+        .iter()
+        .filter(|r| r.status != 304 && r.credential == credential)
+        .count();
     s.log.push(LoggedRequest {
         path,
         status: status.as_u16(),
         conditional: headers.contains_key("if-none-match"),
+        credential,
     });
     let mut response = (status, Json(body)).into_response();
     let remaining = 5000usize.saturating_sub(spent + 1);
