@@ -55,8 +55,13 @@ fn compact(script: &str) -> String {
 }
 
 /// A strict policy that still admits our own scripts: the hydration scripts carry this
-/// response's nonce, and WebAssembly needs `'wasm-unsafe-eval'`.
-pub fn content_security_policy(nonce: &str) -> String {
+/// response's nonce, and WebAssembly needs `'wasm-unsafe-eval'`. Forms post to us alone, and to
+/// `form_origin` when a page names one.
+pub fn content_security_policy(nonce: &str, form_origin: Option<&str>) -> String {
+    let form_action = match form_origin {
+        Some(origin) => format!("form-action 'self' {origin}"),
+        None => "form-action 'self'".to_owned(),
+    };
     [
         "default-src 'self'".to_owned(),
         format!("script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'"),
@@ -65,7 +70,7 @@ pub fn content_security_policy(nonce: &str) -> String {
         "connect-src 'self'".to_owned(),
         "object-src 'none'".to_owned(),
         "base-uri 'none'".to_owned(),
-        "form-action 'self'".to_owned(),
+        form_action,
         "frame-ancestors 'none'".to_owned(),
     ]
     .join("; ")
@@ -74,6 +79,18 @@ pub fn content_security_policy(nonce: &str) -> String {
 /// Sends the page's policy with the nonce Leptos stamps on its inline scripts.
 #[cfg(feature = "ssr")]
 fn set_content_security_policy() {
+    send_content_security_policy(None);
+}
+
+/// Lets this page's forms post to `origin` too (the GitHub App's manifest goes to GitHub): a
+/// page calls it while rendering on the server, once its data is in.
+#[cfg(feature = "ssr")]
+pub fn allow_form_posts_to(origin: &str) {
+    send_content_security_policy(Some(origin));
+}
+
+#[cfg(feature = "ssr")]
+fn send_content_security_policy(form_origin: Option<&str>) {
     use http::{header, HeaderValue};
     let (Some(response), Some(nonce)) = (
         use_context::<leptos_axum::ResponseOptions>(),
@@ -81,7 +98,7 @@ fn set_content_security_policy() {
     ) else {
         return;
     };
-    if let Ok(value) = HeaderValue::from_str(&content_security_policy(&nonce)) {
+    if let Ok(value) = HeaderValue::from_str(&content_security_policy(&nonce, form_origin)) {
         response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }

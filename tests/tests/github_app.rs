@@ -12,6 +12,7 @@ use http::{Request, StatusCode};
 use releasedesk_tests::{
     eventually,
     fake_github::{self, FakeGitHub, FakeRepo, FakeTag},
+    fake_oauth::FakeUser,
     header, router_with_github, send, session_cookie, TestApp, TestResponse, ORIGIN,
 };
 use sha2::Sha256;
@@ -214,6 +215,15 @@ async fn the_manifest_flow_keeps_the_apps_credentials_sealed() {
             Some(&world.admin),
         )
         .await;
+    // The page's forms may post to GitHub's manifest page, and no other page's may.
+    assert!(
+        header(&page, "content-security-policy")
+            .contains(&format!("form-action 'self' {};", world.fake.url)),
+        "{}",
+        header(&page, "content-security-policy")
+    );
+    assert!(header(&world.app.get("/").await, "content-security-policy")
+        .contains("form-action 'self';"));
     let (action, manifest) = manifest_form(&page.body);
     assert!(
         action.starts_with(&format!(
@@ -276,7 +286,14 @@ async fn the_manifest_flow_keeps_the_apps_credentials_sealed() {
         "the server acts as the App at once"
     );
 
-    // People now sign in through the App's own OAuth client.
+    // People now sign in through the App's own OAuth client, with their roles as before.
+    world
+        .fake
+        .oauth
+        .add_user(FakeUser::new(7, "mona").pushes_to("acme/orbit"));
+    let mona = world.app.sign_in(&world.fake, "mona").await;
+    let me = world.app.send(get("/api/v1/me"), Some(&mona)).await.json();
+    assert_eq!(me["login"], "mona", "{me}");
     let login = world.app.get("/auth/login?next=/").await;
     assert_eq!(login.status, StatusCode::SEE_OTHER, "{}", login.body);
     assert!(

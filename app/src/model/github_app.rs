@@ -39,6 +39,8 @@ pub struct InstallationSummary {
 pub struct ManifestForm {
     /// GitHub's page that takes the manifest.
     pub action: String,
+    /// Its origin, which the page's security policy lets the form post to.
+    pub origin: String,
     /// The manifest, as JSON text.
     pub manifest: String,
     pub owner: String,

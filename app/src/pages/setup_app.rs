@@ -100,15 +100,21 @@ fn SetupView(page: SetupPage) -> impl IntoView {
         .map(|(name, access)| view! { <li>{name} ": " {access}</li> })
         .collect_view();
     let create = match page.form {
-        Ok(form) => view! {
+        Ok(form) => {
+            #[cfg(feature = "ssr")]
+            crate::app::allow_form_posts_to(&form.origin);
+            view! {
             <form method="post" action=form.action class="stacked-form">
                 <input type="hidden" name="manifest" value=form.manifest/>
                 <p>"GitHub asks you to confirm, and registers the App under " {form.owner} "."</p>
                 <button type="submit">{if configured { "Register a new App on GitHub" } else { "Create the App on GitHub" }}</button>
             </form>
+            }
+            .into_any()
         }
-        .into_any(),
-        Err(problem) => view! { <p class="error" role="alert" id="setup-problem">{problem}</p> }.into_any(),
+        Err(problem) => {
+            view! { <p class="error" role="alert" id="setup-problem">{problem}</p> }.into_any()
+        }
     };
     view! {
         <h1>"GitHub App"</h1>

@@ -45,13 +45,19 @@ pub async fn setup_page(
         .collect();
     let name = query.name.clone().unwrap_or_default();
     let organization = query.organization.clone().unwrap_or_default();
-    let form = check_form(&name, &organization).map(|owner| ManifestForm {
-        action: manifest_action(&sites.github_web, owner.organization.as_deref(), flow_state),
-        manifest: manifest(&sites.public_url, &owner.name).to_string(),
-        owner: owner.organization.map_or_else(
-            || "your own account".to_owned(),
-            |org| format!("the organisation {org}"),
-        ),
+    let origin = url::Url::parse(&sites.github_web)
+        .map(|url| url.origin().ascii_serialization())
+        .map_err(|err| format!("RELEASEDESK_GITHUB_OAUTH_URL is not an address: {err}"));
+    let form = check_form(&name, &organization).and_then(|owner| {
+        Ok(ManifestForm {
+            origin: origin.clone()?,
+            action: manifest_action(&sites.github_web, owner.organization.as_deref(), flow_state),
+            manifest: manifest(&sites.public_url, &owner.name).to_string(),
+            owner: owner.organization.map_or_else(
+                || "your own account".to_owned(),
+                |org| format!("the organisation {org}"),
+            ),
+        })
     });
     Ok(SetupPage {
         app,
