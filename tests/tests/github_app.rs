@@ -502,6 +502,54 @@ async fn installations_track_and_sync_repositories_through_expiring_tokens() {
 }
 
 #[tokio::test]
+async fn a_new_app_retires_the_installations_of_the_one_it_replaces() {
+    let world = world().await;
+    world.set_up_app().await;
+    world.fake.install_app(INSTALLATION, &["acme/rocket"]);
+    let created =
+        world
+            .fake
+            .installation_webhook("created", INSTALLATION, "acme", &["acme/rocket"]);
+    world.deliver(created, &world.webhook_secret()).await;
+    world.next_sync("rocket", 0).await;
+
+    let page = world.set_up_app().await;
+    assert!(
+        page.contains("The 1 repositories of the App it replaces stopped syncing"),
+        "{page}"
+    );
+    assert_eq!(
+        world.clients.app().map(|app| app.app_id),
+        world.fake.app().map(|app| app.id),
+        "the server acts as the new App"
+    );
+    let rocket = world.repository("rocket").await.expect("still tracked");
+    assert!(
+        rocket.sync_stopped,
+        "its old installation is gone with the old App"
+    );
+    let kept = world
+        .app
+        .get("/api/v1/repos/acme/rocket/versions")
+        .await
+        .json();
+    assert_eq!(kept.as_array().map(Vec::len), Some(2), "{kept}");
+
+    // Installing the new App on it brings it back.
+    world.fake.install_app(7, &["acme/rocket"]);
+    let created = world
+        .fake
+        .installation_webhook("created", 7, "acme", &["acme/rocket"]);
+    let answer = world.deliver(created, &world.webhook_secret()).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let rocket = world.repository("rocket").await.expect("tracked");
+    assert_eq!(
+        (rocket.installation_id, rocket.sync_stopped),
+        (Some(7), false)
+    );
+}
+
+#[tokio::test]
 async fn the_release_gate_is_a_check_run_with_the_open_items_when_an_app_writes() {
     let world = world().await;
     world.set_up_app().await;

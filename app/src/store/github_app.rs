@@ -50,6 +50,29 @@ pub async fn save_app(db: impl SqliteExecutor<'_>, app: &StoredApp) -> sqlx::Res
     Ok(())
 }
 
+/// Retires every installation (a new App replaces the one they belong to): their repositories
+/// stop syncing, keeping everything, until the new App is installed on them. Returns how many
+/// repositories stopped.
+pub async fn retire_installations(
+    db: &mut sqlx::SqliteConnection,
+    now: DateTime<Utc>,
+) -> sqlx::Result<u64> {
+    sqlx::query!(
+        "UPDATE github_installations SET deleted_at = ? WHERE deleted_at IS NULL",
+        now
+    )
+    .execute(&mut *db)
+    .await?;
+    let stopped = sqlx::query!(
+        r#"UPDATE repositories SET sync_stopped_at = ?
+           WHERE installation_id IS NOT NULL AND sync_stopped_at IS NULL"#,
+        now,
+    )
+    .execute(&mut *db)
+    .await?;
+    Ok(stopped.rows_affected())
+}
+
 pub async fn find_app(db: impl SqliteExecutor<'_>) -> sqlx::Result<Option<StoredApp>> {
     sqlx::query_as!(
         StoredApp,

@@ -100,19 +100,39 @@ async fn set_up(pool: &SqlitePool, services: &Services, code: &str) -> Result<St
     let conversion = convert(&github.api, code).await?;
     let stored = conversion.seal(&services.auth.key, chrono::Utc::now())?;
     let app = GitHubApp::open(&stored, &services.auth.key, &github.api_url)?;
-    store::github_app::save_app(pool, &stored)
-        .await
-        .map_err(|err| {
-            tracing::error!(error = %err, "cannot keep the GitHub App");
-            "the App could not be kept in the database; start again".to_owned()
-        })?;
+    let replaced = keep(pool, &stored).await.map_err(|err| {
+        tracing::error!(error = %err, "cannot keep the GitHub App");
+        "the App could not be kept in the database; start again".to_owned()
+    })?;
     sign_in_through(&services.auth, &app, github)?;
     github.clients.set_app(Some(Arc::new(app)));
     tracing::info!(app_id = stored.app_id, slug = %stored.slug, "GitHub App set up");
+    let stopped = match replaced {
+        0 => String::new(),
+        n => format!(
+            " The {n} repositories of the App it replaces stopped syncing until it is installed on them."
+        ),
+    };
     Ok(format!(
-        "The GitHub App {} is set up. Install it on the repositories Release Desk should track.",
+        "The GitHub App {} is set up. Install it on the repositories Release Desk should track.{stopped}",
         stored.name
     ))
+}
+
+/// Keeps the App; when it replaces another, that one's installations are retired. Returns how
+/// many repositories stopped syncing.
+async fn keep(pool: &SqlitePool, app: &store::github_app::StoredApp) -> sqlx::Result<u64> {
+    let mut tx = pool.begin().await?;
+    let before = store::github_app::find_app(&mut *tx).await?;
+    let stopped = match before {
+        Some(before) if before.app_id != app.app_id => {
+            store::github_app::retire_installations(&mut tx, app.created_at).await?
+        }
+        _ => 0,
+    };
+    store::github_app::save_app(&mut *tx, app).await?;
+    tx.commit().await?;
+    Ok(stopped)
 }
 
 /// People sign in through the App's own OAuth from now on.

@@ -71,6 +71,7 @@ pub(super) struct AppState_ {
     check_runs: HashMap<String, Vec<Value>>,
     /// JWTs refused, with why.
     refused_jwts: Vec<String>,
+    apps_made: i64,
 }
 
 impl Default for AppState_ {
@@ -84,6 +85,7 @@ impl Default for AppState_ {
             minted: 0,
             check_runs: HashMap::new(),
             refused_jwts: Vec::new(),
+            apps_made: 0,
         }
     }
 }
@@ -307,8 +309,12 @@ async fn convert(
         body["owner"]["login"] = json!(org);
         body["owner"]["type"] = json!("Organization");
     }
+    // Each manifest makes a new App: GitHub's example's id, then the next ones.
+    let id = body["id"].as_i64().unwrap_or(1) + s.app.apps_made;
+    s.app.apps_made += 1;
+    body["id"] = json!(id);
     let app = FakeApp {
-        id: body["id"].as_i64().unwrap_or(1),
+        id,
         slug,
         name,
         client_id: body["client_id"].as_str().unwrap_or_default().to_owned(),
