@@ -107,7 +107,7 @@ impl OctocrabGitHub {
         }
     }
 
-    /// Sends once with `bearer`, or this client's own credentials when `None`.
+    /// Sends once, with `bearer` as the token when given (without one, anonymously).
     pub async fn send_as(
         &self,
         method: Write,
