@@ -74,11 +74,46 @@ struct OAuthState {
     counter: u64,
     /// OAuth clients besides ours: a GitHub App's, once made from a manifest.
     apps: Vec<(String, String)>,
+    /// A GitHub App's user tokens: how long they last (GitHub's 8 hours when `None`), and the
+    /// refresh tokens not yet used, with their user.
+    user_token_lifetime: Option<i64>,
+    refresh_tokens: HashMap<String, String>,
 }
 
 impl OAuthState {
     fn knows_client(&self, id: &str) -> bool {
         id == CLIENT_ID || self.apps.iter().any(|(app, _)| app == id)
+    }
+
+    /// A user token for `login`: a GitHub App's (`ghu_`) expires and comes with a refresh
+    /// token (`ghr_`); an OAuth App's (`gho_`) does neither.
+    fn issue(&mut self, client_id: &str, login: &str) -> Vec<(&'static str, String)> {
+        self.counter += 1;
+        let n = self.counter;
+        if client_id == CLIENT_ID {
+            let token = format!("gho_fake{n}");
+            self.tokens.insert(token.clone(), login.to_owned());
+            return vec![
+                ("access_token", token),
+                ("token_type", "bearer".to_owned()),
+                ("scope", "read:user".to_owned()),
+            ];
+        }
+        let (token, refresh) = (format!("ghu_fake{n}"), format!("ghr_fake{n}"));
+        self.tokens.insert(token.clone(), login.to_owned());
+        self.refresh_tokens
+            .insert(refresh.clone(), login.to_owned());
+        vec![
+            ("access_token", token),
+            (
+                "expires_in",
+                self.user_token_lifetime.unwrap_or(28_800).to_string(),
+            ),
+            ("refresh_token", refresh),
+            ("refresh_token_expires_in", "15897600".to_owned()),
+            ("token_type", "bearer".to_owned()),
+            ("scope", String::new()),
+        ]
     }
 
     fn client_secret_matches(&self, id: &str, secret: &str) -> bool {
@@ -133,6 +168,38 @@ impl FakeOAuth {
                 user.permissions.insert(repository.to_owned(), permissions);
             }
         });
+    }
+
+    /// How long a GitHub App's user tokens issued from now on last.
+    pub fn set_user_token_lifetime(&self, seconds: i64) {
+        self.with(|s| s.user_token_lifetime = Some(seconds));
+    }
+
+    /// Every GitHub App user token expires now (their refresh tokens still work).
+    pub fn expire_user_tokens(&self) {
+        self.with(|s| s.tokens.retain(|token, _| !token.starts_with("ghu_")));
+    }
+
+    /// Refresh tokens issued and not yet used.
+    pub fn unused_refresh_tokens(&self) -> usize {
+        self.with(|s| s.refresh_tokens.len())
+    }
+
+    /// True for a GitHub App user token GitHub no longer takes: its API answers 401.
+    pub(crate) fn refuses(&self, headers: &HeaderMap) -> bool {
+        headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .filter(|token| token.starts_with("ghu_"))
+            .is_some_and(|token| {
+                !self
+                    .state
+                    .lock()
+                    .expect("fake OAuth state")
+                    .tokens
+                    .contains_key(token)
+            })
     }
 
     /// Takes a GitHub App's OAuth client as well as ours.
@@ -218,7 +285,12 @@ async fn authorize(
 
 #[derive(Deserialize)]
 struct TokenForm {
+    #[serde(default)]
     code: String,
+    #[serde(default)]
+    grant_type: Option<String>,
+    #[serde(default)]
+    refresh_token: Option<String>,
     redirect_uri: Option<String>,
     code_verifier: Option<String>,
     client_id: Option<String>,
@@ -245,6 +317,20 @@ async fn access_token(
             "incorrect_client_credentials",
             "The client_id and/or client_secret passed are incorrect.",
         )
+    } else if form.grant_type.as_deref() == Some("refresh_token") {
+        // GitHub Apps only; each refresh token works once and brings a new pair.
+        let login = form
+            .refresh_token
+            .as_deref()
+            .filter(|_| id != CLIENT_ID)
+            .and_then(|refresh| s.refresh_tokens.remove(refresh));
+        match login {
+            Some(login) => s.issue(&id, &login),
+            None => error(
+                "bad_refresh_token",
+                "The refresh token passed is incorrect or expired.",
+            ),
+        }
     } else {
         match s.codes.get_mut(&form.code) {
             None => error(
@@ -275,22 +361,19 @@ async fn access_token(
             Some(grant) => {
                 grant.used = true;
                 let login = grant.login.clone();
-                s.counter += 1;
-                let token = format!("gho_fake{}", s.counter);
-                s.tokens.insert(token.clone(), login);
-                vec![
-                    ("access_token", token),
-                    ("token_type", "bearer".to_owned()),
-                    ("scope", "read:user".to_owned()),
-                ]
+                s.issue(&id, &login)
             }
         }
     };
     // GitHub: status 200 whatever happened.
     if wants_json {
+        // Lifetimes are numbers in GitHub's JSON, like every OAuth server's.
         let map: serde_json::Map<String, serde_json::Value> = answer
             .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.into()))
+            .map(|(k, v)| match v.parse::<i64>() {
+                Ok(n) if k.ends_with("expires_in") => (k.to_owned(), n.into()),
+                _ => (k.to_owned(), v.into()),
+            })
             .collect();
         Json(map).into_response()
     } else {

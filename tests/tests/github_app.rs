@@ -304,6 +304,71 @@ async fn the_manifest_flow_keeps_the_apps_credentials_sealed() {
 }
 
 #[tokio::test]
+async fn an_expiring_user_token_is_renewed_so_roles_follow_github_without_a_new_sign_in() {
+    let world = world().await;
+    world.set_up_app().await;
+    world.app.track("acme", "rocket").await;
+    world.fake.oauth.add_user(FakeUser::new(8, "vic"));
+    let vic = world.app.sign_in(&world.fake, "vic").await;
+    let patch = || {
+        Request::patch("/api/v1/repos/acme/rocket/settings")
+            .header("content-type", "application/json")
+            .header("origin", ORIGIN)
+            .body(Body::from(r#"{"security_months": 7}"#))
+            .expect("request")
+    };
+    assert_eq!(
+        world.app.send(patch(), Some(&vic)).await.status,
+        StatusCode::FORBIDDEN,
+        "a viewer"
+    );
+    let stored = || async {
+        sqlx::query_as::<_, (Vec<u8>, Option<String>)>(
+            "SELECT github_token, github_token_expires_at FROM users WHERE login = 'vic'",
+        )
+        .fetch_one(&world.app.pool)
+        .await
+        .expect("the user")
+    };
+    let (first_token, expires_at) = stored().await;
+    assert!(expires_at.is_some(), "a GitHub App's user token expires");
+
+    // Eight hours on: GitHub no longer takes the token, vic got push, and the roles are due.
+    world.fake.oauth.expire_user_tokens();
+    world
+        .fake
+        .oauth
+        .set_permissions("vic", "acme/rocket", (false, false, true));
+    sqlx::query(
+        "UPDATE users SET github_token_expires_at = '2000-01-01T00:00:00Z',
+                          roles_checked_at = '2000-01-01T00:00:00Z' WHERE login = 'vic'",
+    )
+    .execute(&world.app.pool)
+    .await
+    .expect("age the token");
+    let answer = world.app.send(patch(), Some(&vic)).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::OK,
+        "a maintainer now: {}",
+        answer.body
+    );
+    let (renewed, expires_at) = stored().await;
+    assert_ne!(renewed, first_token, "the renewed token is kept");
+    assert!(
+        expires_at
+            .as_deref()
+            .is_some_and(|at| !at.starts_with("2000")),
+        "{expires_at:?}"
+    );
+    assert_eq!(
+        world.fake.oauth.unused_refresh_tokens(),
+        1,
+        "the refresh token was spent and a new one kept"
+    );
+}
+
+#[tokio::test]
 async fn a_code_from_a_flow_this_session_did_not_start_is_refused() {
     let world = world().await;
     let page = world

@@ -17,32 +17,67 @@ pub struct GithubUser<'a> {
     pub avatar_url: Option<&'a str>,
 }
 
-/// Creates or refreshes a GitHub user and stores their (sealed) token; returns the user id.
+/// A person's GitHub token, sealed, with the refresh token and expiry a GitHub App's tokens
+/// come with (an OAuth App's never expire).
+pub struct SealedTokens<'a> {
+    pub access: &'a [u8],
+    pub refresh: Option<&'a [u8]>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Creates or refreshes a GitHub user and stores their (sealed) tokens; returns the user id.
 pub async fn upsert_github_user(
     db: impl SqliteExecutor<'_>,
     user: &GithubUser<'_>,
-    sealed_token: &[u8],
+    tokens: &SealedTokens<'_>,
 ) -> sqlx::Result<i64> {
     let now = Utc::now();
     sqlx::query_scalar!(
         r#"INSERT INTO users (github_id, login, name, avatar_url, github_token,
+                              github_refresh_token, github_token_expires_at,
                               roles_checked_at, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, NULL, ?, ?)
+           VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
            ON CONFLICT (github_id) DO UPDATE SET
                login = excluded.login, name = excluded.name, avatar_url = excluded.avatar_url,
-               github_token = excluded.github_token, roles_checked_at = NULL,
-               updated_at = excluded.updated_at
+               github_token = excluded.github_token,
+               github_refresh_token = excluded.github_refresh_token,
+               github_token_expires_at = excluded.github_token_expires_at,
+               roles_checked_at = NULL, updated_at = excluded.updated_at
            RETURNING id AS "id!""#,
         user.github_id,
         user.login,
         user.name,
         user.avatar_url,
-        sealed_token,
+        tokens.access,
+        tokens.refresh,
+        tokens.expires_at,
         now,
         now,
     )
     .fetch_one(db)
     .await
+}
+
+/// Keeps the tokens a refresh brought.
+pub async fn set_github_tokens(
+    db: impl SqliteExecutor<'_>,
+    user_id: i64,
+    tokens: &SealedTokens<'_>,
+) -> sqlx::Result<()> {
+    let now = Utc::now();
+    sqlx::query!(
+        r#"UPDATE users SET github_token = ?, github_refresh_token = ?,
+                            github_token_expires_at = ?, updated_at = ?
+           WHERE id = ?"#,
+        tokens.access,
+        tokens.refresh,
+        tokens.expires_at,
+        now,
+        user_id,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 /// The local administrator of a server without OAuth; created on first use.
@@ -66,6 +101,8 @@ pub async fn local_admin(db: &sqlx::SqlitePool) -> sqlx::Result<i64> {
 pub struct UserRecord {
     pub person: Person,
     pub github_token: Option<Vec<u8>>,
+    pub github_refresh_token: Option<Vec<u8>>,
+    pub github_token_expires_at: Option<DateTime<Utc>>,
     pub roles_checked_at: Option<DateTime<Utc>>,
 }
 
@@ -74,7 +111,8 @@ pub async fn find_user(
     user_id: i64,
 ) -> sqlx::Result<Option<UserRecord>> {
     let row = sqlx::query!(
-        r#"SELECT id AS "id!", login, name, avatar_url, github_token,
+        r#"SELECT id AS "id!", login, name, avatar_url, github_token, github_refresh_token,
+                  github_token_expires_at AS "github_token_expires_at: DateTime<Utc>",
                   local_admin AS "local_admin: bool",
                   roles_checked_at AS "roles_checked_at: DateTime<Utc>"
            FROM users WHERE id = ?"#,
@@ -91,6 +129,8 @@ pub async fn find_user(
             local_admin: row.local_admin,
         },
         github_token: row.github_token,
+        github_refresh_token: row.github_refresh_token,
+        github_token_expires_at: row.github_token_expires_at,
         roles_checked_at: row.roles_checked_at,
     }))
 }

@@ -4,7 +4,7 @@
 use oauth2::{
     basic::BasicClient, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
     EndpointNotSet, EndpointSet, HttpRequest, HttpResponse, PkceCodeChallenge, PkceCodeVerifier,
-    RedirectUrl, RequestTokenError, TokenResponse, TokenUrl,
+    RedirectUrl, RefreshToken, RequestTokenError, TokenResponse, TokenUrl,
 };
 use serde::Deserialize;
 use url::Url;
@@ -31,6 +31,50 @@ pub struct Authorization {
     pub url: Url,
     pub state: String,
     pub verifier: String,
+}
+
+/// A person's token as GitHub gave it: a GitHub App's expires and comes with a refresh token,
+/// an OAuth App's does neither.
+pub struct UserToken {
+    pub access: Secret,
+    pub refresh: Option<Secret>,
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl UserToken {
+    fn from_response(token: &impl TokenResponse, now: chrono::DateTime<chrono::Utc>) -> UserToken {
+        UserToken {
+            access: Secret::new(token.access_token().secret().clone()),
+            refresh: token
+                .refresh_token()
+                .map(|r| Secret::new(r.secret().clone())),
+            expires_at: token
+                .expires_in()
+                .and_then(|lasts| chrono::Duration::from_std(lasts).ok())
+                .map(|lasts| now + lasts),
+        }
+    }
+}
+
+/// How a token request failed, in the person's words.
+fn token_error<E: std::error::Error + 'static>(
+    err: RequestTokenError<E, oauth2::basic::BasicErrorResponse>,
+) -> SignInError {
+    match err {
+        RequestTokenError::ServerResponse(answer) => SignInError::Rejected(format!(
+            "GitHub refused the sign-in: {}",
+            answer
+                .error_description()
+                .cloned()
+                .unwrap_or_else(|| answer.error().to_string())
+        )),
+        RequestTokenError::Request(err) => {
+            SignInError::Unavailable(format!("GitHub could not be reached: {err}"))
+        }
+        other => SignInError::Unavailable(format!(
+            "GitHub's token endpoint gave an answer we do not understand: {other}"
+        )),
+    }
 }
 
 /// The GitHub account behind a token.
@@ -120,7 +164,7 @@ impl GitHubOAuth {
     }
 
     /// Exchanges the code for the user's token.
-    pub async fn exchange(&self, code: &str, verifier: &str) -> Result<Secret, SignInError> {
+    pub async fn exchange(&self, code: &str, verifier: &str) -> Result<UserToken, SignInError> {
         let http = self.http.clone();
         let send = move |request: HttpRequest| {
             let http = http.clone();
@@ -132,22 +176,24 @@ impl GitHubOAuth {
             .set_pkce_verifier(PkceCodeVerifier::new(verifier.to_owned()))
             .request_async(&send)
             .await
-            .map_err(|err| match err {
-                RequestTokenError::ServerResponse(answer) => SignInError::Rejected(format!(
-                    "GitHub refused the sign-in: {}",
-                    answer
-                        .error_description()
-                        .cloned()
-                        .unwrap_or_else(|| answer.error().to_string())
-                )),
-                RequestTokenError::Request(err) => {
-                    SignInError::Unavailable(format!("GitHub could not be reached: {err}"))
-                }
-                other => SignInError::Unavailable(format!(
-                    "GitHub's token endpoint gave an answer we do not understand: {other}"
-                )),
-            })?;
-        Ok(Secret::new(token.access_token().secret().clone()))
+            .map_err(token_error)?;
+        Ok(UserToken::from_response(&token, chrono::Utc::now()))
+    }
+
+    /// A new token for an expiring one (a GitHub App's), from its refresh token.
+    pub async fn refresh(&self, refresh: &Secret) -> Result<UserToken, SignInError> {
+        let http = self.http.clone();
+        let send = move |request: HttpRequest| {
+            let http = http.clone();
+            async move { send_to_token_endpoint(&http, request).await }
+        };
+        let token = self
+            .client
+            .exchange_refresh_token(&RefreshToken::new(refresh.expose().to_owned()))
+            .request_async(&send)
+            .await
+            .map_err(token_error)?;
+        Ok(UserToken::from_response(&token, chrono::Utc::now()))
     }
 
     /// `GET {api}/user` with the user's token.

@@ -134,6 +134,33 @@ async fn refresh_roles(pool: &SqlitePool, auth: &Auth, user: &UserRecord) -> sql
         let mut conn = pool.acquire().await?;
         return store::access::set_roles(&mut conn, user_id, &[]).await;
     };
+    let refresh = user
+        .github_refresh_token
+        .as_deref()
+        .and_then(|sealed| auth.key.open(sealed))
+        .and_then(|plain| String::from_utf8(plain).ok())
+        .map(Secret::new);
+    let token = match refresh {
+        Some(refresh) if due_for_refresh(user.github_token_expires_at, Utc::now()) => {
+            match github.refresh(&refresh).await {
+                Ok(renewed) => {
+                    keep_tokens(pool, auth, user_id, &renewed).await?;
+                    renewed.access
+                }
+                Err(github::SignInError::Rejected(message)) => {
+                    // The refresh token is spent or revoked: only a new sign-in helps.
+                    tracing::info!(user = %user.person.login, %message, "GitHub refused to renew the token");
+                    let mut conn = pool.acquire().await?;
+                    return store::access::set_roles(&mut conn, user_id, &[]).await;
+                }
+                Err(github::SignInError::Unavailable(message)) => {
+                    tracing::warn!(user = %user.person.login, %message, "cannot renew the token");
+                    return store::access::postpone_role_check(pool, user_id).await;
+                }
+            }
+        }
+        _ => token,
+    };
     let repositories = store::repositories::list_names(pool).await?;
     let answers = futures::future::join_all(
         repositories
@@ -156,9 +183,52 @@ async fn refresh_roles(pool: &SqlitePool, auth: &Auth, user: &UserRecord) -> sql
     tx.commit().await
 }
 
+/// True when a token that expires (a GitHub App's) has less than a minute left.
+fn due_for_refresh(expires_at: Option<chrono::DateTime<Utc>>, now: chrono::DateTime<Utc>) -> bool {
+    expires_at.is_some_and(|at| at - now < chrono::Duration::minutes(1))
+}
+
+/// Keeps a renewed token and its new refresh token, sealed.
+async fn keep_tokens(
+    pool: &SqlitePool,
+    auth: &Auth,
+    user_id: i64,
+    token: &github::UserToken,
+) -> sqlx::Result<()> {
+    let access = auth.key.seal(token.access.expose().as_bytes());
+    let refresh = token
+        .refresh
+        .as_ref()
+        .map(|r| auth.key.seal(r.expose().as_bytes()));
+    let sealed = store::access::SealedTokens {
+        access: &access,
+        refresh: refresh.as_deref(),
+        expires_at: token.expires_at,
+    };
+    store::access::set_github_tokens(pool, user_id, &sealed).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expiring_tokens_are_renewed_a_minute_ahead() {
+        let now = Utc::now();
+        assert!(
+            !due_for_refresh(None, now),
+            "an OAuth App's token never expires"
+        );
+        assert!(!due_for_refresh(
+            Some(now + chrono::Duration::hours(8)),
+            now
+        ));
+        assert!(due_for_refresh(
+            Some(now + chrono::Duration::seconds(59)),
+            now
+        ));
+        assert!(due_for_refresh(Some(now - chrono::Duration::hours(1)), now));
+    }
 
     #[test]
     fn the_local_link_works_once_and_expires() {

@@ -170,7 +170,7 @@ async fn callback(
     };
     let signed_in = async {
         let token = github.exchange(code, &pending.verifier).await?;
-        let account = github.account(&token).await?;
+        let account = github.account(&token.access).await?;
         Ok::<_, SignInError>((token, account))
     }
     .await;
@@ -202,7 +202,16 @@ async fn callback(
         name: account.name.as_deref(),
         avatar_url: account.avatar_url.as_deref(),
     };
-    let sealed = auth.key.seal(token.expose().as_bytes());
+    let access = auth.key.seal(token.access.expose().as_bytes());
+    let refresh = token
+        .refresh
+        .as_ref()
+        .map(|r| auth.key.seal(r.expose().as_bytes()));
+    let sealed = store::access::SealedTokens {
+        access: &access,
+        refresh: refresh.as_deref(),
+        expires_at: token.expires_at,
+    };
     let user_id = match store::access::upsert_github_user(&pool, &user, &sealed).await {
         Ok(id) => id,
         Err(err) => return AppError::from(err).into_response(),

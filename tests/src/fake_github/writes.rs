@@ -216,6 +216,18 @@ async fn get_repository(
     if let Some(refused) = injected_status(&state, &uri, &headers) {
         return refused;
     }
+    if oauth.refuses(&headers) {
+        let body = json!({ "message": "Bad credentials", "documentation_url": "https://docs.github.com/rest" });
+        return respond(
+            &state,
+            &uri,
+            &headers,
+            StatusCode::UNAUTHORIZED,
+            body,
+            Vec::new(),
+        )
+        .await;
+    }
     let full_name = format!("{owner}/{repo}");
     let default_branch = repo_items(&state, &owner, &repo, |r| r.default_branch.clone())
         .filter(|branch| !branch.is_empty())
