@@ -72,6 +72,7 @@ pub(super) struct AppState_ {
     /// JWTs refused, with why.
     refused_jwts: Vec<String>,
     apps_made: i64,
+    codes_made: u64,
 }
 
 impl Default for AppState_ {
@@ -86,6 +87,7 @@ impl Default for AppState_ {
             check_runs: HashMap::new(),
             refused_jwts: Vec::new(),
             apps_made: 0,
+            codes_made: 0,
         }
     }
 }
@@ -267,7 +269,8 @@ fn manifest_posted(
     };
     let code = {
         let mut s = state.lock().expect("fake GitHub state");
-        let code = format!("fakecode{}", s.app.codes.len() + 1);
+        s.app.codes_made += 1;
+        let code = format!("fakecode{}", s.app.codes_made);
         s.app.codes.insert(code.clone(), (manifest, organization));
         code
     };
