@@ -1,10 +1,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { hydrated } from './pages';
+import { OwnServer } from './own-server';
 
 // Setting up a GitHub App from its manifest, on a server of its own: without GitHub sign-in,
 // so its local administrator signs in with the link it prints, and with the fake GitHub as
@@ -12,63 +9,23 @@ import { hydrated } from './pages';
 const ports: Record<string, number> = { 'no-javascript': 3934, hydrated: 3935 };
 const githubPort = Number(process.env.E2E_GITHUB_PORT ?? 3918);
 
-let server: ChildProcess | undefined;
+let own: OwnServer | undefined;
 let base = '';
-let administrator: Parameters<ReturnType<Page['context']>['addCookies']>[0] = [];
 
 test.beforeAll(async ({ playwright }, testInfo) => {
   test.setTimeout(60_000);
   const port = ports[testInfo.project.name] ?? 3936;
-  base = `http://127.0.0.1:${port}`;
-  const binary = process.env.RELEASEDESK_BIN ?? resolve(__dirname, '../../target/release/releasedesk');
-  const database = join(mkdtempSync(join(tmpdir(), 'releasedesk-e2e-app-')), 'a.db');
-  server = spawn(binary, ['serve', '--demo', '--bind', `127.0.0.1:${port}`], {
-    env: {
-      PATH: process.env.PATH,
-      RELEASEDESK_DATABASE_URL: `sqlite://${database}`,
-      RELEASEDESK_PUBLIC_URL: base,
-      RELEASEDESK_GITHUB_OAUTH_URL: `http://127.0.0.1:${githubPort}`,
-      RELEASEDESK_GITHUB_API_URL: `http://127.0.0.1:${githubPort}`,
-      LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? resolve(__dirname, '../../target/site'),
-      RELEASEDESK_SECRET_KEY: 'end-to-end GitHub App tests only',
-      RUST_LOG: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  own = await OwnServer.start(playwright.request, 'GitHub App', port, {
+    RELEASEDESK_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    RELEASEDESK_GITHUB_OAUTH_URL: `http://127.0.0.1:${githubPort}`,
+    RELEASEDESK_GITHUB_API_URL: `http://127.0.0.1:${githubPort}`,
+    RELEASEDESK_SECRET_KEY: 'end-to-end GitHub App tests only',
   });
-  const link = new Promise<string>((found, failed) => {
-    let printed = '';
-    server!.stdout!.on('data', (chunk: Buffer) => {
-      printed += chunk.toString();
-      const match = printed.match(/Sign in as the local administrator with this link[^\n]*\n\s*(\S+)/);
-      if (match) found(match[1]);
-    });
-    server!.on('exit', (code) => failed(new Error(`the GitHub App server ended (${code}): ${printed}`)));
-  });
-  let errors = '';
-  server.stderr!.on('data', (chunk: Buffer) => {
-    errors = (errors + chunk.toString()).slice(-4000);
-  });
-  for (let tries = 0; ; tries++) {
-    const ready = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
-    if (ready) break;
-    if (tries > 300 || server.exitCode !== null) {
-      throw new Error(`the GitHub App server did not start: ${errors}`);
-    }
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  const signIn = await playwright.request.newContext();
-  const answer = await signIn.get(await link);
-  expect(answer.ok(), await answer.text()).toBeTruthy();
-  administrator = (await signIn.storageState()).cookies;
-  await signIn.dispose();
+  base = own.base;
 });
 
 test.afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const ended = new Promise((done) => server!.once('exit', done));
-    server.kill();
-    await ended;
-  }
+  await own?.stop();
 });
 
 const javascript = () => test.info().project.name !== 'no-javascript';
@@ -86,7 +43,7 @@ test('only the local administrator sees the set-up page', async ({ page }) => {
 });
 
 test('the local administrator registers the App from its manifest', async ({ page }) => {
-  await page.context().addCookies(administrator);
+  await page.context().addCookies(own!.administrator);
   await open(page, '/setup/github-app');
   const register = page.getByRole('region', { name: /Register the App|Replace it with a new App/ });
   await expect(register.getByRole('listitem').filter({ hasText: 'Checks: write' })).toBeVisible();

@@ -1,77 +1,29 @@
 import { test, expect, type Locator, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { hydrated } from './pages';
+import { OwnServer } from './own-server';
 
 // Mail subscriptions and outgoing hooks, on a server of their own: without GitHub sign-in, so
 // its local administrator (who alone reads the outbox) signs in with the link it prints; and
 // without SMTP, so its mail stays in that outbox. One port per project: never shared.
 const ports: Record<string, number> = { 'no-javascript': 3931, hydrated: 3932 };
 
-let server: ChildProcess | undefined;
+let own: OwnServer | undefined;
 let base = '';
-// The local administrator's session: the printed link works once, so it is spent in beforeAll
-// and its cookie handed to each test that needs it.
-let administrator: { name: string; value: string; domain: string; path: string; expires: number; httpOnly: boolean; secure: boolean; sameSite: 'Strict' | 'Lax' | 'None' }[] = [];
 
 test.beforeAll(async ({ playwright }, testInfo) => {
   test.setTimeout(60_000);
-  const port = ports[testInfo.project.name] ?? 3933;
-  base = `http://127.0.0.1:${port}`;
-  const binary = process.env.RELEASEDESK_BIN ?? resolve(__dirname, '../../target/release/releasedesk');
-  const database = join(mkdtempSync(join(tmpdir(), 'releasedesk-e2e-notify-')), 'n.db');
-  server = spawn(binary, ['serve', '--demo', '--bind', `127.0.0.1:${port}`], {
-    env: {
-      PATH: process.env.PATH,
-      RELEASEDESK_DATABASE_URL: `sqlite://${database}`,
-      LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? resolve(__dirname, '../../target/site'),
-      RELEASEDESK_SECRET_KEY: 'end-to-end notification tests only',
-      RUST_LOG: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  own = await OwnServer.start(playwright.request, 'notifications', ports[testInfo.project.name] ?? 3933, {
+    RELEASEDESK_SECRET_KEY: 'end-to-end notification tests only',
   });
-  // The sign-in link is the line after the announcement on standard output.
-  const link = new Promise<string>((found, failed) => {
-    let printed = '';
-    server!.stdout!.on('data', (chunk: Buffer) => {
-      printed += chunk.toString();
-      const match = printed.match(/Sign in as the local administrator with this link[^\n]*\n\s*(\S+)/);
-      if (match) found(match[1]);
-    });
-    server!.on('exit', (code) => failed(new Error(`the notifications server ended (${code}): ${printed}`)));
-  });
-  let errors = '';
-  server.stderr!.on('data', (chunk: Buffer) => {
-    errors = (errors + chunk.toString()).slice(-4000);
-  });
-  for (let tries = 0; ; tries++) {
-    const ready = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
-    if (ready) break;
-    if (tries > 300 || server.exitCode !== null) {
-      throw new Error(`the notifications server did not start: ${errors}`);
-    }
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  const signIn = await playwright.request.newContext();
-  const answer = await signIn.get(await link);
-  expect(answer.ok(), await answer.text()).toBeTruthy();
-  administrator = (await signIn.storageState()).cookies;
-  await signIn.dispose();
-  expect(administrator.length).toBeGreaterThan(0);
+  base = own.base;
 });
 
 test.afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const ended = new Promise((done) => server!.once('exit', done));
-    server.kill();
-    await ended;
-  }
+  await own?.stop();
 });
 
 async function signInAsAdministrator(page: Page): Promise<void> {
-  await page.context().addCookies(administrator);
+  await page.context().addCookies(own!.administrator);
 }
 
 /** The newest mail with this subject to this address, reloading the outbox until it is there. */

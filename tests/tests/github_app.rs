@@ -164,6 +164,16 @@ impl World {
         send(&self.app.router, request).await
     }
 
+    /// Installs the App on `repositories` of acme, as a person on GitHub does, and delivers
+    /// the webhook GitHub sends for it.
+    async fn install(&self, installation: i64, repositories: &[&str]) -> TestResponse {
+        self.fake.install_app(installation, repositories);
+        let created = self
+            .fake
+            .installation_webhook("created", installation, "acme", repositories);
+        self.deliver(created, &self.webhook_secret()).await
+    }
+
     fn webhook_secret(&self) -> String {
         self.fake.app().expect("the App is made").webhook_secret
     }
@@ -585,12 +595,7 @@ async fn installations_track_and_sync_repositories_through_expiring_tokens() {
 async fn a_new_app_retires_the_installations_of_the_one_it_replaces() {
     let world = world().await;
     world.set_up_app().await;
-    world.fake.install_app(INSTALLATION, &["acme/rocket"]);
-    let created =
-        world
-            .fake
-            .installation_webhook("created", INSTALLATION, "acme", &["acme/rocket"]);
-    world.deliver(created, &world.webhook_secret()).await;
+    world.install(INSTALLATION, &["acme/rocket"]).await;
     world.next_sync("rocket", 0).await;
 
     let page = world.set_up_app().await;
@@ -616,11 +621,7 @@ async fn a_new_app_retires_the_installations_of_the_one_it_replaces() {
     assert_eq!(kept.as_array().map(Vec::len), Some(2), "{kept}");
 
     // Installing the new App on it brings it back.
-    world.fake.install_app(7, &["acme/rocket"]);
-    let created = world
-        .fake
-        .installation_webhook("created", 7, "acme", &["acme/rocket"]);
-    let answer = world.deliver(created, &world.webhook_secret()).await;
+    let answer = world.install(7, &["acme/rocket"]).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     let rocket = world.repository("rocket").await.expect("tracked");
     assert_eq!(
@@ -633,12 +634,7 @@ async fn a_new_app_retires_the_installations_of_the_one_it_replaces() {
 async fn the_release_gate_is_a_check_run_with_the_open_items_when_an_app_writes() {
     let world = world().await;
     world.set_up_app().await;
-    world.fake.install_app(INSTALLATION, &["acme/rocket"]);
-    let created =
-        world
-            .fake
-            .installation_webhook("created", INSTALLATION, "acme", &["acme/rocket"]);
-    world.deliver(created, &world.webhook_secret()).await;
+    world.install(INSTALLATION, &["acme/rocket"]).await;
     world.next_sync("rocket", 0).await;
     world
         .fake

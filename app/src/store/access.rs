@@ -19,9 +19,9 @@ pub struct GithubUser<'a> {
 
 /// A person's GitHub token, sealed, with the refresh token and expiry a GitHub App's tokens
 /// come with (an OAuth App's never expire).
-pub struct SealedTokens<'a> {
-    pub access: &'a [u8],
-    pub refresh: Option<&'a [u8]>,
+pub struct SealedTokens {
+    pub access: Vec<u8>,
+    pub refresh: Option<Vec<u8>>,
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -29,7 +29,7 @@ pub struct SealedTokens<'a> {
 pub async fn upsert_github_user(
     db: impl SqliteExecutor<'_>,
     user: &GithubUser<'_>,
-    tokens: &SealedTokens<'_>,
+    tokens: &SealedTokens,
 ) -> sqlx::Result<i64> {
     let now = Utc::now();
     sqlx::query_scalar!(
@@ -62,7 +62,7 @@ pub async fn upsert_github_user(
 pub async fn set_github_tokens(
     db: impl SqliteExecutor<'_>,
     user_id: i64,
-    tokens: &SealedTokens<'_>,
+    tokens: &SealedTokens,
 ) -> sqlx::Result<()> {
     let now = Utc::now();
     sqlx::query!(

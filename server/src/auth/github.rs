@@ -42,6 +42,18 @@ pub struct UserToken {
 }
 
 impl UserToken {
+    /// The token and its refresh token sealed with `key`, as they are kept.
+    pub fn sealed(&self, key: &super::secret_key::SecretKey) -> app::store::access::SealedTokens {
+        app::store::access::SealedTokens {
+            access: key.seal(self.access.expose().as_bytes()),
+            refresh: self
+                .refresh
+                .as_ref()
+                .map(|r| key.seal(r.expose().as_bytes())),
+            expires_at: self.expires_at,
+        }
+    }
+
     fn from_response(token: &impl TokenResponse, now: chrono::DateTime<chrono::Utc>) -> UserToken {
         UserToken {
             access: Secret::new(token.access_token().secret().clone()),

@@ -195,17 +195,7 @@ async fn keep_tokens(
     user_id: i64,
     token: &github::UserToken,
 ) -> sqlx::Result<()> {
-    let access = auth.key.seal(token.access.expose().as_bytes());
-    let refresh = token
-        .refresh
-        .as_ref()
-        .map(|r| auth.key.seal(r.expose().as_bytes()));
-    let sealed = store::access::SealedTokens {
-        access: &access,
-        refresh: refresh.as_deref(),
-        expires_at: token.expires_at,
-    };
-    store::access::set_github_tokens(pool, user_id, &sealed).await
+    store::access::set_github_tokens(pool, user_id, &token.sealed(&auth.key)).await
 }
 
 #[cfg(test)]

@@ -202,16 +202,7 @@ async fn callback(
         name: account.name.as_deref(),
         avatar_url: account.avatar_url.as_deref(),
     };
-    let access = auth.key.seal(token.access.expose().as_bytes());
-    let refresh = token
-        .refresh
-        .as_ref()
-        .map(|r| auth.key.seal(r.expose().as_bytes()));
-    let sealed = store::access::SealedTokens {
-        access: &access,
-        refresh: refresh.as_deref(),
-        expires_at: token.expires_at,
-    };
+    let sealed = token.sealed(&auth.key);
     let user_id = match store::access::upsert_github_user(&pool, &user, &sealed).await {
         Ok(id) => id,
         Err(err) => return AppError::from(err).into_response(),
