@@ -170,7 +170,7 @@ async fn a_new_stable_version_gets_the_stable_template_and_its_markdown_holds_th
         markdown.starts_with("## Release v3.3.0 Checklist\n"),
         "{markdown}"
     );
-    let template = include_str!("../fixtures/release-checklist-template.md");
+    let template = include_str!("../../fixtures/release-checklist-template.md");
     let expected: Vec<&str> = template
         .lines()
         .filter(|l| l.starts_with("- [ ] "))
@@ -198,7 +198,7 @@ fn the_fixture_is_the_release_process_template() {
         "/../../shared/reference/RELEASE_PROCESS.md"
     );
     if let Ok(process) = std::fs::read_to_string(reference) {
-        assert!(process.contains(include_str!("../fixtures/release-checklist-template.md")));
+        assert!(process.contains(include_str!("../../fixtures/release-checklist-template.md")));
     }
 }
 
