@@ -47,6 +47,38 @@ pub enum Command {
     /// The GitHub App this server acts as.
     #[command(subcommand)]
     App(AppCommand),
+    /// The local administrator.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Print a one-time link that signs the local administrator in to the running server
+    /// (it works once, for 15 minutes, also when people sign in with GitHub).
+    Link(AdminLinkArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AdminLinkArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The address people reach Release Desk at, e.g. https://releases.example.org.
+    #[arg(long, env = "RELEASEDESK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// The address the server listens on, for the link when there is no public address.
+    #[arg(long, env = "RELEASEDESK_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: String,
+}
+
+impl AdminLinkArgs {
+    /// Where the link points: the public address, else the one the server listens on.
+    pub fn base_url(&self) -> Result<Url, ConfigError> {
+        match non_empty(self.public_url.clone()) {
+            Some(url) => http_url(PUBLIC_URL, &url),
+            None => http_url(BIND, &format!("http://{}/", self.bind.trim())),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -319,6 +351,7 @@ pub struct Database {
 
 pub const DATABASE_URL: &str = "RELEASEDESK_DATABASE_URL (--database-url)";
 pub const BIND: &str = "RELEASEDESK_BIND (--bind)";
+pub const PUBLIC_URL: &str = "RELEASEDESK_PUBLIC_URL (--public-url)";
 
 impl Database {
     pub fn from_args(args: &DatabaseArgs) -> Result<Database, ConfigError> {
@@ -404,7 +437,7 @@ impl ServeConfig {
                 )
             })?,
             public_url: non_empty(args.public_url)
-                .map(|url| http_url("RELEASEDESK_PUBLIC_URL (--public-url)", &url))
+                .map(|url| http_url(PUBLIC_URL, &url))
                 .transpose()?,
             github: GitHubApi::from_args(&args.github)?,
             oauth,

@@ -18,8 +18,9 @@ use crate::{
         Auth,
     },
     config::{
-        self, AppCommand, Command, ConfigError, Database, DatabaseArgs, GitHubApi, RepoAddArgs,
-        RepoCommand, ServeConfig, SyncArgs, TokenCommand, TokenCreateArgs,
+        self, AdminCommand, AdminLinkArgs, AppCommand, Command, ConfigError, Database,
+        DatabaseArgs, GitHubApi, RepoAddArgs, RepoCommand, ServeConfig, SyncArgs, TokenCommand,
+        TokenCreateArgs,
     },
     evidence::refresh_repository,
     sync::{sync_repository, Progress},
@@ -64,6 +65,7 @@ pub async fn run(command: Command) -> Result<(), Failure> {
         Command::Token(TokenCommand::Create(args)) => create_token(args).await,
         Command::Export(args) => export(args).await,
         Command::App(AppCommand::Show(args)) => show_app(args).await,
+        Command::Admin(AdminCommand::Link(args)) => admin_link(args).await,
         Command::Demo(args) => {
             let pool = open(&args).await?;
             load_demo(&pool).await?;
@@ -171,6 +173,18 @@ async fn create_token(args: TokenCreateArgs) -> Result<(), Failure> {
         scopes.join(",")
     );
     println!("{}", created.token);
+    Ok(())
+}
+
+async fn admin_link(args: AdminLinkArgs) -> Result<(), Failure> {
+    let base = args.base_url()?;
+    let pool = open(&args.database).await?;
+    let token = crate::auth::issue_admin_link(&pool)
+        .await
+        .map_err(database_failure)?;
+    pool.close().await;
+    eprintln!("Sign in as the local administrator with this link (it works once, for 15 minutes):");
+    println!("{base}auth/local?token={token}");
     Ok(())
 }
 

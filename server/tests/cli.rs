@@ -231,20 +231,7 @@ fn serve_without_oauth_prints_a_one_time_admin_link() {
     assert!(dir.path().join("releasedesk.db.secret-key").exists());
 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let (first, second) = runtime.block_on(async {
-        let client = ::reqwest::Client::builder()
-            .redirect(::reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        let first = client.get(&link).send().await.expect("answer");
-        let cookie = first
-            .headers()
-            .get("set-cookie")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let second = client.get(&link).send().await.expect("answer");
-        ((first.status().as_u16(), cookie), second.status().as_u16())
-    });
+    let (first, second) = runtime.block_on(follow_twice(&link));
     let _ = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status();
@@ -254,6 +241,61 @@ fn serve_without_oauth_prints_a_one_time_admin_link() {
         .1
         .is_some_and(|c| c.starts_with("releasedesk_session=")));
     assert_eq!(second, 400, "the link works once");
+}
+
+/// With GitHub sign-in configured `serve` prints no link; `admin link` makes one for the running
+/// server, which signs the local administrator in once.
+#[test]
+fn admin_link_signs_the_local_administrator_in_beside_github_sign_in() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut command = releasedesk(&dir);
+    command
+        .env("RELEASEDESK_GITHUB_CLIENT_ID", "Iv1.0123456789abcdef")
+        .env("RELEASEDESK_GITHUB_CLIENT_SECRET", "not a secret");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let server = runtime.block_on(common::Server::start(dir, command));
+
+    let output = releasedesk(&server.dir)
+        .args(["admin", "link"])
+        .env(
+            "RELEASEDESK_BIND",
+            server.base.trim_start_matches("http://"),
+        )
+        .output()
+        .expect("releasedesk runs");
+    assert!(output.status.success(), "{output:?}");
+    let link = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    let prefix = format!("{}/auth/local?token=rdl_", server.base);
+    assert!(link.starts_with(&prefix), "{link}");
+
+    let (first, second) = runtime.block_on(follow_twice(&link));
+    assert_eq!(first.0, 303);
+    assert!(first
+        .1
+        .is_some_and(|c| c.starts_with("releasedesk_session=")));
+    assert_eq!(second, 400, "the link works once");
+
+    let (code, stderr) =
+        run(releasedesk(&server.dir).args(["admin", "link", "--public-url", "ftp://x"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("RELEASEDESK_PUBLIC_URL"), "{stderr}");
+}
+
+/// Follows a sign-in link twice: the first answer's status and session cookie, and the second
+/// answer's status.
+async fn follow_twice(link: &str) -> ((u16, Option<String>), u16) {
+    let client = ::reqwest::Client::builder()
+        .redirect(::reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let first = client.get(link).send().await.expect("answer");
+    let cookie = first
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let second = client.get(link).send().await.expect("answer");
+    ((first.status().as_u16(), cookie), second.status().as_u16())
 }
 
 #[test]

@@ -97,6 +97,42 @@ pub async fn local_admin(db: &sqlx::SqlitePool) -> sqlx::Result<i64> {
         .await
 }
 
+/// Keeps the hash of a new sign-in link for the local administrator, replacing any earlier one.
+pub async fn replace_admin_link(
+    db: &sqlx::SqlitePool,
+    token_hash: &str,
+    expires_at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let mut tx = db.begin().await?;
+    sqlx::query!("DELETE FROM admin_sign_in_links")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!(
+        "INSERT INTO admin_sign_in_links (token_hash, expires_at) VALUES (?, ?)",
+        token_hash,
+        expires_at,
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// Spends the sign-in link with this hash: true when there was one and it had not expired.
+pub async fn redeem_admin_link(
+    db: impl SqliteExecutor<'_>,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let expires_at = sqlx::query_scalar!(
+        r#"DELETE FROM admin_sign_in_links WHERE token_hash = ?
+           RETURNING expires_at AS "expires_at: DateTime<Utc>""#,
+        token_hash,
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(expires_at.is_some_and(|expires_at| now < expires_at))
+}
+
 /// A user as the access layer needs them.
 pub struct UserRecord {
     pub person: Person,

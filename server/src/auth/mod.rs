@@ -100,6 +100,16 @@ impl Auth {
     }
 }
 
+/// Makes a one-time sign-in link's token for the local administrator that works whether or not
+/// people sign in with GitHub (`releasedesk admin link`), replacing the last one made so. Only
+/// its hash is kept, in the database, where the serving process finds it.
+pub async fn issue_admin_link(pool: &SqlitePool) -> sqlx::Result<String> {
+    let token = secret_key::new_token("rdl_");
+    let expires_at = Utc::now() + LOCAL_LINK_LIFETIME;
+    store::access::replace_admin_link(pool, &secret_key::token_hash(&token), expires_at).await?;
+    Ok(token)
+}
+
 /// The signed-in person for a session's user id, with roles refreshed from GitHub when they
 /// are older than [`ROLE_REFRESH`]. `None` when the user no longer exists.
 pub async fn person_for_session(

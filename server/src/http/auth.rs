@@ -21,12 +21,13 @@ use axum::{
     routing::{get, post},
     Extension, Json, Router,
 };
+use chrono::Utc;
 use http::{header, HeaderValue, StatusCode};
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 use tower_sessions::Session;
 
-use crate::auth::{github::SignInError, Auth};
+use crate::auth::{github::SignInError, secret_key::token_hash, Auth};
 
 pub fn router(auth: Arc<Auth>) -> Router<AppState> {
     let sign_in = Router::new()
@@ -220,7 +221,8 @@ struct LocalQuery {
     token: Option<String>,
 }
 
-/// The local administrator's one-time link, printed by `serve` when OAuth is not configured.
+/// The local administrator's one-time link: printed by `serve` when OAuth is not configured, or
+/// made by `releasedesk admin link` at any time.
 async fn local_sign_in(
     State(pool): State<SqlitePool>,
     Extension(auth): Extension<Arc<Auth>>,
@@ -228,13 +230,19 @@ async fn local_sign_in(
     Query(query): Query<LocalQuery>,
 ) -> Response {
     let token = query.token.unwrap_or_default();
-    if auth.github().is_some() || !auth.redeem_local_link(&token, Instant::now()) {
+    let printed = auth.github().is_none() && auth.redeem_local_link(&token, Instant::now());
+    let valid = printed
+        || match store::access::redeem_admin_link(&pool, &token_hash(&token), Utc::now()).await {
+            Ok(fresh) => fresh,
+            Err(err) => return AppError::from(err).into_response(),
+        };
+    if !valid {
         return problem_page(
             &auth,
             StatusCode::BAD_REQUEST,
             "This sign-in link does not work",
-            "A local sign-in link works once, for 15 minutes after the server started. \
-             Restart `releasedesk serve` for a new one.",
+            "A local sign-in link works once, for 15 minutes. Run `releasedesk admin link` \
+             on the server for a new one.",
             "/",
         );
     }

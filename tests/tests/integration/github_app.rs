@@ -378,6 +378,53 @@ async fn an_expiring_user_token_is_renewed_so_roles_follow_github_without_a_new_
     );
 }
 
+/// Once people sign in through the App, the link `serve` prints is refused; the one
+/// `releasedesk admin link` makes brings the local administrator back to the set-up page, once,
+/// within its 15 minutes, and only the newest such link works.
+#[tokio::test]
+async fn the_local_administrator_comes_back_with_a_link_made_on_the_server() {
+    let world = world().await;
+    world.set_up_app().await;
+    let app = &world.app;
+    let follow = |token: String| async move {
+        let answer = app.get(&format!("/auth/local?token={token}")).await;
+        (answer.status, session_cookie(&answer.headers))
+    };
+
+    let printed = app.auth.issue_local_link(std::time::Instant::now());
+    assert_eq!(follow(printed).await.0, StatusCode::BAD_REQUEST);
+
+    let replaced = releasedesk::auth::issue_admin_link(&app.pool)
+        .await
+        .expect("a link");
+    let link = releasedesk::auth::issue_admin_link(&app.pool)
+        .await
+        .expect("a link");
+    assert_eq!(follow(replaced).await.0, StatusCode::BAD_REQUEST);
+    let (status, session) = follow(link.clone()).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let session = session.expect("a session");
+    let page = app.page_text(Some(&session), "/setup/github-app").await;
+    assert!(page.contains("Replace it with a new App"), "{page}");
+    assert_eq!(
+        follow(link).await.0,
+        StatusCode::BAD_REQUEST,
+        "it works once"
+    );
+
+    let late = "rdl_late";
+    app::store::access::replace_admin_link(
+        &app.pool,
+        &releasedesk::auth::secret_key::token_hash(late),
+        chrono::Utc::now() - chrono::Duration::seconds(1),
+    )
+    .await
+    .expect("kept");
+    let (status, session) = follow(late.to_owned()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(session.is_none());
+}
+
 #[tokio::test]
 async fn a_code_from_a_flow_this_session_did_not_start_is_refused() {
     let world = world().await;
