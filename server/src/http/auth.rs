@@ -69,10 +69,10 @@ async fn login(
             &auth,
             StatusCode::OK,
             "Sign-in with GitHub is not set up",
-            "This server has no GitHub OAuth app yet (RELEASEDESK_GITHUB_CLIENT_ID and \
-             RELEASEDESK_GITHUB_CLIENT_SECRET). Until it has, its administrator signs in with \
-             the one-time link that `releasedesk serve` prints at start-up. Every public page \
-             reads the same without signing in.",
+            "This server has no GitHub OAuth app yet (`RELEASEDESK_GITHUB_CLIENT_ID` and \
+             `RELEASEDESK_GITHUB_CLIENT_SECRET`). Until it has, its administrator signs in with \
+             the one-time link that `releasedesk serve` prints at start-up, or a new one from \
+             `releasedesk admin link`. Every public page reads the same without signing in.",
             &safe_next(query.next.as_deref()),
         );
     };

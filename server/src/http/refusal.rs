@@ -52,7 +52,7 @@ pub fn problem_page(
     actions: &[(&str, &str)],
 ) -> Response {
     let title = escape(title);
-    let message = escape(message);
+    let message = message_html(message);
     let links = actions
         .iter()
         .map(|(href, words)| format!(r#"<a href="{}">{}</a>"#, escape(href), escape(words)))
@@ -84,6 +84,25 @@ pub fn problem_page(
     response
 }
 
+/// `text` escaped, with each `quoted` span as code: messages name commands that way. An odd
+/// backtick is left as it is.
+fn message_html(text: &str) -> String {
+    let text = escape(text);
+    if text.matches('`').count() % 2 == 1 {
+        return text;
+    }
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{part}</code>")
+            } else {
+                part.to_owned()
+            }
+        })
+        .collect()
+}
+
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -105,6 +124,19 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn a_message_shows_quoted_commands_as_code_and_escapes_the_rest() {
+        assert_eq!(
+            message_html("Run `releasedesk admin link` on the server."),
+            "Run <code>releasedesk admin link</code> on the server."
+        );
+        assert_eq!(
+            message_html("<b>`a&b`</b>"),
+            "&lt;b&gt;<code>a&amp;b</code>&lt;/b&gt;"
+        );
+        assert_eq!(message_html("one ` alone"), "one ` alone");
     }
 
     #[test]

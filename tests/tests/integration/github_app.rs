@@ -393,6 +393,12 @@ async fn the_local_administrator_comes_back_with_a_link_made_on_the_server() {
 
     let printed = app.auth.issue_local_link(std::time::Instant::now());
     assert_eq!(follow(printed).await.0, StatusCode::BAD_REQUEST);
+    let refused = app.get("/auth/local?token=rdl_guess").await;
+    assert!(
+        refused.body.contains("<code>releasedesk admin link</code>"),
+        "{}",
+        refused.body
+    );
 
     let replaced = releasedesk::auth::issue_admin_link(&app.pool)
         .await
