@@ -2,7 +2,7 @@
 //! plain form, the server functions' own error encoding for the hydrated app, and the API's
 //! `{"error":{...}}` for everyone else.
 
-use app::error::AppError;
+use app::{domain::api_description::code_spans, error::AppError};
 use axum::{
     extract::Request,
     response::{Html, IntoResponse, Response},
@@ -84,20 +84,15 @@ pub fn problem_page(
     response
 }
 
-/// `text` escaped, with each `quoted` span as code: messages name commands that way. An odd
-/// backtick is left as it is.
+/// `text` escaped, with each `quoted` span as code: messages name commands that way.
 fn message_html(text: &str) -> String {
-    let text = escape(text);
-    if text.matches('`').count() % 2 == 1 {
-        return text;
-    }
-    text.split('`')
-        .enumerate()
-        .map(|(i, part)| {
-            if i % 2 == 1 {
-                format!("<code>{part}</code>")
+    code_spans(text)
+        .into_iter()
+        .map(|(piece, code)| {
+            if code {
+                format!("<code>{}</code>", escape(&piece))
             } else {
-                part.to_owned()
+                escape(&piece)
             }
         })
         .collect()
