@@ -40,10 +40,11 @@ setup-build: xtask/node_modules/.installed
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
 	  || rustup target add wasm32-unknown-unknown
 
-# What the tests need beyond that: Playwright and axe (end2end/), Debian's Chromium and nginx.
+# What the tests need beyond that: Playwright and axe (end2end/), Debian's Chromium, nginx and
+# PostgreSQL (the tests start their own servers on loopback; see tests/src/postgres.rs).
 setup: setup-build end2end/node_modules/.installed
-	@[ -x /usr/bin/chromium ] && [ -x /usr/sbin/nginx ] \
-	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium nginx; }
+	@[ -x /usr/bin/chromium ] && [ -x /usr/sbin/nginx ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium nginx postgresql; }
 
 # wrk, for `make bench`.
 bench-tools:
@@ -133,7 +134,7 @@ prepare:
 	rm -f target/prepare.db
 	mkdir -p target
 	DATABASE_URL=sqlite://target/prepare.db SQLX_OFFLINE=false cargo sqlx database create
-	DATABASE_URL=sqlite://target/prepare.db SQLX_OFFLINE=false cargo sqlx migrate run
+	DATABASE_URL=sqlite://target/prepare.db SQLX_OFFLINE=false cargo sqlx migrate run --source migrations/sqlite
 	DATABASE_URL=sqlite://target/prepare.db SQLX_OFFLINE=false cargo sqlx prepare --workspace -- --all-targets
 
 clean:

@@ -5,7 +5,7 @@ use std::{fmt, net::SocketAddr, str::FromStr, time::Duration};
 
 use app::domain::{repository::RepoName, version::DEFAULT_TAG_PREFIX};
 use clap::{Args, Parser, Subcommand};
-use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{postgres::PgConnectOptions, sqlite::SqliteConnectOptions};
 use url::Url;
 
 pub use self::units::{parse_interval, parse_size};
@@ -50,6 +50,18 @@ pub enum Command {
     /// The local administrator.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Copy a SQLite installation into a new, empty PostgreSQL database, then exit.
+    MigrateData(MigrateDataArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateDataArgs {
+    /// The SQLite database to copy, as `sqlite://PATH`; read, never changed.
+    #[arg(long)]
+    pub from: String,
+    /// The PostgreSQL database to fill, as `postgres://USER:PASSWORD@HOST/NAME`; it must be empty.
+    #[arg(long)]
+    pub to: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -350,6 +362,8 @@ pub struct Database {
 }
 
 pub const DATABASE_URL: &str = "RELEASEDESK_DATABASE_URL (--database-url)";
+pub const MIGRATE_FROM: &str = "--from";
+pub const MIGRATE_TO: &str = "--to";
 pub const BIND: &str = "RELEASEDESK_BIND (--bind)";
 pub const PUBLIC_URL: &str = "RELEASEDESK_PUBLIC_URL (--public-url)";
 
@@ -368,6 +382,54 @@ impl Database {
             url: url.to_owned(),
             options,
         })
+    }
+}
+
+/// `migrate-data`'s two databases, validated.
+#[derive(Debug)]
+pub struct MigrateData {
+    /// The source, opened read-only and never created.
+    pub from: Database,
+    /// The target as given, without its password, for messages.
+    pub to_label: String,
+    pub to: PgConnectOptions,
+}
+
+impl MigrateData {
+    pub fn from_args(args: &MigrateDataArgs) -> Result<MigrateData, ConfigError> {
+        let from = Database::from_args(&DatabaseArgs {
+            database_url: args.from.clone(),
+        })
+        .map_err(|err| ConfigError::new(MIGRATE_FROM, err.message))?;
+        let from = Database {
+            options: from.options.read_only(true).create_if_missing(false),
+            ..from
+        };
+        let to_url = args.to.trim();
+        if !(to_url.starts_with("postgres://") || to_url.starts_with("postgresql://")) {
+            return Err(ConfigError::new(
+                MIGRATE_TO,
+                format!(
+                    "'{}' is not a PostgreSQL URL; expected postgres://USER:PASSWORD@HOST/NAME",
+                    without_password(to_url)
+                ),
+            ));
+        }
+        let to_label = without_password(to_url);
+        let to = PgConnectOptions::from_str(to_url)
+            .map_err(|err| ConfigError::new(MIGRATE_TO, format!("'{to_label}': {err}")))?;
+        Ok(MigrateData { from, to_label, to })
+    }
+}
+
+/// A database URL fit for messages: its password, if any, as `***`.
+fn without_password(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
     }
 }
 

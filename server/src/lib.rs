@@ -10,6 +10,7 @@ pub mod export;
 pub mod github;
 pub mod http;
 pub mod installations;
+pub mod migrate_data;
 pub mod notify;
 mod run;
 pub mod scheduler;

@@ -19,8 +19,8 @@ use crate::{
     },
     config::{
         self, AdminCommand, AdminLinkArgs, AppCommand, Command, ConfigError, Database,
-        DatabaseArgs, GitHubApi, RepoAddArgs, RepoCommand, ServeConfig, SyncArgs, TokenCommand,
-        TokenCreateArgs,
+        DatabaseArgs, GitHubApi, MigrateData, RepoAddArgs, RepoCommand, ServeConfig, SyncArgs,
+        TokenCommand, TokenCreateArgs,
     },
     evidence::refresh_repository,
     sync::{sync_repository, Progress},
@@ -66,6 +66,7 @@ pub async fn run(command: Command) -> Result<(), Failure> {
         Command::Export(args) => export(args).await,
         Command::App(AppCommand::Show(args)) => show_app(args).await,
         Command::Admin(AdminCommand::Link(args)) => admin_link(args).await,
+        Command::MigrateData(args) => migrate_data(MigrateData::from_args(&args)?).await,
         Command::Demo(args) => {
             let pool = open(&args).await?;
             load_demo(&pool).await?;
@@ -331,6 +332,49 @@ async fn connect(database: &Database) -> Result<SqlitePool, Failure> {
         .await
         .map_err(|err| Failure::Runtime(format!("database migration failed: {err}")))?;
     Ok(pool)
+}
+
+/// Copies the SQLite database into the PostgreSQL one, after applying the PostgreSQL
+/// migrations there, and prints each table's rows.
+async fn migrate_data(settings: MigrateData) -> Result<(), Failure> {
+    let source = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(settings.from.options.clone())
+        .await
+        .map_err(|err| {
+            ConfigError::new(
+                config::MIGRATE_FROM,
+                format!("cannot open '{}': {err}", settings.from.url),
+            )
+        })?;
+    let target = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(settings.to.clone())
+        .await
+        .map_err(|err| {
+            ConfigError::new(
+                config::MIGRATE_TO,
+                format!("cannot connect to '{}': {err}", settings.to_label),
+            )
+        })?;
+    store::POSTGRES_MIGRATOR
+        .run(&target)
+        .await
+        .map_err(|err| Failure::Runtime(format!("PostgreSQL migration failed: {err}")))?;
+    let copied = crate::migrate_data::copy(&source, &settings.from.url, &target)
+        .await
+        .map_err(|err| Failure::Runtime(err.to_string()))?;
+    for table in &copied {
+        println!("{:<24} {:>9} rows", table.table, table.rows);
+    }
+    let total: i64 = copied.iter().map(|table| table.rows).sum();
+    println!(
+        "copied {total} rows in {} tables from {} into {}; the counts match",
+        copied.len(),
+        settings.from.url,
+        settings.to_label
+    );
+    Ok(())
 }
 
 async fn load_demo(pool: &SqlitePool) -> Result<(), Failure> {

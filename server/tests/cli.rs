@@ -419,3 +419,62 @@ fn app_show_says_which_app_is_set_up_and_never_a_secret() {
         assert!(!shown.contains(secret), "{shown}");
     }
 }
+
+#[tokio::test]
+async fn migrate_data_copies_the_demo_once_and_names_bad_urls() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let target = releasedesk_tests::postgres::database().await;
+    let (code, stderr) = run(releasedesk(&dir).arg("demo"));
+    assert_eq!(code, 0, "{stderr}");
+    let migrate = |from: &str, to: &str| {
+        releasedesk(&dir)
+            .args(["migrate-data", "--from", from, "--to", to])
+            // The default filter: PostgreSQL's notices ("already exists, skipping") stay out.
+            .env("RUST_LOG", "info,sqlx=warn")
+            .output()
+            .expect("releasedesk runs")
+    };
+
+    let first = migrate("sqlite://releasedesk.db", &target);
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(stdout.contains("the counts match"), "{stdout}");
+    let versions: u64 = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("versions "))
+        .and_then(|rest| rest.trim().strip_suffix(" rows"))
+        .and_then(|count| count.trim().parse().ok())
+        .unwrap_or_else(|| panic!("a line with the versions copied: {stdout}"));
+    assert!(versions > 0, "{stdout}");
+
+    let second = migrate("sqlite://releasedesk.db", &target);
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains("not empty"), "{stderr}");
+
+    for (from, to, setting) in [
+        ("sqlite://releasedesk.db", "mysql://db/releases", "--to"),
+        ("postgres://db/releases", target.as_str(), "--from"),
+        ("sqlite://missing.db", target.as_str(), "--from"),
+    ] {
+        let output = migrate(from, to);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{from} {to}: {stderr}");
+        assert!(
+            stderr
+                .trim()
+                .starts_with(&format!("releasedesk: invalid {setting}")),
+            "{stderr}"
+        );
+    }
+    assert!(
+        !dir.path().join("missing.db").exists(),
+        "the source is never created"
+    );
+}

@@ -5,6 +5,7 @@ pub mod fake_github;
 pub mod fake_oauth;
 pub mod hook_receiver;
 pub mod link_check;
+pub mod postgres;
 pub mod smtp;
 
 use std::{path::PathBuf, sync::Arc};

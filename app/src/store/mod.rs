@@ -19,8 +19,12 @@ pub mod webhooks;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use std::time::Duration;
 
-/// Migrations from `migrations/`, embedded in the binary.
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+/// Migrations from `migrations/sqlite/`, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+
+/// The PostgreSQL schema's migrations, from `migrations/postgres/`. PostgreSQL runs them under
+/// an advisory lock, so several servers starting at once apply each exactly once.
+pub static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
 /// Opens the pool: WAL so readers never wait on the writer, a busy timeout so writers queue
 /// instead of failing, foreign keys on. Creates the file when it is missing.

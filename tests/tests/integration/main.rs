@@ -18,6 +18,7 @@ mod fake_github_writes;
 mod github_app;
 mod health;
 mod incidents;
+mod migrate_data;
 mod notifications;
 mod openapi;
 mod pages;
