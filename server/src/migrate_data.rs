@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::{DateTime, NaiveDate, Utc};
 use futures::TryStreamExt;
 use sqlx::{
     sqlite::SqliteRow, PgConnection, PgPool, Postgres, QueryBuilder, Row, SqliteConnection,
@@ -72,6 +73,10 @@ enum Kind {
     Boolean,
     Text,
     Bytes,
+    /// TIMESTAMPTZ; SQLite keeps RFC 3339 text, which sqlx reads in any of its forms.
+    Time,
+    /// DATE; SQLite keeps `YYYY-MM-DD`.
+    Day,
 }
 
 #[derive(Debug, Clone)]
@@ -87,6 +92,8 @@ enum Value {
     Boolean(Option<bool>),
     Text(Option<String>),
     Bytes(Option<Vec<u8>>),
+    Time(Option<DateTime<Utc>>),
+    Day(Option<NaiveDate>),
 }
 
 /// Copies everything from `source` into `target`, which the PostgreSQL migrations must have
@@ -236,6 +243,8 @@ async fn target_columns(
             "boolean" => Kind::Boolean,
             "text" => Kind::Text,
             "bytea" => Kind::Bytes,
+            "timestamp with time zone" => Kind::Time,
+            "date" => Kind::Day,
             other => {
                 return Err(MigrateError::Schema(format!(
                     "{table}.{name} is of type {other}, which migrate-data does not copy yet"
@@ -361,6 +370,8 @@ fn read_row(
                 Kind::Integer => row.try_get(index).map(Value::Integer),
                 Kind::Text => row.try_get(index).map(Value::Text),
                 Kind::Bytes => row.try_get(index).map(Value::Bytes),
+                Kind::Time => row.try_get(index).map(Value::Time),
+                Kind::Day => row.try_get(index).map(Value::Day),
                 Kind::Boolean => {
                     let flag: Option<i64> = row
                         .try_get(index)
@@ -393,6 +404,8 @@ async fn insert(
                 Value::Boolean(value) => values.push_bind(value),
                 Value::Text(value) => values.push_bind(value),
                 Value::Bytes(value) => values.push_bind(value),
+                Value::Time(value) => values.push_bind(value),
+                Value::Day(value) => values.push_bind(value),
             };
         }
     });

@@ -124,9 +124,11 @@ async fn postgres_pool() -> PgPool {
     pool
 }
 
-/// Every row of `table` as text, sorted: (non-generated) columns as PostgreSQL lists them,
-/// blobs as hex and flags as 0 or 1 on both sides.
-async fn rows_of(table: &str, sqlite: &SqlitePool, pg: &PgPool) -> [Vec<Vec<Option<String>>>; 2] {
+/// Every row of `table` as text, sorted, the (non-generated) columns as PostgreSQL lists
+/// them. Each side is read as it is stored, not through the copy's conversions: flags as
+/// 0/1 and BOOLEAN, times as SQLite's RFC 3339 text (parsed here) and TIMESTAMPTZ, which
+/// keeps microseconds.
+async fn rows_of(table: &str, sqlite: &SqlitePool, pg: &PgPool) -> [Vec<Vec<String>>; 2] {
     let columns: Vec<(String, String)> = sqlx::query(
         "SELECT column_name::text, data_type::text FROM information_schema.columns
          WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER'
@@ -139,42 +141,63 @@ async fn rows_of(table: &str, sqlite: &SqlitePool, pg: &PgPool) -> [Vec<Vec<Opti
     .iter()
     .map(|row| (row.get(0), row.get(1)))
     .collect();
-    let as_text = |postgres: bool| {
-        columns
-            .iter()
-            .map(|(name, data_type)| match (data_type.as_str(), postgres) {
-                ("bytea", true) => format!("upper(encode({name}, 'hex'))"),
-                // SQLite's hex(NULL) is '', which would hide a NULL turned into x''.
-                ("bytea", false) => {
-                    format!("CASE WHEN {name} IS NULL THEN NULL ELSE hex({name}) END")
-                }
-                ("boolean", true) => format!("CAST(CAST({name} AS INTEGER) AS TEXT)"),
-                _ => format!("CAST({name} AS TEXT)"),
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
+    let names: Vec<&str> = columns.iter().map(|(name, _)| name.as_str()).collect();
+    let select = format!("SELECT {} FROM {table}", names.join(", "));
+    let show = |value: Option<String>| value.unwrap_or_else(|| "NULL".to_owned());
+    let micros = |text: String| {
+        let time = chrono::DateTime::parse_from_rfc3339(&text)
+            .unwrap_or_else(|err| panic!("{table}: '{text}' is not RFC 3339: {err}"));
+        time.timestamp_micros().to_string()
     };
-    let width = columns.len();
-    let read = |rows: Vec<Vec<Option<String>>>| {
-        let mut rows = rows;
-        rows.sort();
-        rows
-    };
-    let from_sqlite = sqlx::query(&format!("SELECT {} FROM {table}", as_text(false)))
+
+    let mut from_sqlite: Vec<Vec<String>> = sqlx::query(&select)
         .fetch_all(sqlite)
         .await
         .expect("SQLite rows")
         .iter()
-        .map(|row| (0..width).map(|i| row.get(i)).collect())
+        .map(|row| {
+            columns
+                .iter()
+                .enumerate()
+                .map(|(i, (_, data_type))| match data_type.as_str() {
+                    "bigint" => show(row.get::<Option<i64>, _>(i).map(|n| n.to_string())),
+                    "boolean" => show(row.get::<Option<i64>, _>(i).map(|n| (n == 1).to_string())),
+                    "bytea" => show(row.get::<Option<Vec<u8>>, _>(i).map(hex::encode)),
+                    "timestamp with time zone" => show(row.get::<Option<String>, _>(i).map(micros)),
+                    _ => show(row.get::<Option<String>, _>(i)),
+                })
+                .collect()
+        })
         .collect();
-    let from_pg = sqlx::query(&format!("SELECT {} FROM {table}", as_text(true)))
+    let mut from_pg: Vec<Vec<String>> = sqlx::query(&select)
         .fetch_all(pg)
         .await
         .expect("PostgreSQL rows")
         .iter()
-        .map(|row| (0..width).map(|i| row.get(i)).collect())
+        .map(|row| {
+            columns
+                .iter()
+                .enumerate()
+                .map(|(i, (_, data_type))| match data_type.as_str() {
+                    "bigint" => show(row.get::<Option<i64>, _>(i).map(|n| n.to_string())),
+                    "boolean" => show(row.get::<Option<bool>, _>(i).map(|b| b.to_string())),
+                    "bytea" => show(row.get::<Option<Vec<u8>>, _>(i).map(hex::encode)),
+                    "timestamp with time zone" => show(
+                        row.get::<Option<chrono::DateTime<chrono::Utc>>, _>(i)
+                            .map(|time| time.timestamp_micros().to_string()),
+                    ),
+                    "date" => show(
+                        row.get::<Option<chrono::NaiveDate>, _>(i)
+                            .map(|day| day.to_string()),
+                    ),
+                    _ => show(row.get::<Option<String>, _>(i)),
+                })
+                .collect()
+        })
         .collect();
-    [read(from_sqlite), read(from_pg)]
+    from_sqlite.sort();
+    from_pg.sort();
+    [from_sqlite, from_pg]
 }
 
 #[tokio::test]
