@@ -5,8 +5,6 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-SQLX_CLI_VERSION := 0.8.6
-
 # Queries are checked against the committed .sqlx/ data: building needs no database.
 export SQLX_OFFLINE := true
 export PATH := $(HOME)/.cargo/bin:$(PATH)
@@ -127,15 +125,9 @@ bench-history:
 
 ## Maintenance --------------------------------------------------------------------------------
 
-# After changing SQL: refresh .sqlx/ from a scratch database (needs sqlx-cli).
-prepare:
-	@cargo sqlx --version 2>/dev/null | grep -q " $(SQLX_CLI_VERSION)$$" \
-	  || cargo install sqlx-cli --version $(SQLX_CLI_VERSION) --no-default-features --features sqlite,rustls --locked
-	rm -f target/prepare.db
-	mkdir -p target
-	DATABASE_URL=sqlite://target/prepare.db SQLX_OFFLINE=false cargo sqlx database create
-	DATABASE_URL=sqlite://target/prepare.db SQLX_OFFLINE=false cargo sqlx migrate run --source migrations/sqlite
-	DATABASE_URL=sqlite://target/prepare.db SQLX_OFFLINE=false cargo sqlx prepare --workspace -- --all-targets
+# After changing SQL: refresh .sqlx/ from scratch databases, SQLite's and PostgreSQL's.
+prepare: setup
+	scripts/prepare.sh
 
 clean:
 	cargo clean

@@ -351,7 +351,7 @@ pub async fn apply(
             } else {
                 let record = release.record();
                 store::versions::upsert_release(&mut *db, id, &record).await?;
-                store::versions::replace_assets(db, id, &release.asset_records()).await?;
+                store::versions::replace_assets(&mut *db, id, &release.asset_records()).await?;
             }
         }
         Event::TagCreated { tag } => {

@@ -1,7 +1,7 @@
 //! Support windows as the policy computes them on a given day, and the version check.
 
 use chrono::NaiveDate;
-use sqlx::{SqliteExecutor, SqlitePool};
+use sqlx::SqlitePool;
 
 use crate::{
     domain::{
@@ -24,7 +24,7 @@ pub struct Lines {
 
 /// The repository's lines on `today`, read in the caller's connection or transaction.
 pub async fn lines(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<store::db::Exec<'_>>,
     repository: &Repository,
     today: NaiveDate,
 ) -> sqlx::Result<Lines> {

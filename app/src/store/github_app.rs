@@ -2,7 +2,8 @@
 //! is reached through. Secrets arrive and leave sealed: this module never sees them in the clear.
 
 use chrono::{DateTime, Utc};
-use sqlx::SqliteExecutor;
+
+use super::db::{shared, Exec};
 
 /// The App as kept: what may be shown, and its secrets sealed with the secret key.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,12 +21,15 @@ pub struct StoredApp {
 }
 
 /// Keeps the App, replacing the one kept before.
-pub async fn save_app(db: impl SqliteExecutor<'_>, app: &StoredApp) -> sqlx::Result<()> {
-    sqlx::query!(
-        r#"INSERT INTO github_app (id, app_id, slug, name, owner_login, html_url, client_id,
+pub async fn save_app(db: impl Into<Exec<'_>>, app: &StoredApp) -> sqlx::Result<()> {
+    shared!(
+        db,
+        execute,
+        query!(
+            r#"INSERT INTO github_app (id, app_id, slug, name, owner_login, html_url, client_id,
                                   client_secret_sealed, private_key_sealed, webhook_secret_sealed,
                                   created_at)
-           VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
            ON CONFLICT (id) DO UPDATE SET
                app_id = excluded.app_id, slug = excluded.slug, name = excluded.name,
                owner_login = excluded.owner_login, html_url = excluded.html_url,
@@ -34,19 +38,18 @@ pub async fn save_app(db: impl SqliteExecutor<'_>, app: &StoredApp) -> sqlx::Res
                private_key_sealed = excluded.private_key_sealed,
                webhook_secret_sealed = excluded.webhook_secret_sealed,
                created_at = excluded.created_at"#,
-        app.app_id,
-        app.slug,
-        app.name,
-        app.owner_login,
-        app.html_url,
-        app.client_id,
-        app.client_secret_sealed,
-        app.private_key_sealed,
-        app.webhook_secret_sealed,
-        app.created_at,
-    )
-    .execute(db)
-    .await?;
+            app.app_id,
+            app.slug,
+            app.name,
+            app.owner_login,
+            app.html_url,
+            app.client_id,
+            app.client_secret_sealed,
+            app.private_key_sealed,
+            app.webhook_secret_sealed,
+            app.created_at as _,
+        )
+    )?;
     Ok(())
 }
 
@@ -54,35 +57,44 @@ pub async fn save_app(db: impl SqliteExecutor<'_>, app: &StoredApp) -> sqlx::Res
 /// stop syncing, keeping everything, until the new App is installed on them. Returns how many
 /// repositories stopped.
 pub async fn retire_installations(
-    db: &mut sqlx::SqliteConnection,
+    db: impl Into<Exec<'_>>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
-    sqlx::query!(
-        "UPDATE github_installations SET deleted_at = ? WHERE deleted_at IS NULL",
-        now
-    )
-    .execute(&mut *db)
-    .await?;
-    let stopped = sqlx::query!(
-        r#"UPDATE repositories SET sync_stopped_at = ?
+    let mut db = db.into();
+    shared!(
+        db.reborrow(),
+        execute,
+        query!(
+            "UPDATE github_installations SET deleted_at = $1 WHERE deleted_at IS NULL",
+            now as _
+        )
+    )?;
+    shared!(
+        db,
+        execute,
+        query!(
+            r#"UPDATE repositories SET sync_stopped_at = $1
            WHERE installation_id IS NOT NULL AND sync_stopped_at IS NULL"#,
-        now,
+            now as _,
+        )
     )
-    .execute(&mut *db)
-    .await?;
-    Ok(stopped.rows_affected())
 }
 
-pub async fn find_app(db: impl SqliteExecutor<'_>) -> sqlx::Result<Option<StoredApp>> {
-    sqlx::query_as!(
-        StoredApp,
-        r#"SELECT app_id, slug, name, owner_login, html_url, client_id, client_secret_sealed,
-                  private_key_sealed, webhook_secret_sealed,
-                  created_at AS "created_at: DateTime<Utc>"
+pub async fn find_app(db: impl Into<Exec<'_>>) -> sqlx::Result<Option<StoredApp>> {
+    shared!(
+        db,
+        fetch_optional,
+        query_as!(
+            StoredApp,
+            r#"SELECT app_id AS "app_id!", slug AS "slug!", name AS "name!",
+                  owner_login AS "owner_login!", html_url AS "html_url!", client_id AS "client_id!",
+                  client_secret_sealed AS "client_secret_sealed!",
+                  private_key_sealed AS "private_key_sealed!",
+                  webhook_secret_sealed AS "webhook_secret_sealed!",
+                  created_at AS "created_at!: DateTime<Utc>"
            FROM github_app WHERE id = 1"#
+        )
     )
-    .fetch_optional(db)
-    .await
 }
 
 /// An installation of the App and how many repositories it syncs.
@@ -97,106 +109,118 @@ pub struct Installation {
 
 /// Records an installation (again: a deleted one that comes back is live once more).
 pub async fn save_installation(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     id: i64,
     account_login: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query!(
-        r#"INSERT INTO github_installations (id, account_login, created_at) VALUES (?, ?, ?)
+    shared!(
+        db,
+        execute,
+        query!(
+            r#"INSERT INTO github_installations (id, account_login, created_at) VALUES ($1, $2, $3)
            ON CONFLICT (id) DO UPDATE SET account_login = excluded.account_login, deleted_at = NULL"#,
-        id,
-        account_login,
-        now,
-    )
-    .execute(db)
-    .await?;
+            id,
+            account_login,
+            now as _,
+        )
+    )?;
     Ok(())
 }
 
 /// Marks the installation deleted; returns how many of its repositories stop syncing.
 pub async fn delete_installation(
-    db: &mut sqlx::SqliteConnection,
+    db: impl Into<Exec<'_>>,
     id: i64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
-    sqlx::query!(
-        "UPDATE github_installations SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
-        now,
-        id,
+    let mut db = db.into();
+    shared!(
+        db.reborrow(),
+        execute,
+        query!(
+            "UPDATE github_installations SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL",
+            now as _,
+            id,
+        )
+    )?;
+    shared!(
+        db,
+        execute,
+        query!(
+            r#"UPDATE repositories SET sync_stopped_at = $1
+           WHERE installation_id = $2 AND sync_stopped_at IS NULL"#,
+            now as _,
+            id,
+        )
     )
-    .execute(&mut *db)
-    .await?;
-    let stopped = sqlx::query!(
-        r#"UPDATE repositories SET sync_stopped_at = ?
-           WHERE installation_id = ? AND sync_stopped_at IS NULL"#,
-        now,
-        id,
-    )
-    .execute(&mut *db)
-    .await?;
-    Ok(stopped.rows_affected())
 }
 
-pub async fn list_installations(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<Installation>> {
-    sqlx::query_as!(
-        Installation,
-        r#"SELECT i.id AS "id!", i.account_login,
-                  i.created_at AS "created_at: DateTime<Utc>",
-                  i.deleted_at AS "deleted_at: DateTime<Utc>",
+pub async fn list_installations(db: impl Into<Exec<'_>>) -> sqlx::Result<Vec<Installation>> {
+    shared!(
+        db,
+        fetch_all,
+        query_as!(
+            Installation,
+            r#"SELECT i.id AS "id!", i.account_login AS "account_login!",
+                  i.created_at AS "created_at!: DateTime<Utc>",
+                  i.deleted_at AS "deleted_at?: DateTime<Utc>",
                   (SELECT COUNT(*) FROM repositories r
                    WHERE r.installation_id = i.id AND r.sync_stopped_at IS NULL) AS "repositories!: i64"
            FROM github_installations i ORDER BY i.id"#
+        )
     )
-    .fetch_all(db)
-    .await
 }
 
 /// Tracks a repository through an installation (adding it when new), and syncs it again if
 /// it had stopped; returns its id.
 pub async fn track_through(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     owner: &str,
     name: &str,
     installation_id: i64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(
-        r#"INSERT INTO repositories (owner, name, description, tag_prefix, created_at,
+    shared!(
+        db,
+        fetch_one,
+        query_scalar!(
+            r#"INSERT INTO repositories (owner, name, description, tag_prefix, created_at,
                                     installation_id)
-           VALUES (?, ?, '', 'v', ?, ?)
+           VALUES ($1, $2, '', 'v', $3, $4)
            ON CONFLICT (owner COLLATE NOCASE, name COLLATE NOCASE)
            DO UPDATE SET installation_id = excluded.installation_id, sync_stopped_at = NULL
            RETURNING id AS "id!""#,
-        owner,
-        name,
-        now,
-        installation_id,
+            owner,
+            name,
+            now as _,
+            installation_id,
+        )
     )
-    .fetch_one(db)
-    .await
 }
 
 /// Stops syncing a repository the installation lost; true when it was syncing through it.
 pub async fn stop_syncing(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     owner: &str,
     name: &str,
     installation_id: i64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query!(
-        r#"UPDATE repositories SET sync_stopped_at = ?
-           WHERE owner = ? COLLATE NOCASE AND name = ? COLLATE NOCASE
-             AND installation_id = ? AND sync_stopped_at IS NULL"#,
-        now,
-        owner,
-        name,
-        installation_id,
-    )
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected() > 0)
+    let stopped = shared!(
+        db,
+        execute,
+        query!(
+            r#"UPDATE repositories SET sync_stopped_at = $1
+           WHERE owner = $2 COLLATE NOCASE AND name = $3 COLLATE NOCASE
+             AND installation_id = $4 AND sync_stopped_at IS NULL"#,
+            now as _,
+            owner,
+            name,
+            installation_id,
+        )
+    )?;
+    Ok(stopped > 0)
 }
 
 /// How GitHub is reached for a repository.

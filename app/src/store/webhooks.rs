@@ -1,5 +1,6 @@
 use chrono::{DateTime, Duration, Utc};
-use sqlx::SqliteConnection;
+
+use super::db::{shared, Exec};
 
 /// How long a delivered body counts as seen: GitHub redelivers for three days, and a replay of
 /// an older body changes nothing that the reconciliation sync would not put right.
@@ -15,32 +16,39 @@ pub struct Delivery<'a> {
 /// Records a webhook delivery; false when it must not be applied: its id was seen before, or
 /// the same body arrived within [`REPLAY_WINDOW`] of `now` under another id.
 pub async fn record_delivery(
-    db: &mut SqliteConnection,
+    db: impl Into<Exec<'_>>,
     delivery: &Delivery<'_>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
+    let mut db = db.into();
     let since = now - REPLAY_WINDOW;
-    let replayed = sqlx::query_scalar!(
-        r#"SELECT EXISTS (
-               SELECT 1 FROM webhook_deliveries WHERE body_sha256 = ? AND received_at >= ?
-           ) AS "replayed!: bool""#,
-        delivery.body_sha256,
-        since,
-    )
-    .fetch_one(&mut *db)
-    .await?;
+    let replayed = shared!(
+        db.reborrow(),
+        fetch_one,
+        query_scalar!(
+            r#"SELECT EXISTS (
+                   SELECT 1 FROM webhook_deliveries WHERE body_sha256 = $1 AND received_at >= $2
+               ) AS "replayed!: bool""#,
+            delivery.body_sha256,
+            since as _,
+        )
+    )?;
     if replayed {
         return Ok(false);
     }
-    let result = sqlx::query!(
-        "INSERT OR IGNORE INTO webhook_deliveries (delivery_id, event, received_at, body_sha256)
-         VALUES (?, ?, ?, ?)",
-        delivery.id,
-        delivery.event,
-        now,
-        delivery.body_sha256,
-    )
-    .execute(&mut *db)
-    .await?;
-    Ok(result.rows_affected() == 1)
+    // Another replica may record the same delivery at once: the key decides, and only the
+    // one whose row went in applies it.
+    let inserted = shared!(
+        db,
+        execute,
+        query!(
+            "INSERT INTO webhook_deliveries (delivery_id, event, received_at, body_sha256)
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            delivery.id,
+            delivery.event,
+            now as _,
+            delivery.body_sha256,
+        )
+    )?;
+    Ok(inserted == 1)
 }

@@ -26,4 +26,5 @@ mod plans;
 mod products;
 mod security;
 mod sync;
+mod two_databases;
 mod webhooks;

@@ -1,25 +1,40 @@
 //! Where GitHub disagrees with the versions.
 
-use crate::domain::drift::{DriftSummary, DriftingTag, TagDrift};
+use crate::{
+    domain::drift::{DriftSummary, DriftingTag, TagDrift},
+    store::db::{shared, Exec},
+};
+
+/// A tag that drifts, how, and how many drift that way.
+struct DriftRow {
+    tag: String,
+    kind: String,
+    total: i64,
+}
 
 /// Where GitHub disagrees with the versions: the first `keep` tags (by name) of each kind of
 /// drift with the count of each, and GitHub's "latest" (the newest stable release by date)
 /// against the highest stable release.
 pub async fn drift(
-    pool: &sqlx::SqlitePool,
+    db: impl Into<Exec<'_>>,
     repository_id: i64,
     keep: i64,
 ) -> sqlx::Result<DriftSummary> {
+    let mut db = db.into();
     // A public tag without a live release has a live git tag: that is what makes it public.
-    let rows = sqlx::query!(
-        r#"WITH drifting AS (
+    let rows = shared!(
+        db.reborrow(),
+        fetch_all,
+        query_as!(
+            DriftRow,
+            r#"WITH drifting AS (
                SELECT v.tag,
                       CASE WHEN v.version IS NULL THEN 'not_version'
                            WHEN r.version_id IS NULL THEN 'without_release'
                            ELSE 'prerelease_flag' END AS kind
                FROM versions v
-               LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
-               WHERE v.repository_id = ?1 AND v.public = 1
+               LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND NOT r.draft
+               WHERE v.repository_id = $1 AND v.public
                  AND (v.version IS NULL OR r.version_id IS NULL
                       OR (r.prerelease = (v.channel = 'stable')
                           -- A withdrawal mirrored to GitHub marks its release pre-release.
@@ -33,12 +48,11 @@ pub async fn drift(
                FROM drifting
            )
            SELECT tag AS "tag!", kind AS "kind!: String", total AS "total!: i64"
-           FROM ranked WHERE n <= ?2 ORDER BY kind, n"#,
-        repository_id,
-        keep,
-    )
-    .fetch_all(pool)
-    .await?;
+           FROM ranked WHERE n <= $2 ORDER BY kind, n"#,
+            repository_id,
+            keep,
+        )
+    )?;
     let tags = rows
         .into_iter()
         .filter_map(|row| {
@@ -55,25 +69,29 @@ pub async fn drift(
             })
         })
         .collect();
-    let github_latest = sqlx::query_scalar!(
-        r#"SELECT v.tag FROM versions v
-           JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
-                AND r.prerelease = 0
-           WHERE v.repository_id = ?1 AND v.channel = 'stable'
-           ORDER BY r.published_at DESC, v.precedence DESC LIMIT 1"#,
-        repository_id,
-    )
-    .fetch_optional(pool)
-    .await?;
-    let highest_stable = sqlx::query_scalar!(
-        r#"SELECT v.tag FROM versions v
-           JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
-                AND r.prerelease = 0
-           WHERE v.repository_id = ?1 AND v.channel = 'stable'
-           ORDER BY v.precedence DESC LIMIT 1"#,
-        repository_id,
-    )
-    .fetch_optional(pool)
-    .await?;
+    let github_latest = shared!(
+        db.reborrow(),
+        fetch_optional,
+        query_scalar!(
+            r#"SELECT v.tag AS "tag!" FROM versions v
+               JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND NOT r.draft
+                    AND NOT r.prerelease
+               WHERE v.repository_id = $1 AND v.channel = 'stable'
+               ORDER BY r.published_at DESC NULLS LAST, v.precedence DESC LIMIT 1"#,
+            repository_id,
+        )
+    )?;
+    let highest_stable = shared!(
+        db,
+        fetch_optional,
+        query_scalar!(
+            r#"SELECT v.tag AS "tag!" FROM versions v
+               JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND NOT r.draft
+                    AND NOT r.prerelease
+               WHERE v.repository_id = $1 AND v.channel = 'stable'
+               ORDER BY v.precedence DESC LIMIT 1"#,
+            repository_id,
+        )
+    )?;
     Ok(DriftSummary::new(tags, github_latest, highest_stable))
 }

@@ -11,44 +11,43 @@ mod withdrawals;
 
 pub use self::{assets::*, detail::*, drift::*, listing::*, releases::*, tags::*, withdrawals::*};
 
-use sqlx::SqliteExecutor;
-
-use super::repositories::Repository;
+use super::{
+    db::{shared, Exec},
+    repositories::Repository,
+};
 use crate::domain::version::TagInfo;
 
 /// Records a tag name seen on GitHub, parsed with the repository's prefix and 0.x rule, and
 /// returns its version id. Tags that are not versions are kept with NULL version fields.
-pub async fn upsert(
-    db: impl SqliteExecutor<'_>,
-    repo: &Repository,
-    tag: &str,
-) -> sqlx::Result<i64> {
+pub async fn upsert(db: impl Into<Exec<'_>>, repo: &Repository, tag: &str) -> sqlx::Result<i64> {
     let info = TagInfo::parse(tag, &repo.tag_prefix, repo.zero_major_lines).ok();
     let version = info.as_ref().map(|i| i.version.to_string());
     let precedence = info.as_ref().map(|i| i.precedence.clone());
     let channel = info.as_ref().map(|i| i.channel.as_str());
     let line = info.as_ref().map(|i| i.line.to_string());
-    sqlx::query_scalar!(
-        r#"INSERT INTO versions (repository_id, tag, version, precedence, channel, line)
-           VALUES (?, ?, ?, ?, ?, ?)
+    shared!(
+        db,
+        fetch_one,
+        query_scalar!(
+            r#"INSERT INTO versions (repository_id, tag, version, precedence, channel, line)
+           VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (repository_id, tag) DO UPDATE SET
                version = excluded.version, precedence = excluded.precedence,
                channel = excluded.channel, line = excluded.line
            RETURNING id AS "id!""#,
-        repo.id,
-        tag,
-        version,
-        precedence,
-        channel,
-        line,
+            repo.id,
+            tag,
+            version,
+            precedence,
+            channel,
+            line,
+        )
     )
-    .fetch_one(db)
-    .await
 }
 
 /// The version id of the public version `version`.
 pub async fn public_id(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     repository_id: i64,
     version: &str,
 ) -> sqlx::Result<Option<i64>> {
@@ -57,29 +56,36 @@ pub async fn public_id(
 
 /// The version id of the public version `version`, or, with `planned`, of a planned one.
 pub async fn listed_id(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     repository_id: i64,
     version: &str,
     planned: bool,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar!(
-        r#"SELECT v.id AS "id!" FROM versions v
-           WHERE v.repository_id = ?1 AND v.version = ?2
-             AND (v.public = 1
-                  OR (?3 AND EXISTS (SELECT 1 FROM plans p WHERE p.version_id = v.id
+    shared!(
+        db,
+        fetch_optional,
+        query_scalar!(
+            r#"SELECT v.id AS "id!" FROM versions v
+           WHERE v.repository_id = $1 AND v.version = $2
+             AND (v.public
+                  OR ($3 AND EXISTS (SELECT 1 FROM plans p WHERE p.version_id = v.id
                                      AND p.cancelled_at IS NULL)))
            ORDER BY v.tag LIMIT 1"#,
-        repository_id,
-        version,
-        planned,
+            repository_id,
+            version,
+            planned,
+        )
     )
-    .fetch_optional(db)
-    .await
 }
 
 /// The tag name of a version.
-pub async fn tag_of(db: impl SqliteExecutor<'_>, version_id: i64) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar!("SELECT tag FROM versions WHERE id = ?", version_id)
-        .fetch_optional(db)
-        .await
+pub async fn tag_of(db: impl Into<Exec<'_>>, version_id: i64) -> sqlx::Result<Option<String>> {
+    shared!(
+        db,
+        fetch_optional,
+        query_scalar!(
+            r#"SELECT tag AS "tag!" FROM versions WHERE id = $1"#,
+            version_id
+        )
+    )
 }

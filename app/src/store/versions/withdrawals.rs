@@ -1,7 +1,8 @@
 //! Maintainers' withdrawals of versions; restoring keeps the record.
 
 use chrono::{DateTime, Utc};
-use sqlx::SqliteExecutor;
+
+use crate::store::db::{shared, Exec};
 
 /// A version's withdrawal, while it stands.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -21,7 +22,7 @@ pub struct MirroredRelease {
 }
 
 pub async fn withdraw(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     version_id: i64,
     reason: &str,
     superseded_by: Option<&str>,
@@ -32,10 +33,13 @@ pub async fn withdraw(
     let release_id = mirrored.map(|m| m.release_id);
     let prerelease = mirrored.map(|m| m.prerelease);
     let body = mirrored.map(|m| m.body.as_str());
-    sqlx::query!(
+    shared!(
+        db,
+        execute,
+        query!(
         "INSERT INTO withdrawals (version_id, reason, superseded_by, withdrawn_by, withdrawn_at,
                                   mirrored_release_id, original_prerelease, original_body)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (version_id) DO UPDATE SET reason = excluded.reason,
              superseded_by = excluded.superseded_by, withdrawn_by = excluded.withdrawn_by,
              withdrawn_at = excluded.withdrawn_at, restored_at = NULL,
@@ -46,60 +50,61 @@ pub async fn withdraw(
         reason,
         superseded_by,
         by,
-        now,
+        now as _,
         release_id,
         prerelease,
         body,
     )
-    .execute(db)
-    .await?;
+    )?;
     Ok(())
 }
 
 /// Restores a withdrawn version; false when it was not withdrawn.
-pub async fn restore(db: impl SqliteExecutor<'_>, version_id: i64) -> sqlx::Result<bool> {
+pub async fn restore(db: impl Into<Exec<'_>>, version_id: i64) -> sqlx::Result<bool> {
     let now = Utc::now();
-    let result = sqlx::query!(
-        "UPDATE withdrawals SET restored_at = ? WHERE version_id = ? AND restored_at IS NULL",
-        now,
-        version_id,
-    )
-    .execute(db)
-    .await?;
-    Ok(result.rows_affected() == 1)
+    let restored = shared!(
+        db,
+        execute,
+        query!(
+            "UPDATE withdrawals SET restored_at = $1 WHERE version_id = $2 AND restored_at IS NULL",
+            now as _,
+            version_id,
+        )
+    )?;
+    Ok(restored == 1)
 }
 
 pub async fn withdrawal(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     version_id: i64,
 ) -> sqlx::Result<Option<Withdrawal>> {
-    sqlx::query_as!(
-        Withdrawal,
-        r#"SELECT reason, superseded_by, withdrawn_by,
-                  withdrawn_at AS "withdrawn_at: DateTime<Utc>"
-           FROM withdrawals WHERE version_id = ? AND restored_at IS NULL"#,
-        version_id,
+    shared!(
+        db,
+        fetch_optional,
+        query_as!(
+            Withdrawal,
+            r#"SELECT reason AS "reason!", superseded_by, withdrawn_by AS "withdrawn_by!",
+                  withdrawn_at AS "withdrawn_at!: DateTime<Utc>"
+           FROM withdrawals WHERE version_id = $1 AND restored_at IS NULL"#,
+            version_id,
+        )
     )
-    .fetch_optional(db)
-    .await
 }
 
 /// The release a standing withdrawal changed on GitHub, as it was before.
 pub async fn mirrored_release(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     version_id: i64,
 ) -> sqlx::Result<Option<MirroredRelease>> {
-    let row = sqlx::query!(
-        r#"SELECT mirrored_release_id AS "release_id!", original_prerelease AS "prerelease!: bool",
+    shared!(
+        db,
+        fetch_optional,
+        query_as!(
+            MirroredRelease,
+            r#"SELECT mirrored_release_id AS "release_id!", original_prerelease AS "prerelease!: bool",
                   original_body AS "body!" FROM withdrawals
-           WHERE version_id = ? AND restored_at IS NULL AND mirrored_release_id IS NOT NULL"#,
-        version_id,
+           WHERE version_id = $1 AND restored_at IS NULL AND mirrored_release_id IS NOT NULL"#,
+            version_id,
+        )
     )
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(|row| MirroredRelease {
-        release_id: row.release_id,
-        prerelease: row.prerelease,
-        body: row.body,
-    }))
 }

@@ -1,0 +1,818 @@
+//! The store's modules that run on both databases (app/src/store/db.rs), each scenario run on
+//! SQLite and on a real PostgreSQL (tests/src/postgres.rs) with the same expectations.
+
+use app::{
+    model::versions::Asset,
+    store::{
+        self,
+        changelogs::StoredChangelog,
+        db::Exec,
+        github_app::StoredApp,
+        github_writes::GitHubWrite,
+        repositories::{NewRepository, Settings},
+        sync::{CachedPage, RunResult},
+        versions::{GitTag, GithubRelease, VersionFilter},
+        webhooks::Delivery,
+    },
+};
+use chrono::{DateTime, TimeZone, Utc};
+use releasedesk_tests::postgres;
+use sqlx::{PgPool, SqlitePool};
+
+enum Backend {
+    Sqlite {
+        pool: SqlitePool,
+        /// Holds the database file for the backend's life.
+        _folder: tempfile::TempDir,
+    },
+    Postgres(PgPool),
+}
+
+impl Backend {
+    async fn sqlite() -> Backend {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let pool = store::connect(
+            sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("test.db")),
+        )
+        .await
+        .expect("SQLite");
+        store::MIGRATOR.run(&pool).await.expect("migrations");
+        Backend::Sqlite { pool, _folder: dir }
+    }
+
+    async fn postgres() -> Backend {
+        let pool = PgPool::connect(&postgres::database().await)
+            .await
+            .expect("PostgreSQL");
+        store::POSTGRES_MIGRATOR
+            .run(&pool)
+            .await
+            .expect("migrations");
+        Backend::Postgres(pool)
+    }
+
+    async fn both() -> [Backend; 2] {
+        [Backend::sqlite().await, Backend::postgres().await]
+    }
+
+    fn db(&self) -> Exec<'_> {
+        match self {
+            Backend::Sqlite { pool, .. } => pool.into(),
+            Backend::Postgres(pool) => pool.into(),
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Backend::Sqlite { .. } => "SQLite",
+            Backend::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    /// A published release for `version`, marked pre-release, written directly (its module is
+    /// not on both databases yet).
+    async fn release(&self, version: i64) {
+        const SQL: &str = "INSERT INTO releases (version_id, github_id, draft, prerelease,
+                                                 created_at, published_at)
+                           VALUES ($1, 1, FALSE, TRUE, '2026-01-02T03:04:05Z',
+                                   '2026-01-02T03:04:05Z')";
+        match self {
+            Backend::Sqlite { pool, .. } => sqlx::query(SQL)
+                .bind(version)
+                .execute(pool)
+                .await
+                .map(|_| ()),
+            Backend::Postgres(pool) => sqlx::query(SQL)
+                .bind(version)
+                .execute(pool)
+                .await
+                .map(|_| ()),
+        }
+        .expect("a release");
+    }
+
+    /// A tracked repository, written directly (its module is not on both databases yet).
+    async fn repository(&self, owner: &str, name: &str) -> i64 {
+        const SQL: &str = "INSERT INTO repositories (owner, name, created_at)
+                           VALUES ($1, $2, '2026-01-02T03:04:05Z') RETURNING id";
+        match self {
+            Backend::Sqlite { pool, .. } => sqlx::query_scalar(SQL)
+                .bind(owner)
+                .bind(name)
+                .fetch_one(pool)
+                .await
+                .expect("a repository"),
+            Backend::Postgres(pool) => sqlx::query_scalar(SQL)
+                .bind(owner)
+                .bind(name)
+                .fetch_one(pool)
+                .await
+                .expect("a repository"),
+        }
+    }
+}
+
+fn page(url: &str, etag: &str) -> CachedPage {
+    CachedPage {
+        url: url.to_owned(),
+        etag: etag.to_owned(),
+        next_url: Some(format!("{url}&page=2")),
+        body: "[]".to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn cached_pages_are_kept_replaced_and_forgotten_by_repository() {
+    for backend in Backend::both().await {
+        let name = backend.name();
+        let releases = "https://api.github.com/repos/Grafana/Alloy/releases?per_page=100";
+        let other = "https://api.github.com/repos/acme/orbit/tags?per_page=100";
+        store::sync::store_page(backend.db(), &page(releases, "\"a\""))
+            .await
+            .expect("kept");
+        store::sync::store_page(backend.db(), &page(releases, "\"b\""))
+            .await
+            .expect("replaced");
+        store::sync::store_page(backend.db(), &page(other, "\"c\""))
+            .await
+            .expect("kept");
+
+        let kept = store::sync::cached_page(backend.db(), releases)
+            .await
+            .expect("read");
+        assert_eq!(kept, Some(page(releases, "\"b\"")), "{name}");
+
+        // GitHub's names are case-insensitive: forgetting grafana/alloy forgets Grafana/Alloy.
+        store::sync::forget_pages(backend.db(), "grafana", "alloy")
+            .await
+            .expect("forgotten");
+        assert_eq!(
+            store::sync::cached_page(backend.db(), releases)
+                .await
+                .expect("read"),
+            None,
+            "{name}"
+        );
+        assert!(
+            store::sync::cached_page(backend.db(), other)
+                .await
+                .expect("read")
+                .is_some(),
+            "{name}: another repository's page stays"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_commit_date_is_kept_once() {
+    for backend in Backend::both().await {
+        let name = backend.name();
+        let first = Utc.with_ymd_and_hms(2026, 3, 4, 5, 6, 7).unwrap();
+        let later = Utc.with_ymd_and_hms(2026, 5, 6, 7, 8, 9).unwrap();
+        assert_eq!(
+            store::sync::git_date(backend.db(), "abc")
+                .await
+                .expect("read"),
+            None,
+            "{name}"
+        );
+        store::sync::store_git_date(backend.db(), "abc", first)
+            .await
+            .expect("kept");
+        store::sync::store_git_date(backend.db(), "abc", later)
+            .await
+            .expect("a second date is ignored, not an error");
+        assert_eq!(
+            store::sync::git_date(backend.db(), "abc")
+                .await
+                .expect("read"),
+            Some(first),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn sync_runs_are_listed_newest_first_and_summed_per_repository() {
+    for backend in Backend::both().await {
+        let name = backend.name();
+        let version_before = store::data_version::current(backend.db())
+            .await
+            .expect("data version");
+        let alloy = backend.repository("grafana", "alloy").await;
+        backend.repository("acme", "orbit").await;
+
+        let first = store::sync::start_run(backend.db(), alloy, "cli")
+            .await
+            .expect("started");
+        let failing = RunResult {
+            ok: false,
+            requests: 3,
+            not_modified: 1,
+            rate_limit_remaining: Some(4000),
+            error: Some("GitHub answered 502"),
+        };
+        store::sync::finish_run(backend.db(), first, &failing)
+            .await
+            .expect("finished");
+        let second = store::sync::start_run(backend.db(), alloy, "webhook")
+            .await
+            .expect("started");
+        let passing = RunResult {
+            ok: true,
+            requests: 5,
+            not_modified: 4,
+            rate_limit_remaining: None,
+            error: None,
+        };
+        store::sync::finish_run(backend.db(), second, &passing)
+            .await
+            .expect("finished");
+
+        let runs = store::sync::recent_runs(backend.db(), alloy, 10)
+            .await
+            .expect("runs");
+        let seen: Vec<(i64, &str, &str)> = runs
+            .iter()
+            .map(|run| (run.id, run.trigger.as_str(), run.outcome.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            [(second, "webhook", "ok"), (first, "cli", "failed")],
+            "{name}"
+        );
+        assert!(runs.iter().all(|run| run.finished_at.is_some()), "{name}");
+        assert_eq!(
+            runs[1].error.as_deref(),
+            Some("GitHub answered 502"),
+            "{name}"
+        );
+        let recent = DateTime::<Utc>::from(std::time::SystemTime::now());
+        assert!(
+            (recent - runs[0].started_at).num_seconds().abs() < 60,
+            "{name}: started_at {} is now",
+            runs[0].started_at
+        );
+
+        let totals = store::sync::totals(backend.db()).await.expect("totals");
+        let summed: Vec<(String, i64, i64, i64, i64, Option<i64>)> = totals
+            .into_iter()
+            .map(|t| {
+                (
+                    t.repository,
+                    t.runs,
+                    t.failed,
+                    t.requests,
+                    t.not_modified,
+                    t.rate_limit_remaining,
+                )
+            })
+            .collect();
+        assert_eq!(
+            summed,
+            [
+                ("acme/orbit".to_owned(), 0, 0, 0, 0, None),
+                ("grafana/alloy".to_owned(), 2, 1, 8, 5, Some(4000)),
+            ],
+            "{name}"
+        );
+
+        // Sync runs are public data: writing them moved the data version on.
+        let version_after = store::data_version::current(backend.db())
+            .await
+            .expect("data version");
+        assert!(version_after > version_before, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_webhook_delivery_is_applied_once_even_when_two_replicas_record_it_at_once() {
+    for backend in Backend::both().await {
+        let name = backend.name();
+        let now = Utc::now();
+        let delivery = |id: &'static str, body: &'static str| Delivery {
+            id,
+            event: "release",
+            body_sha256: body,
+        };
+        let once = delivery("d-1", "aaa");
+        let (first, second) = tokio::join!(
+            store::webhooks::record_delivery(backend.db(), &once, now),
+            store::webhooks::record_delivery(backend.db(), &once, now),
+        );
+        let applied = [first.expect("recorded"), second.expect("recorded")];
+        assert_eq!(
+            applied.iter().filter(|applied| **applied).count(),
+            1,
+            "{name}: {applied:?}"
+        );
+        let replayed = store::webhooks::record_delivery(backend.db(), &delivery("d-2", "aaa"), now)
+            .await
+            .expect("recorded");
+        assert!(
+            !replayed,
+            "{name}: the same body under another id is a replay"
+        );
+        let fresh = store::webhooks::record_delivery(backend.db(), &delivery("d-3", "bbb"), now)
+            .await
+            .expect("recorded");
+        assert!(fresh, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn repositories_are_added_once_and_found_ignoring_case() {
+    for backend in Backend::both().await {
+        let name = backend.name();
+        let new = |owner, repo, description| NewRepository {
+            owner,
+            name: repo,
+            description,
+            tag_prefix: "v",
+        };
+        let id = store::repositories::upsert(backend.db(), &new("Grafana", "Alloy", "first"))
+            .await
+            .expect("added");
+        let again = store::repositories::upsert(backend.db(), &new("grafana", "alloy", "second"))
+            .await
+            .expect("updated");
+        assert_eq!(id, again, "{name}");
+        store::repositories::upsert(backend.db(), &new("acme", "orbit", ""))
+            .await
+            .expect("added");
+
+        let found = store::repositories::find(backend.db(), "GRAFANA", "alloy")
+            .await
+            .expect("read")
+            .expect("found");
+        assert_eq!(
+            (
+                found.owner.as_str(),
+                found.description.as_str(),
+                found.product.as_str()
+            ),
+            ("Grafana", "second", "Alloy"),
+            "{name}"
+        );
+        assert!(found.zero_major_lines && !found.mirror_withdrawals && !found.sync_stopped);
+        assert_eq!(
+            store::repositories::find_by_product(backend.db(), "ALLOY")
+                .await
+                .expect("read")
+                .map(|repo| repo.id),
+            Some(id),
+            "{name}"
+        );
+
+        // A new tag prefix re-reads the stored tags.
+        let version = store::versions::upsert(backend.db(), &found, "release-2.0.0")
+            .await
+            .expect("a tag");
+        assert_eq!(
+            store::versions::public_id(backend.db(), id, "2.0.0")
+                .await
+                .expect("read"),
+            None,
+            "{name}: not a version under the prefix v, and not public"
+        );
+        let settings = Settings {
+            policy: found.policy(),
+            tag_prefix: "release-",
+            product: None,
+            mirror_withdrawals: true,
+        };
+        store::repositories::update_settings(backend.db(), &found, &settings)
+            .await
+            .expect("settings saved");
+        let versions: Vec<Option<String>> = sqlx_versions(&backend, id).await;
+        assert_eq!(versions, [Some("2.0.0".to_owned())], "{name}");
+        assert_eq!(
+            store::versions::tag_of(backend.db(), version)
+                .await
+                .expect("read"),
+            Some("release-2.0.0".to_owned()),
+            "{name}"
+        );
+
+        let names: Vec<String> = store::repositories::list_summaries(backend.db())
+            .await
+            .expect("summaries")
+            .into_iter()
+            .map(|summary| {
+                format!(
+                    "{}/{} {}",
+                    summary.owner, summary.name, summary.version_count
+                )
+            })
+            .collect();
+        assert_eq!(names, ["acme/orbit 0", "Grafana/Alloy 0"], "{name}");
+        assert_eq!(
+            store::repositories::list_names(backend.db())
+                .await
+                .expect("names")
+                .len(),
+            2,
+            "{name}"
+        );
+    }
+}
+
+/// The parsed version of each of a repository's tags.
+async fn sqlx_versions(backend: &Backend, repository_id: i64) -> Vec<Option<String>> {
+    const SQL: &str = "SELECT version FROM versions WHERE repository_id = $1 ORDER BY tag";
+    match backend {
+        Backend::Sqlite { pool, .. } => sqlx::query_scalar(SQL)
+            .bind(repository_id)
+            .fetch_all(pool)
+            .await
+            .expect("versions"),
+        Backend::Postgres(pool) => sqlx::query_scalar(SQL)
+            .bind(repository_id)
+            .fetch_all(pool)
+            .await
+            .expect("versions"),
+    }
+}
+
+#[tokio::test]
+async fn the_github_app_its_installations_and_their_repositories() {
+    for backend in Backend::both().await {
+        let name = backend.name();
+        let now = Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap();
+        let app = StoredApp {
+            app_id: 1234,
+            slug: "release-desk".to_owned(),
+            name: "Release Desk".to_owned(),
+            owner_login: "acme".to_owned(),
+            html_url: "https://github.com/apps/release-desk".to_owned(),
+            client_id: "Iv1.abc".to_owned(),
+            client_secret_sealed: vec![0, 1, 2],
+            private_key_sealed: vec![255; 40],
+            webhook_secret_sealed: vec![],
+            created_at: now,
+        };
+        store::github_app::save_app(backend.db(), &app)
+            .await
+            .expect("saved");
+        assert_eq!(
+            store::github_app::find_app(backend.db())
+                .await
+                .expect("read"),
+            Some(app),
+            "{name}"
+        );
+
+        store::github_app::save_installation(backend.db(), 98765, "acme", now)
+            .await
+            .expect("installed");
+        let first = store::github_app::track_through(backend.db(), "Acme", "Orbit", 98765, now)
+            .await
+            .expect("tracked");
+        let again = store::github_app::track_through(backend.db(), "acme", "orbit", 98765, now)
+            .await
+            .expect("tracked");
+        assert_eq!(first, again, "{name}");
+        let installations = store::github_app::list_installations(backend.db())
+            .await
+            .expect("listed");
+        assert_eq!(installations.len(), 1, "{name}");
+        assert_eq!(installations[0].repositories, 1, "{name}");
+        assert_eq!(installations[0].deleted_at, None, "{name}");
+
+        assert!(
+            store::github_app::stop_syncing(backend.db(), "ACME", "orbit", 98765, now)
+                .await
+                .expect("stopped"),
+            "{name}"
+        );
+        assert!(
+            store::repositories::list_synced_ids(backend.db())
+                .await
+                .expect("ids")
+                .is_empty(),
+            "{name}"
+        );
+        store::github_app::track_through(backend.db(), "acme", "orbit", 98765, now)
+            .await
+            .expect("tracked again");
+        assert_eq!(
+            store::github_app::delete_installation(backend.db(), 98765, now)
+                .await
+                .expect("deleted"),
+            1,
+            "{name}"
+        );
+        assert_eq!(
+            store::github_app::retire_installations(backend.db(), now)
+                .await
+                .expect("retired"),
+            0,
+            "{name}: nothing left to stop"
+        );
+    }
+}
+
+#[tokio::test]
+async fn changelogs_assets_writes_and_drift_of_a_release() {
+    for backend in Backend::both().await {
+        let name = backend.name();
+        let now = Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap();
+        let repository = backend.repository("acme", "orbit").await;
+        let repo = store::repositories::find_by_id(backend.db(), repository)
+            .await
+            .expect("read")
+            .expect("found");
+
+        let changelog = StoredChangelog {
+            tag: "v1.0.0".to_owned(),
+            commit_sha: "abc".to_owned(),
+            markdown: None,
+        };
+        store::changelogs::save(backend.db(), repository, &changelog, now)
+            .await
+            .expect("saved");
+        assert_eq!(
+            store::changelogs::find(backend.db(), repository)
+                .await
+                .expect("read"),
+            Some(changelog),
+            "{name}"
+        );
+        assert_eq!(
+            store::changelogs::read_at(backend.db(), repository)
+                .await
+                .expect("read"),
+            Some(now),
+            "{name}"
+        );
+
+        let version = store::versions::upsert(backend.db(), &repo, "v1.0.0")
+            .await
+            .expect("a version");
+        backend.release(version).await;
+        let asset = |file: &str| Asset {
+            name: file.to_owned(),
+            size: 1024,
+            content_type: "application/gzip".to_owned(),
+            download_url: format!("https://example.org/{file}"),
+            download_count: 7,
+            digest: None,
+        };
+        store::versions::replace_assets(backend.db(), version, &[asset("b.tgz"), asset("a.tgz")])
+            .await
+            .expect("assets");
+        store::versions::replace_assets(backend.db(), version, &[asset("c.tgz"), asset("a.tgz")])
+            .await
+            .expect("assets replaced");
+        let names: Vec<String> = store::versions::list_assets(backend.db(), repository, "v1.0.0")
+            .await
+            .expect("assets")
+            .into_iter()
+            .map(|asset| asset.name)
+            .collect();
+        assert_eq!(names, ["a.tgz", "c.tgz"], "{name}");
+
+        let write = GitHubWrite {
+            action: "publish".to_owned(),
+            request: "POST /repos/acme/orbit/releases".to_owned(),
+            detail: "v1.0.0".to_owned(),
+            status: None,
+            answer: "timed out".to_owned(),
+            by: "octocat".to_owned(),
+            at: now,
+        };
+        store::github_writes::insert(backend.db(), repository, Some(version), &write)
+            .await
+            .expect("logged");
+        assert_eq!(
+            store::github_writes::for_version(backend.db(), version)
+                .await
+                .expect("read"),
+            [write],
+            "{name}"
+        );
+
+        // The release is marked pre-release on GitHub, but 1.0.0 is stable.
+        let drift = store::versions::drift(backend.db(), repository, 5)
+            .await
+            .expect("drift");
+        assert_eq!(drift.count, 1, "{name}: {drift:?}");
+    }
+}
+
+/// A version `v{version}` with its release, the way a sync writes them: a published release
+/// with its git tag, or a draft without one.
+async fn released(
+    backend: &Backend,
+    repo: &store::repositories::Repository,
+    version: &str,
+    title: &str,
+    draft: bool,
+    day: u32,
+) -> i64 {
+    let tag = format!("v{version}");
+    let id = store::versions::upsert(backend.db(), repo, &tag)
+        .await
+        .expect("a version");
+    let at = Utc.with_ymd_and_hms(2026, 1, day, 12, 0, 0).unwrap();
+    let git = GitTag {
+        commit_sha: "abc",
+        tag_object_sha: None,
+        tagged_at: Some(at),
+    };
+    if !draft {
+        store::versions::upsert_tag(backend.db(), id, &git)
+            .await
+            .expect("a tag");
+    }
+    let release = GithubRelease {
+        github_id: id,
+        name: title,
+        body: "notes",
+        html_url: "https://github.com/acme/orbit/releases/x",
+        draft,
+        prerelease: version.contains('-'),
+        created_at: at,
+        published_at: (!draft).then_some(at),
+    };
+    store::versions::upsert_release(backend.db(), id, &release)
+        .await
+        .expect("a release");
+    id
+}
+
+#[tokio::test]
+async fn versions_are_listed_filtered_counted_and_withdrawn_alike() {
+    for backend in Backend::both().await {
+        let name = backend.name();
+        let repository = backend.repository("acme", "orbit").await;
+        let repo = store::repositories::find_by_id(backend.db(), repository)
+            .await
+            .expect("read")
+            .expect("found");
+        let v1 = released(&backend, &repo, "1.0.0", "First Light", false, 1).await;
+        released(&backend, &repo, "1.1.0-rc.1", "Candidate", false, 2).await;
+        let v11 = released(&backend, &repo, "1.1.0", "Second", false, 3).await;
+        let v2 = released(&backend, &repo, "2.0.0", "Big One", false, 4).await;
+        released(&backend, &repo, "2.1.0", "Unfinished", true, 5).await;
+        store::versions::upsert(backend.db(), &repo, "nightly")
+            .await
+            .expect("a tag that is not a version");
+
+        let tags = |entries: Vec<app::model::history::HistoryEntry>| -> Vec<String> {
+            entries.into_iter().map(|entry| entry.tag).collect()
+        };
+        let all = store::versions::list_public(backend.db(), repository)
+            .await
+            .expect("listed");
+        assert_eq!(
+            tags(all),
+            ["v2.0.0", "v1.1.0", "v1.1.0-rc.1", "v1.0.0"],
+            "{name}"
+        );
+
+        let search = VersionFilter {
+            search: Some("first LIGHT".to_owned()),
+            ..VersionFilter::default()
+        };
+        let found = store::versions::list_public_page(backend.db(), repository, &search, 10, 0)
+            .await
+            .expect("searched");
+        assert_eq!(tags(found), ["v1.0.0"], "{name}: search ignores case");
+        let percent = VersionFilter {
+            search: Some("%".to_owned()),
+            ..VersionFilter::default()
+        };
+        assert!(
+            store::versions::list_public_page(backend.db(), repository, &percent, 10, 0)
+                .await
+                .expect("searched")
+                .is_empty(),
+            "{name}: % is a character, not a wildcard"
+        );
+        let stable = VersionFilter {
+            channel: Some(app::domain::version::Channel::Stable),
+            ..VersionFilter::default()
+        };
+        let page = store::versions::list_public_page(backend.db(), repository, &stable, 2, 1)
+            .await
+            .expect("a page");
+        assert_eq!(tags(page), ["v1.1.0", "v1.0.0"], "{name}");
+        let matching = store::versions::count_matching(backend.db(), repository, &stable)
+            .await
+            .expect("counted");
+        assert_eq!((matching.versions, matching.trains), (3, 3), "{name}");
+
+        let trains =
+            store::versions::list_trains(backend.db(), repository, &VersionFilter::default(), 1, 1)
+                .await
+                .expect("trains");
+        assert_eq!(
+            tags(trains),
+            ["v1.1.0", "v1.1.0-rc.1"],
+            "{name}: the second train"
+        );
+        let lines = store::versions::line_counts(backend.db(), repository)
+            .await
+            .expect("lines");
+        assert_eq!(
+            lines,
+            [("2.x".to_owned(), 1), ("1.x".to_owned(), 3)],
+            "{name}"
+        );
+        let drafts = store::versions::list_drafts(backend.db(), repository)
+            .await
+            .expect("drafts");
+        assert_eq!(drafts.len(), 1, "{name}");
+        assert_eq!(
+            store::versions::list_other_tags(backend.db(), repository)
+                .await
+                .expect("other tags"),
+            Vec::<String>::new(),
+            "{name}: nightly has no git tag"
+        );
+
+        let detail = store::versions::find_by_id(backend.db(), v11)
+            .await
+            .expect("read")
+            .expect("public");
+        assert_eq!(
+            (detail.title.as_str(), detail.has_release),
+            ("Second", true),
+            "{name}"
+        );
+        let (previous, next) =
+            store::versions::neighbours(backend.db(), repository, &detail.precedence, true)
+                .await
+                .expect("neighbours");
+        assert_eq!(
+            (previous.as_deref(), next.as_deref()),
+            (Some("v1.0.0"), Some("v2.0.0")),
+            "{name}"
+        );
+        assert_eq!(
+            store::versions::last_change(backend.db(), repository)
+                .await
+                .expect("read"),
+            Some(Utc.with_ymd_and_hms(2026, 1, 4, 12, 0, 0).unwrap()),
+            "{name}"
+        );
+
+        store::versions::withdraw(backend.db(), v2, "broken", Some("2.0.1"), "octocat", None)
+            .await
+            .expect("withdrawn");
+        assert_eq!(
+            store::versions::highest_stable_except(backend.db(), repository, "")
+                .await
+                .expect("read")
+                .as_deref(),
+            Some("2.0.0"),
+            "{name}"
+        );
+        let withdrawn: Vec<bool> = store::versions::list_public(backend.db(), repository)
+            .await
+            .expect("listed")
+            .into_iter()
+            .map(|entry| entry.withdrawn)
+            .collect();
+        assert_eq!(withdrawn, [true, false, false, false], "{name}");
+        assert!(
+            store::versions::restore(backend.db(), v2)
+                .await
+                .expect("restored"),
+            "{name}"
+        );
+
+        // A sync that no longer sees 1.0.0 marks its tag and release deleted.
+        let now = Utc::now();
+        let kept = [v11, v2];
+        let tags_gone =
+            store::versions::mark_tags_deleted_except(backend.db(), repository, &kept, now)
+                .await
+                .expect("marked");
+        let releases_gone =
+            store::versions::mark_releases_deleted_except(backend.db(), repository, &kept, now)
+                .await
+                .expect("marked");
+        assert_eq!(
+            (tags_gone, releases_gone),
+            (2, 3),
+            "{name}: v1.0.0 and the rc, and the draft's release"
+        );
+        assert_eq!(
+            store::versions::public_id(backend.db(), repository, "1.0.0")
+                .await
+                .expect("read"),
+            None,
+            "{name}"
+        );
+        assert_eq!(
+            store::versions::tag_of(backend.db(), v1)
+                .await
+                .expect("read")
+                .as_deref(),
+            Some("v1.0.0"),
+            "{name}: a deleted tag keeps its row"
+        );
+    }
+}
