@@ -60,9 +60,20 @@ pub async fn database() -> String {
         .unwrap_or_else(|err| std::panic::resume_unwind(err.into_panic()));
     let name = format!("test_{}", DATABASES.fetch_add(1, Ordering::Relaxed) + 1);
     let admin = format!("postgres://{SUPERUSER}@127.0.0.1:{}/postgres", server.port);
-    let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
-        .await
-        .unwrap_or_else(|err| panic!("cannot connect to the test PostgreSQL: {err}"));
+    // The socket appears a moment before the server takes connections ("starting up").
+    let deadline = Instant::now() + START_TIMEOUT;
+    let mut connection = loop {
+        match <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await {
+            Ok(connection) => break connection,
+            Err(_) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(err) => panic!(
+                "cannot connect to the test PostgreSQL: {err}\n{}",
+                server.log()
+            ),
+        }
+    };
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&mut connection)
         .await

@@ -16,7 +16,10 @@
 //! Preparing `.sqlx/` compiles one database's queries at a time, with the feature
 //! `prepare-sqlite` or `prepare-postgres` (see `make prepare`).
 
-use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::{
+    pool::PoolConnection, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool,
+    Transaction,
+};
 
 /// Where a store function runs its queries.
 pub enum Exec<'c> {
@@ -59,6 +62,18 @@ impl<'c> From<&'c mut Transaction<'_, Sqlite>> for Exec<'c> {
 impl<'c> From<&'c mut Transaction<'_, Postgres>> for Exec<'c> {
     fn from(transaction: &'c mut Transaction<'_, Postgres>) -> Self {
         Exec::Postgres(transaction)
+    }
+}
+
+impl<'c> From<&'c mut PoolConnection<Sqlite>> for Exec<'c> {
+    fn from(connection: &'c mut PoolConnection<Sqlite>) -> Self {
+        Exec::Sqlite(connection)
+    }
+}
+
+impl<'c> From<&'c mut PoolConnection<Postgres>> for Exec<'c> {
+    fn from(connection: &'c mut PoolConnection<Postgres>) -> Self {
+        Exec::Postgres(connection)
     }
 }
 

@@ -10,15 +10,11 @@ pub mod changelogs;
 pub mod checklists;
 pub mod data_version;
 pub mod db;
-#[cfg(not(feature = "prepare-postgres"))]
 pub mod evidence;
 pub mod github_app;
 pub mod github_writes;
-#[cfg(not(feature = "prepare-postgres"))]
 pub mod incidents;
-#[cfg(not(feature = "prepare-postgres"))]
 pub mod notify;
-#[cfg(not(feature = "prepare-postgres"))]
 pub mod plans;
 pub mod repositories;
 pub mod sync;

@@ -816,3 +816,261 @@ async fn versions_are_listed_filtered_counted_and_withdrawn_alike() {
         );
     }
 }
+
+#[tokio::test]
+async fn plans_claim_each_gate_once_and_drop_alike() {
+    use app::store::plans::PlanFields;
+    for backend in Backend::both().await {
+        let name = backend.name();
+        let now = Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap();
+        let repository = backend.repository("acme", "orbit").await;
+        let repo = store::repositories::find_by_id(backend.db(), repository)
+            .await
+            .expect("read")
+            .expect("found");
+        let version = store::versions::upsert(backend.db(), &repo, "v3.0.0")
+            .await
+            .expect("a version");
+        let fields = PlanFields {
+            target_date: chrono::NaiveDate::from_ymd_opt(2026, 7, 1).expect("a day"),
+            branch: "release/3.0",
+            notes: "The big one",
+        };
+        assert!(
+            store::plans::save_new(backend.db(), version, &fields, "octocat", now)
+                .await
+                .expect("planned"),
+            "{name}"
+        );
+        assert!(
+            !store::plans::save_new(backend.db(), version, &fields, "octocat", now)
+                .await
+                .expect("refused"),
+            "{name}: a live plan is not replaced"
+        );
+        let plans = store::plans::list(backend.db(), repository)
+            .await
+            .expect("plans");
+        assert_eq!(plans.len(), 1, "{name}");
+        assert_eq!(
+            (
+                plans[0].target_date,
+                plans[0].tagged,
+                plans[0].gate_sha.as_deref()
+            ),
+            (fields.target_date, false, None),
+            "{name}"
+        );
+
+        let claim = || store::plans::claim_gate(backend.db(), version, "abc", "pending", "3 open");
+        assert!(claim().await.expect("claimed"), "{name}");
+        assert!(
+            !claim().await.expect("claimed"),
+            "{name}: the same status is written once"
+        );
+        store::plans::unclaim_gate(backend.db(), version, "abc")
+            .await
+            .expect("unclaimed");
+        assert!(
+            claim().await.expect("claimed"),
+            "{name}: a failed write is tried again"
+        );
+
+        assert!(
+            store::plans::cancel(backend.db(), version, now)
+                .await
+                .expect("dropped"),
+            "{name}"
+        );
+        assert!(
+            store::plans::list(backend.db(), repository)
+                .await
+                .expect("plans")
+                .is_empty(),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn incidents_and_their_updates_alike() {
+    use app::domain::incident::{AffectedRange, Severity, Status, ValidIncident};
+    for backend in Backend::both().await {
+        let name = backend.name();
+        let now = Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap();
+        let repository = backend.repository("acme", "orbit").await;
+        let incident = ValidIncident {
+            title: "Corrupt archives".to_owned(),
+            issue: "The 2.3.1 archives are truncated".to_owned(),
+            impact: String::new(),
+            status: Status::Investigating,
+            workaround: "Use 2.3.0".to_owned(),
+            timeline: String::new(),
+            action: String::new(),
+            severity: Severity::Major,
+            affected: AffectedRange::parse(">=2.3.1, <2.3.2").expect("a range"),
+            fixed_in: None,
+        };
+        let draft =
+            store::incidents::insert(backend.db(), repository, &incident, false, "octocat", now)
+                .await
+                .expect("a draft");
+        let public =
+            store::incidents::insert(backend.db(), repository, &incident, true, "octocat", now)
+                .await
+                .expect("published");
+        let visible: Vec<i64> = store::incidents::list(backend.db(), repository, false)
+            .await
+            .expect("listed")
+            .into_iter()
+            .map(|incident| incident.id)
+            .collect();
+        assert_eq!(visible, [public], "{name}: drafts are for maintainers");
+
+        let later = now + chrono::Duration::hours(2);
+        store::incidents::add_update(
+            backend.db(),
+            public,
+            Status::Resolved,
+            "Fixed in 2.3.2",
+            "octocat",
+            later,
+        )
+        .await
+        .expect("an update");
+        let found = store::incidents::find(backend.db(), repository, public)
+            .await
+            .expect("read")
+            .expect("found");
+        assert_eq!(
+            (found.status.as_str(), found.resolved_at, found.published_at),
+            ("resolved", Some(later), Some(now)),
+            "{name}"
+        );
+        let published = store::incidents::published_updates(backend.db(), repository)
+            .await
+            .expect("updates");
+        assert_eq!(published.len(), 1, "{name}");
+        assert_eq!(published[0].0, public, "{name}");
+
+        let mut published_now = incident.clone();
+        published_now.status = Status::FixInProgress;
+        store::incidents::update(backend.db(), draft, &published_now, true, later)
+            .await
+            .expect("updated");
+        let all = store::incidents::list(backend.db(), repository, false)
+            .await
+            .expect("listed");
+        assert_eq!(all.len(), 2, "{name}");
+        assert_eq!(all[1].id, public, "{name}: resolved incidents come last");
+    }
+}
+
+#[tokio::test]
+async fn subscriptions_and_hooks_alike() {
+    use app::store::notify::{hooks::HookFields, subscriptions};
+    for backend in Backend::both().await {
+        let name = backend.name();
+        let now = Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap();
+        let repository = backend.repository("acme", "orbit").await;
+
+        let id = subscriptions::ask(
+            backend.db(),
+            repository,
+            "Ada@example.org",
+            "releases",
+            "",
+            now,
+        )
+        .await
+        .expect("asked");
+        let again = subscriptions::ask(
+            backend.db(),
+            repository,
+            "ada@EXAMPLE.org",
+            "incidents",
+            "2.x",
+            now,
+        )
+        .await
+        .expect("asked again");
+        assert_eq!(
+            id, again,
+            "{name}: one subscription per address, whatever its case"
+        );
+        assert!(subscriptions::active(backend.db(), repository)
+            .await
+            .expect("active")
+            .is_empty());
+        assert!(
+            subscriptions::confirm(backend.db(), id, now)
+                .await
+                .expect("confirmed"),
+            "{name}"
+        );
+        let active = subscriptions::active(backend.db(), repository)
+            .await
+            .expect("active");
+        assert_eq!(active.len(), 1, "{name}");
+        assert_eq!(
+            subscriptions::find_by_email(backend.db(), repository, "ADA@example.org")
+                .await
+                .expect("read")
+                .map(|subscription| subscription.id),
+            Some(id),
+            "{name}"
+        );
+        subscriptions::unsubscribe(backend.db(), id, now)
+            .await
+            .expect("unsubscribed");
+        assert!(subscriptions::active(backend.db(), repository)
+            .await
+            .expect("active")
+            .is_empty());
+
+        let fields = HookFields {
+            url: "https://hooks.example.org/a",
+            events: "releases",
+            sealed_secret: &[1, 2, 3],
+            format: "slack",
+            active: true,
+        };
+        let hook = store::notify::hooks::insert(backend.db(), repository, &fields, "octocat", now)
+            .await
+            .expect("a hook");
+        let mut turned_off = Vec::new();
+        for _ in 0..3 {
+            turned_off.push(
+                store::notify::hooks::failed(backend.db(), hook, 3, "3 failures in a row")
+                    .await
+                    .expect("counted"),
+            );
+        }
+        assert_eq!(turned_off, [false, false, true], "{name}");
+        let stored = store::notify::hooks::find(backend.db(), repository, hook)
+            .await
+            .expect("read")
+            .expect("found");
+        assert_eq!(
+            (
+                stored.active,
+                stored.failures,
+                stored.sealed_secret.as_slice()
+            ),
+            (false, 3, &[1u8, 2, 3][..]),
+            "{name}"
+        );
+        store::notify::hooks::update(backend.db(), hook, &fields, now)
+            .await
+            .expect("on again");
+        let stored = store::notify::hooks::find(backend.db(), repository, hook)
+            .await
+            .expect("read")
+            .expect("found");
+        assert_eq!(
+            (stored.active, stored.failures, stored.disabled_reason),
+            (true, 0, None),
+            "{name}"
+        );
+    }
+}

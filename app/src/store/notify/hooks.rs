@@ -1,7 +1,7 @@
 //! Maintainers' outgoing webhooks. Secrets are stored sealed; the caller seals and opens them.
 
+use crate::store::db::{shared, Exec};
 use chrono::{DateTime, Utc};
-use sqlx::SqliteExecutor;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hook {
@@ -31,128 +31,138 @@ pub struct HookFields<'a> {
 }
 
 pub async fn insert(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     repository_id: i64,
     fields: &HookFields<'_>,
     by: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(
-        r#"INSERT INTO hooks (repository_id, url, events, secret, format, active, created_by,
+    shared!(
+        db,
+        fetch_one,
+        query_scalar!(
+            r#"INSERT INTO hooks (repository_id, url, events, secret, format, active, created_by,
                               created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
-        repository_id,
-        fields.url,
-        fields.events,
-        fields.sealed_secret,
-        fields.format,
-        fields.active,
-        by,
-        now,
-        now,
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id AS "id!""#,
+            repository_id,
+            fields.url,
+            fields.events,
+            fields.sealed_secret,
+            fields.format,
+            fields.active,
+            by,
+            now as _,
+            now as _,
+        )
     )
-    .fetch_one(db)
-    .await
 }
 
 /// Changes a hook; turning it on again clears why it was off and its failures.
 pub async fn update(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     id: i64,
     fields: &HookFields<'_>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query!(
-        "UPDATE hooks SET url = ?, events = ?, secret = ?, format = ?,
-                disabled_reason = CASE WHEN ? THEN NULL ELSE disabled_reason END,
-                failures = CASE WHEN ? AND active = 0 THEN 0 ELSE failures END,
-                active = ?, updated_at = ?
-         WHERE id = ?",
-        fields.url,
-        fields.events,
-        fields.sealed_secret,
-        fields.format,
-        fields.active,
-        fields.active,
-        fields.active,
-        now,
-        id,
-    )
-    .execute(db)
-    .await?;
+    shared!(
+        db,
+        execute,
+        query!(
+            "UPDATE hooks SET url = $1, events = $2, secret = $3, format = $4,
+                disabled_reason = CASE WHEN $5 THEN NULL ELSE disabled_reason END,
+                failures = CASE WHEN $6 AND NOT active THEN 0 ELSE failures END,
+                active = $7, updated_at = $8
+         WHERE id = $9",
+            fields.url,
+            fields.events,
+            fields.sealed_secret,
+            fields.format,
+            fields.active,
+            fields.active,
+            fields.active,
+            now as _,
+            id,
+        )
+    )?;
     Ok(())
 }
 
-pub async fn delete(db: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<()> {
-    sqlx::query!("DELETE FROM hooks WHERE id = ?", id)
-        .execute(db)
-        .await?;
+pub async fn delete(db: impl Into<Exec<'_>>, id: i64) -> sqlx::Result<()> {
+    shared!(db, execute, query!("DELETE FROM hooks WHERE id = $1", id))?;
     Ok(())
 }
 
 pub async fn find(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     repository_id: i64,
     id: i64,
 ) -> sqlx::Result<Option<Hook>> {
-    sqlx::query_as!(
-        Hook,
-        r#"SELECT id AS "id!", repository_id, url, events, secret AS sealed_secret, format,
+    shared!(
+        db,
+        fetch_optional,
+        query_as!(
+            Hook,
+            r#"SELECT id AS "id!", repository_id, url, events, secret AS sealed_secret, format,
                   active AS "active: bool", disabled_reason, failures,
                   created_by, created_at AS "created_at: DateTime<Utc>",
                   updated_at AS "updated_at: DateTime<Utc>"
-           FROM hooks WHERE repository_id = ? AND id = ?"#,
-        repository_id,
-        id,
+           FROM hooks WHERE repository_id = $1 AND id = $2"#,
+            repository_id,
+            id,
+        )
     )
-    .fetch_optional(db)
-    .await
 }
 
-pub async fn list(db: impl SqliteExecutor<'_>, repository_id: i64) -> sqlx::Result<Vec<Hook>> {
-    sqlx::query_as!(
-        Hook,
-        r#"SELECT id AS "id!", repository_id, url, events, secret AS sealed_secret, format,
+pub async fn list(db: impl Into<Exec<'_>>, repository_id: i64) -> sqlx::Result<Vec<Hook>> {
+    shared!(
+        db,
+        fetch_all,
+        query_as!(
+            Hook,
+            r#"SELECT id AS "id!", repository_id, url, events, secret AS sealed_secret, format,
                   active AS "active: bool", disabled_reason, failures,
                   created_by, created_at AS "created_at: DateTime<Utc>",
                   updated_at AS "updated_at: DateTime<Utc>"
-           FROM hooks WHERE repository_id = ? ORDER BY id"#,
-        repository_id,
+           FROM hooks WHERE repository_id = $1 ORDER BY id"#,
+            repository_id,
+        )
     )
-    .fetch_all(db)
-    .await
 }
 
 /// A delivery reached the hook: its failures start again from nothing.
-pub async fn succeeded(db: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<()> {
-    sqlx::query!("UPDATE hooks SET failures = 0 WHERE id = ?", id)
-        .execute(db)
-        .await?;
+pub async fn succeeded(db: impl Into<Exec<'_>>, id: i64) -> sqlx::Result<()> {
+    shared!(
+        db,
+        execute,
+        query!("UPDATE hooks SET failures = 0 WHERE id = $1", id)
+    )?;
     Ok(())
 }
 
 /// Counts a failed attempt, and turns the hook off with `reason` once `limit` are in a row.
 /// Returns whether it was turned off now.
 pub async fn failed(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     id: i64,
     limit: i64,
     reason: &str,
 ) -> sqlx::Result<bool> {
-    let disabled = sqlx::query_scalar!(
-        r#"UPDATE hooks SET failures = failures + 1,
-                active = CASE WHEN failures + 1 >= ? THEN 0 ELSE active END,
-                disabled_reason = CASE WHEN failures + 1 >= ? AND active = 1 THEN ?
+    let disabled = shared!(
+        db,
+        fetch_optional,
+        query_scalar!(
+            r#"UPDATE hooks SET failures = failures + 1,
+                active = CASE WHEN failures + 1 >= $1 THEN FALSE ELSE active END,
+                disabled_reason = CASE WHEN failures + 1 >= $2 AND active THEN $3
                                        ELSE disabled_reason END
-           WHERE id = ?
-           RETURNING active = 0 AND disabled_reason = ? AS "disabled!: bool""#,
-        limit,
-        limit,
-        reason,
-        id,
-        reason,
-    )
-    .fetch_optional(db)
-    .await?;
+           WHERE id = $4
+           RETURNING NOT active AND disabled_reason = $5 AS "disabled!: bool""#,
+            limit,
+            limit,
+            reason,
+            id,
+            reason,
+        )
+    )?;
     Ok(disabled.unwrap_or(false))
 }

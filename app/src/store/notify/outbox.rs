@@ -1,12 +1,12 @@
 //! The outbox: events, each written once in the transaction of the change that caused it, and
 //! the deliveries owed to subscribers and hooks, worked through by the server's sender.
 
+use crate::store::db::{shared, Exec};
 use chrono::{DateTime, Utc};
-use sqlx::SqliteExecutor;
 
 /// A new event; None when its key was written before (the event was already told).
 pub async fn insert_event(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     repository_id: i64,
     key: &str,
     topic: &str,
@@ -14,35 +14,39 @@ pub async fn insert_event(
     payload: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar!(
-        r#"INSERT INTO events (repository_id, key, topic, lines, payload, created_at)
-           VALUES (?, ?, ?, ?, ?, ?)
+    shared!(
+        db,
+        fetch_optional,
+        query_scalar!(
+            r#"INSERT INTO events (repository_id, key, topic, lines, payload, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (repository_id, key) DO NOTHING
            RETURNING id AS "id!""#,
-        repository_id,
-        key,
-        topic,
-        lines,
-        payload,
-        now,
+            repository_id,
+            key,
+            topic,
+            lines,
+            payload,
+            now as _,
+        )
     )
-    .fetch_optional(db)
-    .await
 }
 
 /// Whether an event with this key was written.
 pub async fn event_exists(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     repository_id: i64,
     key: &str,
 ) -> sqlx::Result<bool> {
-    let found = sqlx::query_scalar!(
-        r#"SELECT 1 AS "one!: i64" FROM events WHERE repository_id = ? AND key = ?"#,
-        repository_id,
-        key,
-    )
-    .fetch_optional(db)
-    .await?;
+    let found = shared!(
+        db,
+        fetch_optional,
+        query_scalar!(
+            r#"SELECT 1 AS "one!: i64" FROM events WHERE repository_id = $1 AND key = $2"#,
+            repository_id,
+            key,
+        )
+    )?;
     Ok(found.is_some())
 }
 
@@ -55,7 +59,7 @@ pub enum Recipient {
 
 /// Owes `event` (None: the subscription's confirmation) to one recipient, due at once.
 pub async fn insert_delivery(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     uid: &str,
     event_id: Option<i64>,
     to: Recipient,
@@ -65,20 +69,22 @@ pub async fn insert_delivery(
         Recipient::Subscriber(id) => (Some(id), None),
         Recipient::Hook(id) => (None, Some(id)),
     };
-    sqlx::query!(
-        "INSERT INTO deliveries (uid, event_id, subscription_id, hook_id, next_attempt_at,
+    shared!(
+        db,
+        execute,
+        query!(
+            "INSERT INTO deliveries (uid, event_id, subscription_id, hook_id, next_attempt_at,
                                  created_at)
-         VALUES (?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT DO NOTHING",
-        uid,
-        event_id,
-        subscription_id,
-        hook_id,
-        now,
-        now,
-    )
-    .execute(db)
-    .await?;
+            uid,
+            event_id,
+            subscription_id,
+            hook_id,
+            now as _,
+            now as _,
+        )
+    )?;
     Ok(())
 }
 
@@ -100,13 +106,16 @@ pub struct Due {
 
 /// Pending deliveries due by `now`, oldest first.
 pub async fn due(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     now: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<Vec<Due>> {
-    sqlx::query_as!(
-        Due,
-        r#"SELECT d.id AS "id!", d.uid, d.attempts, d.created_at AS "created_at: DateTime<Utc>",
+    shared!(
+        db,
+        fetch_all,
+        query_as!(
+            Due,
+            r#"SELECT d.id AS "id!", d.uid, d.attempts, d.created_at AS "created_at: DateTime<Utc>",
                   r.id AS "repository_id!", r.owner, r.name, e.payload AS "payload?",
                   d.subscription_id, d.hook_id
            FROM deliveries d
@@ -114,24 +123,25 @@ pub async fn due(
            LEFT JOIN subscriptions s ON s.id = d.subscription_id
            LEFT JOIN hooks h ON h.id = d.hook_id
            JOIN repositories r ON r.id = COALESCE(s.repository_id, h.repository_id)
-           WHERE d.state = 'pending' AND d.next_attempt_at <= ?
+           WHERE d.state = 'pending' AND d.next_attempt_at <= $1
            ORDER BY d.next_attempt_at, d.id
-           LIMIT ?"#,
-        now,
-        limit,
+           LIMIT $2"#,
+            now as _,
+            limit,
+        )
     )
-    .fetch_all(db)
-    .await
 }
 
 /// When the next pending delivery falls due, if any.
-pub async fn next_due(db: impl SqliteExecutor<'_>) -> sqlx::Result<Option<DateTime<Utc>>> {
-    sqlx::query_scalar!(
-        r#"SELECT MIN(next_attempt_at) AS "at: DateTime<Utc>" FROM deliveries
+pub async fn next_due(db: impl Into<Exec<'_>>) -> sqlx::Result<Option<DateTime<Utc>>> {
+    shared!(
+        db,
+        fetch_one,
+        query_scalar!(
+            r#"SELECT MIN(next_attempt_at) AS "at: DateTime<Utc>" FROM deliveries
            WHERE state = 'pending'"#
+        )
     )
-    .fetch_one(db)
-    .await
 }
 
 /// What an attempt came to.
@@ -155,7 +165,7 @@ pub enum Outcome<'a> {
 }
 
 pub async fn record_attempt(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     id: i64,
     outcome: &Outcome<'_>,
     now: DateTime<Utc>,
@@ -173,20 +183,22 @@ pub async fn record_attempt(
             error,
         } => (*state, now, *status, Some(*error), None),
     };
-    sqlx::query!(
-        "UPDATE deliveries SET state = ?, next_attempt_at = ?, attempts = attempts + 1,
-                last_attempt_at = ?, last_status = ?, last_error = ?, sent_at = ?
-         WHERE id = ?",
-        state,
-        next,
-        now,
-        status,
-        error,
-        sent_at,
-        id,
-    )
-    .execute(db)
-    .await?;
+    shared!(
+        db,
+        execute,
+        query!(
+            "UPDATE deliveries SET state = $1, next_attempt_at = $2, attempts = attempts + 1,
+                last_attempt_at = $3, last_status = $4, last_error = $5, sent_at = $6
+         WHERE id = $7",
+            state,
+            next as _,
+            now as _,
+            status,
+            error,
+            sent_at as _,
+            id,
+        )
+    )?;
     Ok(())
 }
 
@@ -208,46 +220,50 @@ pub struct HookDelivery {
 
 /// A hook's deliveries, newest first.
 pub async fn hook_deliveries(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     hook_id: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<HookDelivery>> {
-    sqlx::query_as!(
-        HookDelivery,
-        r#"SELECT d.id AS "id!", d.uid, e.key AS "event?", d.state, d.attempts,
+    shared!(
+        db,
+        fetch_all,
+        query_as!(
+            HookDelivery,
+            r#"SELECT d.id AS "id!", d.uid, e.key AS "event?", d.state, d.attempts,
                   d.created_at AS "created_at: DateTime<Utc>",
                   d.next_attempt_at AS "next_attempt_at: DateTime<Utc>",
                   d.last_attempt_at AS "last_attempt_at: DateTime<Utc>",
                   d.last_status, d.last_error, d.sent_at AS "sent_at: DateTime<Utc>"
            FROM deliveries d LEFT JOIN events e ON e.id = d.event_id
-           WHERE d.hook_id = ? ORDER BY d.id DESC LIMIT ?"#,
-        hook_id,
-        limit,
+           WHERE d.hook_id = $1 ORDER BY d.id DESC LIMIT $2"#,
+            hook_id,
+            limit,
+        )
     )
-    .fetch_all(db)
-    .await
 }
 
 /// Sends a hook's delivery again, with the same delivery id, from now; false when there is no
 /// such delivery of that hook.
 pub async fn redeliver(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     hook_id: i64,
     delivery_id: i64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query!(
-        "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, created_at = ?,
+    let done = shared!(
+        db,
+        execute,
+        query!(
+            "UPDATE deliveries SET state = 'pending', next_attempt_at = $1, created_at = $2,
                 attempts = 0
-         WHERE id = ? AND hook_id = ?",
-        now,
-        now,
-        delivery_id,
-        hook_id,
-    )
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected() == 1)
+         WHERE id = $3 AND hook_id = $4",
+            now as _,
+            now as _,
+            delivery_id,
+            hook_id,
+        )
+    )?;
+    Ok(done == 1)
 }
 
 /// A mail kept on the server when no SMTP server is set.
@@ -264,11 +280,14 @@ pub struct LocalMail {
 }
 
 /// Keeps a mail; a delivery kept before (a retry after a crash) is kept once.
-pub async fn keep_local_mail(db: impl SqliteExecutor<'_>, mail: &LocalMail) -> sqlx::Result<()> {
-    sqlx::query!(
+pub async fn keep_local_mail(db: impl Into<Exec<'_>>, mail: &LocalMail) -> sqlx::Result<()> {
+    shared!(
+        db,
+        execute,
+        query!(
         "INSERT INTO local_mail (delivery_uid, recipient, subject, headers, text_body, html_body,
                                  created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (delivery_uid) DO NOTHING",
         mail.delivery_uid,
         mail.recipient,
@@ -276,42 +295,45 @@ pub async fn keep_local_mail(db: impl SqliteExecutor<'_>, mail: &LocalMail) -> s
         mail.headers,
         mail.text_body,
         mail.html_body,
-        mail.created_at,
+        mail.created_at as _,
     )
-    .execute(db)
-    .await?;
+    )?;
     Ok(())
 }
 
 /// The local outbox, newest first.
-pub async fn local_mail(db: impl SqliteExecutor<'_>, limit: i64) -> sqlx::Result<Vec<LocalMail>> {
-    sqlx::query_as!(
-        LocalMail,
-        r#"SELECT id AS "id!", delivery_uid, recipient, subject, headers, text_body, html_body,
+pub async fn local_mail(db: impl Into<Exec<'_>>, limit: i64) -> sqlx::Result<Vec<LocalMail>> {
+    shared!(
+        db,
+        fetch_all,
+        query_as!(
+            LocalMail,
+            r#"SELECT id AS "id!", delivery_uid, recipient, subject, headers, text_body, html_body,
                   created_at AS "created_at: DateTime<Utc>"
-           FROM local_mail ORDER BY id DESC LIMIT ?"#,
-        limit,
+           FROM local_mail ORDER BY id DESC LIMIT $1"#,
+            limit,
+        )
     )
-    .fetch_all(db)
-    .await
 }
 
 /// A version's release announcement reached a chat hook.
 pub async fn announced_in_chat(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     repository_id: i64,
     version: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query!(
-        "UPDATE versions SET announced_in_chat_at = COALESCE(announced_in_chat_at, ?)
-         WHERE repository_id = ? AND version = ?",
-        now,
-        repository_id,
-        version,
-    )
-    .execute(db)
-    .await?;
+    shared!(
+        db,
+        execute,
+        query!(
+            "UPDATE versions SET announced_in_chat_at = COALESCE(announced_in_chat_at, $1)
+         WHERE repository_id = $2 AND version = $3",
+            now as _,
+            repository_id,
+            version,
+        )
+    )?;
     Ok(())
 }
 
@@ -328,31 +350,33 @@ pub struct Unannounced {
 /// and tags without one that are older than `tag_only_before` (a tag is usually followed by its
 /// release and notes within minutes; one that is not is announced on its own).
 pub async fn unannounced_releases(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     repository_id: i64,
     since: DateTime<Utc>,
     tag_only_before: DateTime<Utc>,
 ) -> sqlx::Result<Vec<Unannounced>> {
-    sqlx::query_as!(
-        Unannounced,
-        r#"SELECT v.version AS "version!", COALESCE(r.name, '') AS "title!: String",
+    shared!(
+        db,
+        fetch_all,
+        query_as!(
+            Unannounced,
+            r#"SELECT v.version AS "version!", COALESCE(r.name, '') AS "title!: String",
                   COALESCE(r.body, '') AS "notes!: String",
                   COALESCE(r.published_at, t.tagged_at, r.created_at)
                       AS "released_at!: DateTime<Utc>"
            FROM versions v
            LEFT JOIN tags t ON t.version_id = v.id AND t.deleted_at IS NULL
-           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND r.draft = 0
-           WHERE v.repository_id = ? AND v.public = 1 AND v.version IS NOT NULL
-             AND COALESCE(r.published_at, t.tagged_at, r.created_at) >= ?
-             AND (r.published_at IS NOT NULL OR t.tagged_at <= ?)
+           LEFT JOIN releases r ON r.version_id = v.id AND r.deleted_at IS NULL AND NOT r.draft
+           WHERE v.repository_id = $1 AND v.public AND v.version IS NOT NULL
+             AND COALESCE(r.published_at, t.tagged_at, r.created_at) >= $2
+             AND (r.published_at IS NOT NULL OR t.tagged_at <= $3)
              AND NOT EXISTS (SELECT 1 FROM events e
                              WHERE e.repository_id = v.repository_id
                                AND e.key = 'release:' || v.version)
            ORDER BY v.precedence"#,
-        repository_id,
-        since,
-        tag_only_before,
+            repository_id,
+            since as _,
+            tag_only_before as _,
+        )
     )
-    .fetch_all(db)
-    .await
 }
