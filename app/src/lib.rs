@@ -4,28 +4,22 @@
 // Deeply nested view types need more room than the default when compiled for hydration.
 #![recursion_limit = "256"]
 
-// While the store moves to two databases (issue 24), recording PostgreSQL's queries
-// (`prepare-postgres`) compiles only the store's converted modules and what they use.
-#[cfg(all(feature = "ssr", not(feature = "prepare-postgres")))]
+#[cfg(feature = "ssr")]
 pub mod access;
-#[cfg(not(feature = "prepare-postgres"))]
 pub mod api;
-#[cfg(not(feature = "prepare-postgres"))]
 pub mod app;
-#[cfg(not(feature = "prepare-postgres"))]
 pub mod components;
 pub mod domain;
 pub mod error;
-#[cfg(all(feature = "ssr", not(feature = "prepare-postgres")))]
+#[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod model;
-#[cfg(not(feature = "prepare-postgres"))]
 pub mod pages;
-#[cfg(all(feature = "ssr", not(feature = "prepare-postgres")))]
+#[cfg(feature = "ssr")]
 pub mod request;
-#[cfg(all(feature = "ssr", not(feature = "prepare-postgres")))]
+#[cfg(feature = "ssr")]
 pub mod service;
-#[cfg(all(feature = "ssr", not(feature = "prepare-postgres")))]
+#[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod store;

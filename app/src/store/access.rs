@@ -1,10 +1,42 @@
 //! People, their roles per repository, and API tokens.
 
+use crate::store::db::{per_database, shared, Exec};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::SqliteExecutor;
 
 use crate::domain::access::{parse_scopes, Person, Role, Scope, TokenHolder};
+
+/// A user's row.
+struct UserRow {
+    id: i64,
+    login: String,
+    name: Option<String>,
+    avatar_url: Option<String>,
+    github_token: Option<Vec<u8>>,
+    github_refresh_token: Option<Vec<u8>>,
+    github_token_expires_at: Option<DateTime<Utc>>,
+    local_admin: bool,
+    roles_checked_at: Option<DateTime<Utc>>,
+}
+
+/// A token just used: which, for which repository, allowed what.
+struct UsedToken {
+    id: i64,
+    repository_id: i64,
+    scopes: String,
+}
+
+/// A token's row, its scopes as stored.
+struct TokenRow {
+    id: i64,
+    label: String,
+    scopes: String,
+    hint: String,
+    created_by: String,
+    created_at: DateTime<Utc>,
+    last_used_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+}
 
 /// How long a role read from GitHub is trusted when GitHub cannot be asked again.
 pub const ROLE_MAX_AGE: Duration = Duration::hours(1);
@@ -27,16 +59,19 @@ pub struct SealedTokens {
 
 /// Creates or refreshes a GitHub user and stores their (sealed) tokens; returns the user id.
 pub async fn upsert_github_user(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     user: &GithubUser<'_>,
     tokens: &SealedTokens,
 ) -> sqlx::Result<i64> {
     let now = Utc::now();
-    sqlx::query_scalar!(
-        r#"INSERT INTO users (github_id, login, name, avatar_url, github_token,
+    shared!(
+        db,
+        fetch_one,
+        query_scalar!(
+            r#"INSERT INTO users (github_id, login, name, avatar_url, github_token,
                               github_refresh_token, github_token_expires_at,
                               roles_checked_at, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9)
            ON CONFLICT (github_id) DO UPDATE SET
                login = excluded.login, name = excluded.name, avatar_url = excluded.avatar_url,
                github_token = excluded.github_token,
@@ -44,92 +79,117 @@ pub async fn upsert_github_user(
                github_token_expires_at = excluded.github_token_expires_at,
                roles_checked_at = NULL, updated_at = excluded.updated_at
            RETURNING id AS "id!""#,
-        user.github_id,
-        user.login,
-        user.name,
-        user.avatar_url,
-        tokens.access,
-        tokens.refresh,
-        tokens.expires_at,
-        now,
-        now,
+            user.github_id,
+            user.login,
+            user.name,
+            user.avatar_url,
+            tokens.access,
+            tokens.refresh,
+            tokens.expires_at as _,
+            now as _,
+            now as _,
+        )
     )
-    .fetch_one(db)
-    .await
 }
 
 /// Keeps the tokens a refresh brought.
 pub async fn set_github_tokens(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     user_id: i64,
     tokens: &SealedTokens,
 ) -> sqlx::Result<()> {
     let now = Utc::now();
-    sqlx::query!(
-        r#"UPDATE users SET github_token = ?, github_refresh_token = ?,
-                            github_token_expires_at = ?, updated_at = ?
-           WHERE id = ?"#,
-        tokens.access,
-        tokens.refresh,
-        tokens.expires_at,
-        now,
-        user_id,
-    )
-    .execute(db)
-    .await?;
+    shared!(
+        db,
+        execute,
+        query!(
+            r#"UPDATE users SET github_token = $1, github_refresh_token = $2,
+                            github_token_expires_at = $3, updated_at = $4
+           WHERE id = $5"#,
+            tokens.access,
+            tokens.refresh,
+            tokens.expires_at as _,
+            now as _,
+            user_id,
+        )
+    )?;
     Ok(())
 }
 
 /// The local administrator of a server without OAuth; created on first use.
-pub async fn local_admin(db: &sqlx::SqlitePool) -> sqlx::Result<i64> {
+pub async fn local_admin(db: impl Into<Exec<'_>>) -> sqlx::Result<i64> {
+    let mut db = db.into();
     let now = Utc::now();
-    sqlx::query!(
-        "INSERT INTO users (github_id, login, name, local_admin, created_at, updated_at)
-         SELECT NULL, 'admin', 'Local administrator', 1, ?, ?
-         WHERE NOT EXISTS (SELECT 1 FROM users WHERE local_admin = 1)",
-        now,
-        now,
+    shared!(
+        db.reborrow(),
+        execute,
+        query!(
+            "INSERT INTO users (github_id, login, name, local_admin, created_at, updated_at)
+         SELECT NULL, 'admin', 'Local administrator', TRUE, $1, $1
+         WHERE NOT EXISTS (SELECT 1 FROM users WHERE local_admin)",
+            now as _,
+        )
+    )?;
+    shared!(
+        db,
+        fetch_one,
+        query_scalar!(r#"SELECT id AS "id!" FROM users WHERE local_admin LIMIT 1"#)
     )
-    .execute(db)
-    .await?;
-    sqlx::query_scalar!(r#"SELECT id AS "id!" FROM users WHERE local_admin = 1 LIMIT 1"#)
-        .fetch_one(db)
-        .await
 }
 
 /// Keeps the hash of a new sign-in link for the local administrator, replacing any earlier one.
 pub async fn replace_admin_link(
-    db: &sqlx::SqlitePool,
+    db: impl Into<Exec<'_>>,
     token_hash: &str,
     expires_at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    let mut tx = db.begin().await?;
-    sqlx::query!("DELETE FROM admin_sign_in_links")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query!(
-        "INSERT INTO admin_sign_in_links (token_hash, expires_at) VALUES (?, ?)",
-        token_hash,
-        expires_at,
+    // One link at a time: the old one goes in the same transaction.
+    per_database!(db, |connection|
+        sqlite: {
+            let mut tx = sqlx::Connection::begin(connection).await?;
+            sqlx::query!("DELETE FROM admin_sign_in_links").execute(&mut *tx).await?;
+            sqlx::query!(
+                "INSERT INTO admin_sign_in_links (token_hash, expires_at) VALUES ($1, $2)",
+                token_hash,
+                expires_at as _,
+            )
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await
+        },
+        postgres: {
+            let mut tx = sqlx::Connection::begin(connection).await?;
+            sqlx::query!("DELETE FROM admin_sign_in_links" + "\n-- PostgreSQL")
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query!(
+                "INSERT INTO admin_sign_in_links (token_hash, expires_at) VALUES ($1, $2)"
+                    + "\n-- PostgreSQL",
+                token_hash,
+                expires_at as _,
+            )
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await
+        },
     )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await
 }
 
 /// Spends the sign-in link with this hash: true when there was one and it had not expired.
 pub async fn redeem_admin_link(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let expires_at = sqlx::query_scalar!(
-        r#"DELETE FROM admin_sign_in_links WHERE token_hash = ?
-           RETURNING expires_at AS "expires_at: DateTime<Utc>""#,
-        token_hash,
-    )
-    .fetch_optional(db)
-    .await?;
+    let expires_at = shared!(
+        db,
+        fetch_optional,
+        query_scalar!(
+            r#"DELETE FROM admin_sign_in_links WHERE token_hash = $1
+           RETURNING expires_at AS "expires_at!: DateTime<Utc>""#,
+            token_hash,
+        )
+    )?;
     Ok(expires_at.is_some_and(|expires_at| now < expires_at))
 }
 
@@ -142,20 +202,21 @@ pub struct UserRecord {
     pub roles_checked_at: Option<DateTime<Utc>>,
 }
 
-pub async fn find_user(
-    db: impl SqliteExecutor<'_>,
-    user_id: i64,
-) -> sqlx::Result<Option<UserRecord>> {
-    let row = sqlx::query!(
-        r#"SELECT id AS "id!", login, name, avatar_url, github_token, github_refresh_token,
-                  github_token_expires_at AS "github_token_expires_at: DateTime<Utc>",
-                  local_admin AS "local_admin: bool",
-                  roles_checked_at AS "roles_checked_at: DateTime<Utc>"
-           FROM users WHERE id = ?"#,
-        user_id,
-    )
-    .fetch_optional(db)
-    .await?;
+pub async fn find_user(db: impl Into<Exec<'_>>, user_id: i64) -> sqlx::Result<Option<UserRecord>> {
+    let row = shared!(
+        db,
+        fetch_optional,
+        query_as!(
+            UserRow,
+            r#"SELECT id AS "id!", login AS "login!", name, avatar_url, github_token,
+                  github_refresh_token,
+                  github_token_expires_at AS "github_token_expires_at?: DateTime<Utc>",
+                  local_admin AS "local_admin!: bool",
+                  roles_checked_at AS "roles_checked_at?: DateTime<Utc>"
+           FROM users WHERE id = $1"#,
+            user_id,
+        )
+    )?;
     Ok(row.map(|row| UserRecord {
         person: Person {
             user_id: row.id,
@@ -173,53 +234,56 @@ pub async fn find_user(
 
 /// Records the roles just read from GitHub, replacing the ones read before.
 pub async fn set_roles(
-    db: &mut sqlx::SqliteConnection,
+    db: impl Into<Exec<'_>>,
     user_id: i64,
     roles: &[(i64, Role)],
 ) -> sqlx::Result<()> {
+    let mut db = db.into();
     let now = Utc::now();
     for (repository_id, role) in roles {
         let role = role.as_str();
-        sqlx::query!(
-            "INSERT INTO memberships (user_id, repository_id, role, checked_at) VALUES (?, ?, ?, ?)
+        shared!(db.reborrow(), execute, query!(
+            "INSERT INTO memberships (user_id, repository_id, role, checked_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (user_id, repository_id)
              DO UPDATE SET role = excluded.role, checked_at = excluded.checked_at",
             user_id,
             repository_id,
             role,
-            now,
-        )
-        .execute(&mut *db)
-        .await?;
+            now as _,
+        ))?;
     }
-    sqlx::query!(
-        "UPDATE users SET roles_checked_at = ? WHERE id = ?",
-        now,
-        user_id
-    )
-    .execute(&mut *db)
-    .await?;
+    shared!(
+        db.reborrow(),
+        execute,
+        query!(
+            "UPDATE users SET roles_checked_at = $1 WHERE id = $2",
+            now as _,
+            user_id
+        )
+    )?;
     Ok(())
 }
 
 /// Marks the roles as checked without changing them, so a failing GitHub is not asked again
 /// on every request; stale roles still expire after [`ROLE_MAX_AGE`].
-pub async fn postpone_role_check(db: impl SqliteExecutor<'_>, user_id: i64) -> sqlx::Result<()> {
+pub async fn postpone_role_check(db: impl Into<Exec<'_>>, user_id: i64) -> sqlx::Result<()> {
     let now = Utc::now();
-    sqlx::query!(
-        "UPDATE users SET roles_checked_at = ? WHERE id = ?",
-        now,
-        user_id
-    )
-    .execute(db)
-    .await?;
+    shared!(
+        db,
+        execute,
+        query!(
+            "UPDATE users SET roles_checked_at = $1 WHERE id = $2",
+            now as _,
+            user_id
+        )
+    )?;
     Ok(())
 }
 
 /// The person's role in a repository: maintainer for the local administrator; otherwise what
 /// GitHub said within [`ROLE_MAX_AGE`]; viewer when unknown.
 pub async fn role(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     person: &Person,
     repository_id: i64,
 ) -> sqlx::Result<Role> {
@@ -227,15 +291,17 @@ pub async fn role(
         return Ok(Role::Maintainer);
     }
     let fresh_since = Utc::now() - ROLE_MAX_AGE;
-    let role = sqlx::query_scalar!(
-        r#"SELECT role FROM memberships
-           WHERE user_id = ? AND repository_id = ? AND checked_at >= ?"#,
-        person.user_id,
-        repository_id,
-        fresh_since,
-    )
-    .fetch_optional(db)
-    .await?;
+    let role = shared!(
+        db,
+        fetch_optional,
+        query_scalar!(
+            r#"SELECT role FROM memberships
+           WHERE user_id = $1 AND repository_id = $2 AND checked_at >= $3"#,
+            person.user_id,
+            repository_id,
+            fresh_since as _,
+        )
+    )?;
     Ok(role
         .as_deref()
         .and_then(Role::parse)
@@ -264,41 +330,46 @@ pub struct NewToken<'a> {
     pub created_by: &'a str,
 }
 
-pub async fn insert_token(db: impl SqliteExecutor<'_>, token: &NewToken<'_>) -> sqlx::Result<i64> {
+pub async fn insert_token(db: impl Into<Exec<'_>>, token: &NewToken<'_>) -> sqlx::Result<i64> {
     let now = Utc::now();
     let scopes = join_scopes(token.scopes);
-    sqlx::query_scalar!(
-        r#"INSERT INTO api_tokens (repository_id, label, scopes, token_hash, hint, created_by,
+    shared!(
+        db,
+        fetch_one,
+        query_scalar!(
+            r#"INSERT INTO api_tokens (repository_id, label, scopes, token_hash, hint, created_by,
                                    created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
            RETURNING id AS "id!""#,
-        token.repository_id,
-        token.label,
-        scopes,
-        token.token_hash,
-        token.hint,
-        token.created_by,
-        now,
+            token.repository_id,
+            token.label,
+            scopes,
+            token.token_hash,
+            token.hint,
+            token.created_by,
+            now as _,
+        )
     )
-    .fetch_one(db)
-    .await
 }
 
 /// The live token with this hash, and its use recorded.
 pub async fn use_token(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     token_hash: &str,
 ) -> sqlx::Result<Option<TokenHolder>> {
     let now = Utc::now();
-    let row = sqlx::query!(
-        r#"UPDATE api_tokens SET last_used_at = ?
-           WHERE token_hash = ? AND revoked_at IS NULL
-           RETURNING id AS "id!", repository_id, scopes"#,
-        now,
-        token_hash,
-    )
-    .fetch_optional(db)
-    .await?;
+    let row = shared!(
+        db,
+        fetch_optional,
+        query_as!(
+            UsedToken,
+            r#"UPDATE api_tokens SET last_used_at = $1
+           WHERE token_hash = $2 AND revoked_at IS NULL
+           RETURNING id AS "id!", repository_id AS "repository_id!", scopes AS "scopes!""#,
+            now as _,
+            token_hash,
+        )
+    )?;
     Ok(row.map(|row| TokenHolder {
         token_id: row.id,
         repository_id: row.repository_id,
@@ -308,20 +379,23 @@ pub async fn use_token(
 
 /// Every token of a repository, live ones first, newest first.
 pub async fn list_tokens(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     repository_id: i64,
 ) -> sqlx::Result<Vec<TokenSummary>> {
-    let rows = sqlx::query!(
-        r#"SELECT id AS "id!", label, scopes, hint, created_by,
-                  created_at AS "created_at: DateTime<Utc>",
-                  last_used_at AS "last_used_at: DateTime<Utc>",
-                  revoked_at AS "revoked_at: DateTime<Utc>"
-           FROM api_tokens WHERE repository_id = ?
+    let rows = shared!(
+        db,
+        fetch_all,
+        query_as!(
+            TokenRow,
+            r#"SELECT id AS "id!", label AS "label!", scopes AS "scopes!", hint AS "hint!",
+                  created_by AS "created_by!", created_at AS "created_at!: DateTime<Utc>",
+                  last_used_at AS "last_used_at?: DateTime<Utc>",
+                  revoked_at AS "revoked_at?: DateTime<Utc>"
+           FROM api_tokens WHERE repository_id = $1
            ORDER BY revoked_at IS NOT NULL, created_at DESC, id DESC"#,
-        repository_id,
-    )
-    .fetch_all(db)
-    .await?;
+            repository_id,
+        )
+    )?;
     Ok(rows
         .into_iter()
         .map(|row| TokenSummary {
@@ -339,21 +413,23 @@ pub async fn list_tokens(
 
 /// Revokes a token of the repository; false when there is no such live token.
 pub async fn revoke_token(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<Exec<'_>>,
     repository_id: i64,
     token_id: i64,
 ) -> sqlx::Result<bool> {
     let now = Utc::now();
-    let result = sqlx::query!(
-        "UPDATE api_tokens SET revoked_at = ?
-         WHERE id = ? AND repository_id = ? AND revoked_at IS NULL",
-        now,
-        token_id,
-        repository_id,
-    )
-    .execute(db)
-    .await?;
-    Ok(result.rows_affected() == 1)
+    let result = shared!(
+        db,
+        execute,
+        query!(
+            "UPDATE api_tokens SET revoked_at = $1
+         WHERE id = $2 AND repository_id = $3 AND revoked_at IS NULL",
+            now as _,
+            token_id,
+            repository_id,
+        )
+    )?;
+    Ok(result == 1)
 }
 
 fn join_scopes(scopes: &[Scope]) -> String {
@@ -365,11 +441,10 @@ fn join_scopes(scopes: &[Scope]) -> String {
 }
 
 /// A token's label, for the audit log.
-pub async fn token_label(
-    db: impl SqliteExecutor<'_>,
-    token_id: i64,
-) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar!("SELECT label FROM api_tokens WHERE id = ?", token_id)
-        .fetch_optional(db)
-        .await
+pub async fn token_label(db: impl Into<Exec<'_>>, token_id: i64) -> sqlx::Result<Option<String>> {
+    shared!(
+        db,
+        fetch_optional,
+        query_scalar!("SELECT label FROM api_tokens WHERE id = $1", token_id)
+    )
 }

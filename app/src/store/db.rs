@@ -14,7 +14,8 @@
 //! which the tests do on both databases.
 //!
 //! Preparing `.sqlx/` compiles one database's queries at a time, with the feature
-//! `prepare-sqlite` or `prepare-postgres` (see `make prepare`).
+//! `prepare-sqlite` or `prepare-postgres` (see `make prepare`). The server still opens SQLite
+//! only: serving from PostgreSQL is the next step of issue 24.
 
 use sqlx::{
     pool::PoolConnection, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool,
@@ -37,6 +38,50 @@ impl Exec<'_> {
             Exec::Sqlite(connection) => Exec::Sqlite(connection),
             Exec::PostgresPool(pool) => Exec::PostgresPool(pool),
             Exec::Postgres(connection) => Exec::Postgres(connection),
+        }
+    }
+}
+
+impl<'c> Exec<'c> {
+    /// A transaction on this pool, or within this connection (a savepoint when the connection
+    /// is in a transaction already).
+    pub async fn begin(self) -> sqlx::Result<Tx<'c>> {
+        Ok(match self {
+            Exec::SqlitePool(pool) => Tx::Sqlite(pool.begin().await?),
+            Exec::Sqlite(connection) => Tx::Sqlite(sqlx::Connection::begin(connection).await?),
+            Exec::PostgresPool(pool) => Tx::Postgres(pool.begin().await?),
+            Exec::Postgres(connection) => Tx::Postgres(sqlx::Connection::begin(connection).await?),
+        })
+    }
+}
+
+/// A transaction on either database; `&mut tx` runs store functions in it.
+pub enum Tx<'c> {
+    Sqlite(Transaction<'c, Sqlite>),
+    Postgres(Transaction<'c, Postgres>),
+}
+
+impl Tx<'_> {
+    pub async fn commit(self) -> sqlx::Result<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await,
+            Tx::Postgres(tx) => tx.commit().await,
+        }
+    }
+
+    pub async fn rollback(self) -> sqlx::Result<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.rollback().await,
+            Tx::Postgres(tx) => tx.rollback().await,
+        }
+    }
+}
+
+impl<'c> From<&'c mut Tx<'_>> for Exec<'c> {
+    fn from(tx: &'c mut Tx<'_>) -> Self {
+        match tx {
+            Tx::Sqlite(tx) => Exec::Sqlite(tx),
+            Tx::Postgres(tx) => Exec::Postgres(tx),
         }
     }
 }

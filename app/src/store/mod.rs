@@ -1,12 +1,8 @@
-//! The queries, one module per table. Functions take an executor so that callers choose
-//! between the pool and a transaction. The store is moving to two databases (issue 24): the
-//! modules not marked below run their queries on SQLite or PostgreSQL through `db`; the marked
-//! ones are SQLite's only, and are left out when PostgreSQL's queries are recorded.
+//! The queries, one module per table, each run on SQLite or PostgreSQL through `db`. Functions
+//! take an executor so that callers choose between the pool and a transaction.
 
-#[cfg(not(feature = "prepare-postgres"))]
 pub mod access;
 pub mod changelogs;
-#[cfg(not(feature = "prepare-postgres"))]
 pub mod checklists;
 pub mod data_version;
 pub mod db;

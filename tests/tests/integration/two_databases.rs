@@ -1074,3 +1074,249 @@ async fn subscriptions_and_hooks_alike() {
         );
     }
 }
+
+#[tokio::test]
+async fn people_roles_tokens_and_the_admin_link_alike() {
+    use app::{
+        domain::access::{Role, Scope},
+        store::access::{self, GithubUser, NewToken, SealedTokens},
+    };
+    for backend in Backend::both().await {
+        let name = backend.name();
+        let repository = backend.repository("acme", "orbit").await;
+        let tokens = SealedTokens {
+            access: vec![9, 8, 7],
+            refresh: None,
+            expires_at: None,
+        };
+        let user = GithubUser {
+            github_id: 583231,
+            login: "octocat",
+            name: Some("The Octocat"),
+            avatar_url: None,
+        };
+        let id = access::upsert_github_user(backend.db(), &user, &tokens)
+            .await
+            .expect("signed in");
+        let found = access::find_user(backend.db(), id)
+            .await
+            .expect("read")
+            .expect("found");
+        assert_eq!(found.github_token, Some(vec![9, 8, 7]), "{name}");
+        assert!(!found.person.local_admin, "{name}");
+        let admin = access::local_admin(backend.db()).await.expect("the admin");
+        assert_eq!(
+            access::local_admin(backend.db()).await.expect("the admin"),
+            admin,
+            "{name}"
+        );
+
+        access::set_roles(backend.db(), id, &[(repository, Role::Maintainer)])
+            .await
+            .expect("roles");
+        assert_eq!(
+            access::role(backend.db(), &found.person, repository)
+                .await
+                .expect("role"),
+            Role::Maintainer,
+            "{name}"
+        );
+
+        let token = access::insert_token(
+            backend.db(),
+            &NewToken {
+                repository_id: repository,
+                label: "CI",
+                scopes: &[Scope::Checklists, Scope::Releases],
+                token_hash: "hash",
+                hint: "abcd",
+                created_by: "octocat",
+            },
+        )
+        .await
+        .expect("a token");
+        let holder = access::use_token(backend.db(), "hash")
+            .await
+            .expect("used")
+            .expect("live");
+        assert_eq!(
+            (holder.token_id, holder.repository_id),
+            (token, repository),
+            "{name}"
+        );
+        assert!(access::revoke_token(backend.db(), repository, token)
+            .await
+            .expect("revoked"));
+        assert!(
+            access::use_token(backend.db(), "hash")
+                .await
+                .expect("read")
+                .is_none(),
+            "{name}"
+        );
+        let listed = access::list_tokens(backend.db(), repository)
+            .await
+            .expect("tokens");
+        assert!(
+            listed[0].revoked_at.is_some() && listed[0].last_used_at.is_some(),
+            "{name}"
+        );
+
+        let now = Utc::now();
+        let later = now + chrono::Duration::minutes(15);
+        access::replace_admin_link(backend.db(), "first", later)
+            .await
+            .expect("a link");
+        access::replace_admin_link(backend.db(), "second", later)
+            .await
+            .expect("a link");
+        assert!(!access::redeem_admin_link(backend.db(), "first", now)
+            .await
+            .expect("read"));
+        assert!(access::redeem_admin_link(backend.db(), "second", now)
+            .await
+            .expect("read"));
+        assert!(
+            !access::redeem_admin_link(backend.db(), "second", now)
+                .await
+                .expect("read"),
+            "{name}: a link works once"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_checklist_is_made_changed_ticked_and_logged_alike() {
+    use app::{
+        domain::{
+            checklist::{evidence::Basis, ItemState, NewItem, TemplateKind},
+            evidence::SourceKind,
+        },
+        store::checklists::{self, Change, Changed},
+    };
+    for backend in Backend::both().await {
+        let name = backend.name();
+        let now = Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap();
+        let repository = backend.repository("acme", "orbit").await;
+        let repo = store::repositories::find_by_id(backend.db(), repository)
+            .await
+            .expect("read")
+            .expect("found");
+        let version = released(&backend, &repo, "1.0.0", "One", false, 1).await;
+        let item = |section: &str, text: &str, due: Option<i64>, evidence: Option<&str>| NewItem {
+            section: section.to_owned(),
+            text: text.to_owned(),
+            due_minutes: due,
+            evidence: evidence.map(str::to_owned),
+        };
+        let items = [
+            item("Before", "Tests pass", None, Some("checks")),
+            item("After", "Announce it", Some(60), None),
+            item("After", "Write \"notes\" — ünïcode", Some(1440), None),
+        ];
+        let checklist = checklists::create(
+            backend.db(),
+            version,
+            TemplateKind::Stable,
+            1,
+            &items,
+            None,
+            now,
+        )
+        .await
+        .expect("made")
+        .expect("new");
+        assert_eq!(
+            checklists::create(
+                backend.db(),
+                version,
+                TemplateKind::Stable,
+                1,
+                &items,
+                None,
+                now
+            )
+            .await
+            .expect("asked again"),
+            None,
+            "{name}: one checklist per version"
+        );
+        let stored = checklists::items(backend.db(), checklist)
+            .await
+            .expect("items");
+        let texts: Vec<(&str, &str, Option<i64>, Option<&str>)> = stored
+            .iter()
+            .map(|i| {
+                (
+                    i.section.as_str(),
+                    i.text.as_str(),
+                    i.due_minutes,
+                    i.evidence.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                ("Before", "Tests pass", None, Some("checks")),
+                ("After", "Announce it", Some(60), None),
+                ("After", "Write \"notes\" — ünïcode", Some(1440), None),
+            ],
+            "{name}: in order, as given"
+        );
+
+        let change = Change {
+            state: ItemState::Done,
+            note: "announced",
+            by: "octocat",
+            expected_revision: Some(1),
+        };
+        let applied = checklists::change_item(backend.db(), checklist, stored[1].id, &change, now)
+            .await
+            .expect("changed");
+        assert!(
+            matches!(applied, Changed::Applied(ref item) if item.revision == 2),
+            "{name}"
+        );
+        let stale = checklists::change_item(backend.db(), checklist, stored[1].id, &change, now)
+            .await
+            .expect("refused");
+        assert!(
+            matches!(stale, Changed::Stale(_)),
+            "{name}: based on revision 1"
+        );
+
+        let basis = Basis {
+            kind: SourceKind::Checks,
+            captured_at: now,
+            snapshot_id: None,
+        };
+        assert!(
+            checklists::tick_by_evidence(backend.db(), stored[0].id, 1, &basis, "CI passed", now)
+                .await
+                .expect("ticked"),
+            "{name}"
+        );
+        assert!(
+            !checklists::tick_by_evidence(backend.db(), stored[0].id, 1, &basis, "CI passed", now)
+                .await
+                .expect("not again"),
+            "{name}"
+        );
+        let log = checklists::changes(backend.db(), checklist)
+            .await
+            .expect("the log");
+        assert_eq!(log.len(), 2, "{name}");
+        let counts = checklists::state_counts(backend.db(), repository)
+            .await
+            .expect("counts");
+        let mut counts: Vec<(String, i64)> =
+            counts.into_iter().map(|(_, state, n)| (state, n)).collect();
+        counts.sort();
+        assert_eq!(
+            counts,
+            [("done".to_owned(), 2), ("open".to_owned(), 1)],
+            "{name}"
+        );
+    }
+}

@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
+use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::{
     domain::{
@@ -46,7 +46,7 @@ async fn starter<'a>(
 
 /// The current template of `kind` for a repository: its newest edit, else the built-in one.
 pub async fn current_template(
-    db: impl SqliteExecutor<'_>,
+    db: impl Into<store::db::Exec<'_>>,
     repository_id: i64,
     kind: TemplateKind,
 ) -> sqlx::Result<(i64, Template)> {
