@@ -1320,3 +1320,189 @@ async fn a_checklist_is_made_changed_ticked_and_logged_alike() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_outbox_and_evidence_readings_alike() {
+    use app::{
+        domain::evidence::{Finding, Reading, SourceKind, SourceState},
+        store::notify::{
+            hooks::HookFields,
+            outbox::{self, LocalMail, Outcome, Recipient},
+            subscriptions,
+        },
+    };
+    for backend in Backend::both().await {
+        let name = backend.name();
+        let now = Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap();
+        let repository = backend.repository("acme", "orbit").await;
+
+        let event = outbox::insert_event(
+            backend.db(),
+            repository,
+            "release:1.0.0",
+            "releases",
+            "1.x",
+            "{}",
+            now,
+        )
+        .await
+        .expect("an event")
+        .expect("new");
+        assert_eq!(
+            outbox::insert_event(
+                backend.db(),
+                repository,
+                "release:1.0.0",
+                "releases",
+                "1.x",
+                "{}",
+                now
+            )
+            .await
+            .expect("asked again"),
+            None,
+            "{name}: each event is written once"
+        );
+        assert!(
+            outbox::event_exists(backend.db(), repository, "release:1.0.0")
+                .await
+                .expect("read")
+        );
+
+        let subscriber = subscriptions::ask(
+            backend.db(),
+            repository,
+            "ada@example.org",
+            "releases",
+            "",
+            now,
+        )
+        .await
+        .expect("asked");
+        let hook = store::notify::hooks::insert(
+            backend.db(),
+            repository,
+            &HookFields {
+                url: "https://hooks.example.org/a",
+                events: "releases",
+                sealed_secret: &[1],
+                format: "json",
+                active: true,
+            },
+            "octocat",
+            now,
+        )
+        .await
+        .expect("a hook");
+        for (uid, to) in [
+            ("mail-1", Recipient::Subscriber(subscriber)),
+            ("hook-1", Recipient::Hook(hook)),
+            ("hook-1", Recipient::Hook(hook)),
+        ] {
+            outbox::insert_delivery(backend.db(), uid, Some(event), to, now)
+                .await
+                .expect("owed");
+        }
+        let due = outbox::due(backend.db(), now, 10).await.expect("due");
+        assert_eq!(due.len(), 2, "{name}: {due:?}");
+        assert!(due
+            .iter()
+            .all(|d| d.payload.as_deref() == Some("{}") && d.name == "orbit"));
+
+        let retry_at = now + chrono::Duration::minutes(5);
+        let mail = due
+            .iter()
+            .find(|d| d.subscription_id.is_some())
+            .expect("the mail");
+        let call = due.iter().find(|d| d.hook_id.is_some()).expect("the call");
+        outbox::record_attempt(
+            backend.db(),
+            mail.id,
+            &Outcome::Sent { status: Some(250) },
+            now,
+        )
+        .await
+        .expect("sent");
+        let retry = Outcome::Retry {
+            next: retry_at,
+            status: Some(502),
+            error: "bad gateway",
+        };
+        outbox::record_attempt(backend.db(), call.id, &retry, now)
+            .await
+            .expect("to retry");
+        assert!(
+            outbox::due(backend.db(), now, 10)
+                .await
+                .expect("due")
+                .is_empty(),
+            "{name}"
+        );
+        assert_eq!(
+            outbox::next_due(backend.db()).await.expect("next"),
+            Some(retry_at),
+            "{name}"
+        );
+
+        let kept = LocalMail {
+            id: 0,
+            delivery_uid: "mail-1".to_owned(),
+            recipient: "ada@example.org".to_owned(),
+            subject: "Orbit 1.0.0".to_owned(),
+            headers: "To: ada@example.org".to_owned(),
+            text_body: "Hello".to_owned(),
+            html_body: "<p>Hello</p>".to_owned(),
+            created_at: now,
+        };
+        outbox::keep_local_mail(backend.db(), &kept)
+            .await
+            .expect("kept");
+        let mails = outbox::local_mail(backend.db(), 10).await.expect("mail");
+        assert_eq!(
+            mails
+                .iter()
+                .map(|m| (m.subject.as_str(), m.created_at))
+                .collect::<Vec<_>>(),
+            [("Orbit 1.0.0", now)],
+            "{name}"
+        );
+
+        let repo = store::repositories::find_by_id(backend.db(), repository)
+            .await
+            .expect("read")
+            .expect("found");
+        let version = released(&backend, &repo, "1.0.0", "One", false, 1).await;
+        let reading = Reading {
+            kind: SourceKind::Checks,
+            state: SourceState::Pass,
+            summary: "2 checks passed".to_owned(),
+            url: "https://github.com/acme/orbit/commit/abc/checks".to_owned(),
+            findings: vec![Finding {
+                name: "test (ubuntu-latest)".to_owned(),
+                state: SourceState::Pass,
+                note: "success".to_owned(),
+                url: String::new(),
+                kinds: Vec::new(),
+            }],
+        };
+        let first = store::evidence::record(backend.db(), version, "abc", &reading, now)
+            .await
+            .expect("recorded");
+        assert!(first.is_some(), "{name}");
+        assert_eq!(
+            store::evidence::record(backend.db(), version, "abc", &reading, now)
+                .await
+                .expect("asked again"),
+            None,
+            "{name}: the same reading is no news"
+        );
+        let latest = store::evidence::latest(backend.db(), version)
+            .await
+            .expect("latest");
+        assert_eq!(latest.len(), 1, "{name}");
+        assert_eq!(
+            latest[0].reading, reading,
+            "{name}: the findings round-trip as JSON"
+        );
+    }
+}

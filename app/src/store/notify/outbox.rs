@@ -38,16 +38,16 @@ pub async fn event_exists(
     repository_id: i64,
     key: &str,
 ) -> sqlx::Result<bool> {
-    let found = shared!(
+    shared!(
         db,
-        fetch_optional,
+        fetch_one,
         query_scalar!(
-            r#"SELECT 1 AS "one!: i64" FROM events WHERE repository_id = $1 AND key = $2"#,
+            r#"SELECT EXISTS (SELECT 1 FROM events WHERE repository_id = $1 AND key = $2)
+                   AS "found!: bool""#,
             repository_id,
             key,
         )
-    )?;
-    Ok(found.is_some())
+    )
 }
 
 /// Who a delivery goes to.
