@@ -69,6 +69,15 @@ impl Backend {
         }
     }
 
+    /// A tracked repository, as the store reads it.
+    async fn tracked(&self, owner: &str, name: &str) -> store::repositories::Repository {
+        let id = self.repository(owner, name).await;
+        store::repositories::find_by_id(self.db(), id)
+            .await
+            .expect("read")
+            .expect("found")
+    }
+
     /// A published release for `version`, marked pre-release, written directly (its module is
     /// not on both databases yet).
     async fn release(&self, version: i64) {
@@ -517,11 +526,8 @@ async fn changelogs_assets_writes_and_drift_of_a_release() {
     for backend in Backend::both().await {
         let name = backend.name();
         let now = Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap();
-        let repository = backend.repository("acme", "orbit").await;
-        let repo = store::repositories::find_by_id(backend.db(), repository)
-            .await
-            .expect("read")
-            .expect("found");
+        let repo = backend.tracked("acme", "orbit").await;
+        let repository = repo.id;
 
         let changelog = StoredChangelog {
             tag: "v1.0.0".to_owned(),
@@ -645,11 +651,8 @@ async fn released(
 async fn versions_are_listed_filtered_counted_and_withdrawn_alike() {
     for backend in Backend::both().await {
         let name = backend.name();
-        let repository = backend.repository("acme", "orbit").await;
-        let repo = store::repositories::find_by_id(backend.db(), repository)
-            .await
-            .expect("read")
-            .expect("found");
+        let repo = backend.tracked("acme", "orbit").await;
+        let repository = repo.id;
         let v1 = released(&backend, &repo, "1.0.0", "First Light", false, 1).await;
         released(&backend, &repo, "1.1.0-rc.1", "Candidate", false, 2).await;
         let v11 = released(&backend, &repo, "1.1.0", "Second", false, 3).await;
@@ -823,11 +826,8 @@ async fn plans_claim_each_gate_once_and_drop_alike() {
     for backend in Backend::both().await {
         let name = backend.name();
         let now = Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap();
-        let repository = backend.repository("acme", "orbit").await;
-        let repo = store::repositories::find_by_id(backend.db(), repository)
-            .await
-            .expect("read")
-            .expect("found");
+        let repo = backend.tracked("acme", "orbit").await;
+        let repository = repo.id;
         let version = store::versions::upsert(backend.db(), &repo, "v3.0.0")
             .await
             .expect("a version");
@@ -1197,11 +1197,8 @@ async fn a_checklist_is_made_changed_ticked_and_logged_alike() {
     for backend in Backend::both().await {
         let name = backend.name();
         let now = Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap();
-        let repository = backend.repository("acme", "orbit").await;
-        let repo = store::repositories::find_by_id(backend.db(), repository)
-            .await
-            .expect("read")
-            .expect("found");
+        let repo = backend.tracked("acme", "orbit").await;
+        let repository = repo.id;
         let version = released(&backend, &repo, "1.0.0", "One", false, 1).await;
         let item = |section: &str, text: &str, due: Option<i64>, evidence: Option<&str>| NewItem {
             section: section.to_owned(),
