@@ -125,8 +125,11 @@ bench-history:
 
 ## Maintenance --------------------------------------------------------------------------------
 
-# After changing SQL: refresh .sqlx/ from scratch databases, SQLite's and PostgreSQL's.
+# After changing SQL: refresh .sqlx/ from scratch databases, SQLite's and PostgreSQL's
+# (sqlite3 applies the SQLite migrations; setup brings PostgreSQL).
 prepare: setup
+	@command -v sqlite3 >/dev/null \
+	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends sqlite3; }
 	scripts/prepare.sh
 
 clean:

@@ -3,7 +3,7 @@
 # (`make prepare`, after changing SQL). One database per pass: SQLite's queries against a
 # scratch file, PostgreSQL's against a scratch server, each compiled alone with the app
 # crate's feature `prepare-sqlite` or `prepare-postgres` (see app/src/store/db.rs).
-# Needs sqlite3 and Debian's postgresql (which `make test` installs).
+# Needs sqlite3 and Debian's postgresql (`make prepare` installs both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -7,7 +7,7 @@
 //!
 //! The queries are built from the two schemas at run time, so they are the one place where sqlx
 //! cannot check SQL at compile time; a table or column that the two schemas do not share stops
-//! the copy before anything is written.
+//! the copy, and nothing is committed.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -44,7 +44,7 @@ pub async fn list_public(
     list_public_page(db, repository_id, &VersionFilter::default(), i64::MAX, 0).await
 }
 
-/// One page of [`list_public`], filtered; a negative `limit` means all.
+/// One page of [`list_public`], filtered (`limit` i64::MAX for all).
 pub async fn list_public_page(
     db: impl Into<Exec<'_>>,
     repository_id: i64,
