@@ -14,7 +14,7 @@ use std::{
 };
 
 use common::releasedesk;
-use releasedesk_tests::smtp::SmtpServer;
+use releasedesk_tests::{free_port, smtp::SmtpServer};
 use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -62,13 +62,6 @@ fn silent_smtp() -> (String, Arc<AtomicUsize>) {
         }
     });
     (url, accepted)
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
 }
 
 #[tokio::test]

@@ -18,6 +18,14 @@ use sqlx::SqlitePool;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
+/// A loopback port that is free now (another process may still take it before it is used).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free loopback port")
+        .port()
+}
+
 /// The webhook secret of every test app.
 pub const WEBHOOK_SECRET: &str = "test-webhook-secret";
 /// Where test apps say they are reached: cookie requests must come from this origin.

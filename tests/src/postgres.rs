@@ -9,7 +9,6 @@
 
 use std::{
     io::Read,
-    net::TcpListener,
     os::unix::process::CommandExt,
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
@@ -19,6 +18,8 @@ use std::{
     },
     time::{Duration, Instant},
 };
+
+use crate::free_port;
 
 /// Names the folder of PostgreSQL's programs (`initdb`, `postgres`) instead of the newest
 /// under `/usr/lib/postgresql/`.
@@ -227,13 +228,6 @@ fn postgres_bin() -> PathBuf {
             root.display()
         ),
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free loopback port")
-        .port()
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@
 
 use std::{
     fs::File,
-    net::TcpListener,
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     sync::{Mutex, PoisonError},
@@ -17,6 +16,8 @@ use std::{
 };
 
 use tempfile::TempDir;
+
+use crate::free_port;
 
 /// What the virtual environment installs.
 const AIOSMTPD: &str = "aiosmtpd==1.4.6";
@@ -318,13 +319,6 @@ fn summary(messages: &[ReceivedMail]) -> String {
         .map(|mail| format!("  to {:?}: {}", mail.to, mail.subject))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free loopback port")
-        .port()
 }
 
 /// The python to run aiosmtpd with: `RELEASEDESK_TEST_SMTPD_PYTHON`, or that of
